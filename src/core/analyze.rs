@@ -1,0 +1,257 @@
+//! `analyze(&RuleSet, &str) -> Report`: the engine that turns a call note into findings.
+//!
+//! Pure and total: no I/O, no clock, no panics, for any string. One `RegexSet` pass tells which
+//! patterns fire; only those are located. Each match is then checked, in bounded windows, for
+//! negation ("did not offer a discount"), the rule's exceptions, and ownership ("they will send"
+//! is the client's step, "I'll send" the rep's; first person inside quotes is the client
+//! speaking). Conditional rules (`unless`) are settled last, on the whole note.
+
+use super::category::{Category, Level, Polarity};
+use super::rules::{Owner, RuleSet, OWNER_GROUP};
+use super::score::peer_score;
+use super::text;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// One thing the engine noticed in a note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: Arc<str>,
+    pub category: Category,
+    pub polarity: Polarity,
+    pub level: Level,
+    #[serde(skip)]
+    pub weight: u8,
+    /// Byte offset of the match in the note; `note[start..end] == text`.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Why it matters.
+    pub message: Arc<str>,
+    /// A move for the next call.
+    pub suggestion: Arc<str>,
+}
+
+/// The analysis of one note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// 0–100, higher is more peer-like; see [`crate::core::score`].
+    pub score: u8,
+    /// Sorted by start offset.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn reactive(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.polarity == Polarity::Reactive)
+    }
+
+    pub fn peer(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.polarity == Polarity::Peer)
+    }
+
+    /// The linters' convention: a reactive finding at level warning makes the note "fail".
+    pub fn has_reactive_warning(&self) -> bool {
+        self.reactive().any(|f| f.level == Level::Warning)
+    }
+
+    pub fn categories(&self) -> Vec<Category> {
+        let mut c: Vec<Category> = self.findings.iter().map(|f| f.category).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+}
+
+/// Analyses one note. Never fails and never panics; an empty note gives an empty report.
+pub fn analyze(rules: &RuleSet, note: &str) -> Report {
+    let mut findings = Vec::new();
+    if !note.trim().is_empty() {
+        let quotes = text::quoted_ranges(note);
+        for index in rules.set.matches(note).iter() {
+            let pattern = &rules.patterns[index];
+            let rule = &rules.rules[pattern.rule];
+            if !rule.enabled {
+                continue;
+            }
+            let mut locations = pattern.regex.capture_locations();
+            let mut at = 0;
+            while at <= note.len() {
+                let Some(whole) = pattern.regex.captures_read_at(&mut locations, note, at) else {
+                    break;
+                };
+                let span = whole.start()..whole.end();
+                at = if span.is_empty() {
+                    text::ceil_boundary(note, span.end + 1).max(span.end + 1)
+                } else {
+                    span.end
+                };
+                if span.is_empty() {
+                    continue;
+                }
+                let owner_span = if pattern.has_owner {
+                    owner_group(&pattern.regex, &locations)
+                } else {
+                    None
+                };
+                if rule.negatable && negated(rules, note, span.start, owner_span) {
+                    continue;
+                }
+                if let Some(exceptions) = &rule.exceptions {
+                    let sentence = text::sentence_around(note, span.clone());
+                    if exceptions.is_match(&note[sentence]) {
+                        continue;
+                    }
+                }
+                if let Some(wanted) = rule.owner {
+                    let party = party_of(rules, note, owner_span, &quotes);
+                    let accepted = match wanted {
+                        Owner::Rep => party != Party::Client,
+                        Owner::Client => party == Party::Client,
+                    };
+                    if !accepted {
+                        continue;
+                    }
+                }
+                findings.push(Finding {
+                    rule: rule.id.clone(),
+                    category: rule.category,
+                    polarity: rule.category.polarity(),
+                    level: rule.level,
+                    weight: rule.weight,
+                    start: span.start,
+                    end: span.end,
+                    text: note[span].to_string(),
+                    message: rule.message.clone(),
+                    suggestion: rule.suggestion.clone(),
+                });
+            }
+        }
+    }
+    let findings = settle(rules, findings);
+    let score = peer_score(&findings);
+    Report { score, findings }
+}
+
+fn owner_group(
+    regex: &regex::Regex,
+    locations: &regex::CaptureLocations,
+) -> Option<(usize, usize)> {
+    let index = regex.capture_names().position(|n| n == Some(OWNER_GROUP))?;
+    locations.get(index)
+}
+
+/// Who a match's `{owner}` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Party {
+    Rep,
+    Client,
+    /// A word that is neither a known subject nor a name: read as the rep's own to-do.
+    Unknown,
+}
+
+fn words(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(move |w| {
+            let offset = w.as_ptr() as usize - text.as_ptr() as usize;
+            (offset, w.to_lowercase().replace('’', "'"))
+        })
+}
+
+/// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the
+/// rep's own to-do list; a capitalised word is a name (the client); first person inside quotes
+/// is the client speaking.
+fn party_of(
+    rules: &RuleSet,
+    note: &str,
+    span: Option<(usize, usize)>,
+    quotes: &[std::ops::Range<usize>],
+) -> Party {
+    let Some((start, end)) = span else {
+        return Party::Rep;
+    };
+    let owner = &note[start..end];
+    for (offset, word) in words(owner) {
+        let base = word.split('\'').next().unwrap_or(&word);
+        if rules.rep_subjects.contains(base) || rules.rep_subjects.contains(word.as_str()) {
+            return if text::inside(quotes, start) {
+                Party::Client
+            } else {
+                Party::Rep
+            };
+        }
+        if rules.client_subjects.contains(base) {
+            return Party::Client;
+        }
+        if rules.non_subjects.contains(base) {
+            return Party::Rep;
+        }
+        if matches!(base, "the" | "a" | "an") {
+            continue;
+        }
+        let capital = owner[offset..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        return if capital {
+            Party::Client
+        } else {
+            Party::Unknown
+        };
+    }
+    Party::Unknown
+}
+
+fn is_negator(rules: &RuleSet, word: &str) -> bool {
+    rules.negators.contains(word) || (word.ends_with("n't") && word != "n't")
+}
+
+/// A negator among the few words before the match, or as the match's own subject
+/// ("not send the quote" after "we did").
+fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>) -> bool {
+    text::words_before(note, at)
+        .iter()
+        .any(|w| is_negator(rules, w))
+        || owner.is_some_and(|(s, e)| words(&note[s..e]).any(|(_, w)| is_negator(rules, &w)))
+}
+
+/// Keeps one finding per category where spans overlap (the stronger one), then drops
+/// conditional findings whose `unless` categories are present, and sorts by position.
+fn settle(rules: &RuleSet, mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        (
+            a.category,
+            a.start,
+            std::cmp::Reverse((a.level, a.weight, a.end)),
+        )
+            .cmp(&(
+                b.category,
+                b.start,
+                std::cmp::Reverse((b.level, b.weight, b.end)),
+            ))
+    });
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match kept.last_mut() {
+            Some(last) if last.category == f.category && f.start < last.end => {
+                if (f.level, f.weight) > (last.level, last.weight) {
+                    *last = f;
+                }
+            }
+            _ => kept.push(f),
+        }
+    }
+    let present: Vec<Category> = kept.iter().map(|f| f.category).collect();
+    kept.retain(|f| {
+        rules
+            .rule(&f.rule)
+            .is_none_or(|r| !r.unless.iter().any(|c| present.contains(c)))
+    });
+    kept.sort_by_key(|f| (f.start, f.end, f.category));
+    kept
+}

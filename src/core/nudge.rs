@@ -1,0 +1,113 @@
+//! `nudge(&RuleSet, &NudgeWording, &Report) -> Nudge`: the short private message a rep gets.
+//!
+//! Pure function of the report: the score, at most two reactive findings ranked by level, weight
+//! and position (distinct categories first), each quoted with why it matters, one move for the
+//! next call, and the peer signals named. Never longer than [`MAX_CHARS`].
+
+use super::analyze::{Finding, Report};
+use super::category::Category;
+use super::rules::RuleSet;
+use super::wording::{clip, fill, NudgeWording};
+use std::sync::Arc;
+
+/// Hard limit of a nudge (Discord's message limit).
+pub const MAX_CHARS: usize = 2000;
+/// At most this many reactive findings are shown.
+pub const MAX_FINDINGS: usize = 2;
+const MAX_QUOTE: usize = 80;
+const MAX_SIGNALS: usize = 4;
+
+/// What a nudge shows, as data (adapters add buttons per finding) and as text (Markdown).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nudge {
+    pub score: u8,
+    /// The reactive findings shown, most important first.
+    pub shown: Vec<Finding>,
+    /// Peer categories found, in order of first appearance.
+    pub peer_signals: Vec<Category>,
+    pub next_move: Arc<str>,
+    pub text: String,
+}
+
+/// Ranks reactive findings: warnings first, then heavier, then earlier; one per category
+/// before a second of the same category.
+fn ranked(report: &Report) -> Vec<&Finding> {
+    let mut reactive: Vec<&Finding> = report.reactive().collect();
+    reactive.sort_by_key(|f| (std::cmp::Reverse((f.level, f.weight)), f.start));
+    let (mut first, mut again): (Vec<&Finding>, Vec<&Finding>) = (Vec::new(), Vec::new());
+    for f in reactive {
+        if first.iter().any(|g| g.category == f.category) {
+            again.push(f);
+        } else {
+            first.push(f);
+        }
+    }
+    first.extend(again);
+    first
+}
+
+/// Builds the nudge for a report.
+pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge {
+    let shown: Vec<Finding> = ranked(report)
+        .into_iter()
+        .take(MAX_FINDINGS)
+        .cloned()
+        .collect();
+    let mut peer_signals: Vec<Category> = Vec::new();
+    let mut signal_texts: Vec<String> = Vec::new();
+    for f in report.peer() {
+        if !peer_signals.contains(&f.category) {
+            peer_signals.push(f.category);
+            if signal_texts.len() < MAX_SIGNALS {
+                signal_texts.push(fill(
+                    &wording.peer_signal,
+                    &[
+                        ("label", &rules.category(f.category).label),
+                        ("text", &clip(f.text.trim(), MAX_QUOTE)),
+                    ],
+                ));
+            }
+        }
+    }
+    let score = report.score.to_string();
+    let mut lines = vec![fill(&wording.header, &[("score", &score)])];
+    let next_move: Arc<str> = match shown.first() {
+        Some(top) => top.suggestion.clone(),
+        None => wording.keep_going_move.as_str().into(),
+    };
+    if shown.is_empty() {
+        lines.push(if peer_signals.is_empty() {
+            wording.nothing_found.clone()
+        } else {
+            wording.all_peer.clone()
+        });
+    } else {
+        lines.push(wording.reactive_intro.clone());
+        for f in &shown {
+            lines.push(fill(
+                &wording.finding,
+                &[
+                    ("text", &clip(f.text.trim(), MAX_QUOTE)),
+                    ("label", &rules.category(f.category).label),
+                    ("message", &f.message),
+                    ("level", f.level.id()),
+                ],
+            ));
+        }
+    }
+    if !signal_texts.is_empty() {
+        lines.push(fill(
+            &wording.peer_signals,
+            &[("signals", &signal_texts.join(", "))],
+        ));
+    }
+    lines.push(fill(&wording.next_move, &[("move", &next_move)]));
+    let text = clip(&lines.join("\n"), MAX_CHARS);
+    Nudge {
+        score: report.score,
+        shown,
+        peer_signals,
+        next_move,
+        text,
+    }
+}

@@ -1,0 +1,473 @@
+//! Rule specifications (data read from `prompts/rules/`) and their compilation into a [`RuleSet`].
+//!
+//! This is the only place regexes are built. Compilation validates everything a rules file can
+//! get wrong (unknown macro, bad regex, duplicate id, polarity that contradicts the category) and
+//! reports it with the file and line the spec came from. A compiled `RuleSet` cannot make
+//! [`crate::core::analyze`] fail: the engine is linear in the note's length because every pattern
+//! runs on the `regex` crate (finite automata, no backtracking), and all patterns are tried in
+//! one pass through a `RegexSet`.
+
+use super::category::{Category, Level};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+/// Where a piece of a rules file came from, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A text with the place it was written.
+#[derive(Clone, Debug)]
+pub struct Located<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+/// Whose action a rule is about, read from the `{owner}` part of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// The rep (or the rep's company): "I'll send", "we will follow up", or no subject at all.
+    Rep,
+    /// The client: "they will send", "Dana will pull the numbers".
+    Client,
+}
+
+/// The shared vocabulary of the rule files (`prompts/rules/lexicon.toml`).
+#[derive(Clone, Debug, Default)]
+pub struct LexiconSpec {
+    /// `{name}` in a pattern is replaced by `(?:value)`.
+    pub macros: BTreeMap<String, Located<String>>,
+    /// Subjects that mean the rep: "i", "we", "our team"…
+    pub rep_subjects: Vec<String>,
+    /// Client-side subjects that are not names: "they", "she", "the client"…
+    pub client_subjects: Vec<String>,
+    /// Words that are not a subject at all ("then", "also"): the step is the rep's own to-do.
+    pub non_subjects: Vec<String>,
+    /// Words that negate what follows them in the same clause ("not", "no", "didn't").
+    pub negators: Vec<String>,
+}
+
+/// One rule as written in a rules file.
+#[derive(Clone, Debug)]
+pub struct RuleSpec {
+    pub id: String,
+    pub origin: Origin,
+    pub level: Level,
+    pub weight: u8,
+    pub patterns: Vec<Located<String>>,
+    pub exceptions: Vec<Located<String>>,
+    /// When set, a match counts only if the `{owner}` of the pattern is this party.
+    pub owner: Option<Owner>,
+    /// Conditional rule: it fires only when none of these categories is found in the note.
+    pub unless: Vec<Located<String>>,
+    /// Whether a negation before the match suppresses it (default true).
+    pub negatable: bool,
+    /// Why it matters; defaults to the category's explanation.
+    pub message: Option<String>,
+    /// The move for the next call; defaults to the category's first move.
+    pub suggestion: Option<String>,
+}
+
+/// One rules file: a category, its wording and its rules.
+#[derive(Clone, Debug)]
+pub struct CategorySpec {
+    pub origin: Origin,
+    pub category: Located<String>,
+    pub polarity: Located<String>,
+    pub label: String,
+    pub explanation: String,
+    pub moves: Vec<String>,
+    pub rules: Vec<RuleSpec>,
+}
+
+/// What is wrong with a rules file, and where.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{origin}: {reason}")]
+pub struct RuleError {
+    pub origin: Origin,
+    pub reason: String,
+}
+
+impl RuleError {
+    pub fn new(origin: &Origin, reason: impl Into<String>) -> RuleError {
+        RuleError {
+            origin: origin.clone(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub category: Category,
+    pub level: Level,
+    pub weight: u8,
+    pub owner: Option<Owner>,
+    pub unless: Vec<Category>,
+    pub negatable: bool,
+    pub enabled: bool,
+    pub message: Arc<str>,
+    pub suggestion: Arc<str>,
+    pub(crate) exceptions: Option<Regex>,
+}
+
+/// The wording of one category.
+#[derive(Clone, Debug)]
+pub struct CategoryInfo {
+    pub category: Category,
+    pub label: String,
+    pub explanation: String,
+    pub moves: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern {
+    pub rule: usize,
+    pub regex: Regex,
+    pub has_owner: bool,
+}
+
+/// How a team changes a rule: switch it off, or give it another level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleOverride {
+    Off,
+    Level(Level),
+}
+
+/// Every rule, compiled, ready for [`crate::core::analyze`].
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub(crate) set: RegexSet,
+    pub(crate) patterns: Vec<Pattern>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) by_id: HashMap<Arc<str>, usize>,
+    pub(crate) categories: BTreeMap<Category, CategoryInfo>,
+    pub(crate) rep_subjects: HashSet<String>,
+    pub(crate) client_subjects: HashSet<String>,
+    pub(crate) non_subjects: HashSet<String>,
+    pub(crate) negators: HashSet<String>,
+}
+
+/// The name of the capture group that `{owner}` must contain.
+pub const OWNER_GROUP: &str = "owner";
+
+/// Largest regex program, per pattern; keeps compilation and memory bounded for odd rule files.
+const SIZE_LIMIT: usize = 4 << 20;
+
+impl RuleSet {
+    /// Compiles a lexicon and the rule files. Every category of the contract needs a file.
+    pub fn compile(lexicon: &LexiconSpec, files: &[CategorySpec]) -> Result<RuleSet, RuleError> {
+        let mut categories = BTreeMap::new();
+        let mut rules = Vec::new();
+        let mut patterns = Vec::new();
+        let mut sources = Vec::new();
+        let mut seen_ids: HashMap<String, Origin> = HashMap::new();
+
+        for file in files {
+            let category = Category::from_id(&file.category.value).ok_or_else(|| {
+                RuleError::new(
+                    &file.category.origin,
+                    format!(
+                        "unknown category `{}`; the categories are: {}",
+                        file.category.value,
+                        Category::ALL.map(Category::id).join(", ")
+                    ),
+                )
+            })?;
+            if file.polarity.value != category.polarity().id() {
+                return Err(RuleError::new(
+                    &file.polarity.origin,
+                    format!(
+                        "category `{}` is {}, not `{}`",
+                        category,
+                        category.polarity(),
+                        file.polarity.value
+                    ),
+                ));
+            }
+            if categories.contains_key(&category) {
+                return Err(RuleError::new(
+                    &file.category.origin,
+                    format!("category `{category}` is defined by two files"),
+                ));
+            }
+            if file.moves.is_empty() {
+                return Err(RuleError::new(
+                    &file.origin,
+                    "`moves` needs at least one move for the next call",
+                ));
+            }
+            categories.insert(
+                category,
+                CategoryInfo {
+                    category,
+                    label: file.label.clone(),
+                    explanation: file.explanation.clone(),
+                    moves: file.moves.clone(),
+                },
+            );
+            for spec in &file.rules {
+                if let Some(first) = seen_ids.get(&spec.id) {
+                    return Err(RuleError::new(
+                        &spec.origin,
+                        format!("duplicate rule id `{}` (first defined at {first})", spec.id),
+                    ));
+                }
+                seen_ids.insert(spec.id.clone(), spec.origin.clone());
+                let rule_index = rules.len();
+                rules.push(compile_rule(lexicon, category, file, spec)?);
+                for pattern in &spec.patterns {
+                    let source = expand(lexicon, pattern)?;
+                    let regex = build_regex(&source, &pattern.origin)?;
+                    let has_owner = regex.capture_names().any(|n| n == Some(OWNER_GROUP));
+                    if spec.owner == Some(Owner::Client) && !has_owner {
+                        return Err(RuleError::new(
+                            &pattern.origin,
+                            "the rule has `owner = \"client\"` but this pattern has no `{owner}` part (without one, a step is the rep's)",
+                        ));
+                    }
+                    patterns.push(Pattern {
+                        rule: rule_index,
+                        regex,
+                        has_owner,
+                    });
+                    sources.push(source);
+                }
+            }
+        }
+        if let Some(missing) = Category::ALL.iter().find(|c| !categories.contains_key(c)) {
+            let origin = files.first().map(|f| f.origin.clone()).unwrap_or(Origin {
+                file: "rules".into(),
+                line: 0,
+            });
+            return Err(RuleError::new(
+                &origin,
+                format!("no rules file for category `{missing}`"),
+            ));
+        }
+        let set = RegexSetBuilder::new(&sources)
+            .case_insensitive(true)
+            .size_limit(SIZE_LIMIT * 8)
+            .dfa_size_limit(SIZE_LIMIT * 8)
+            .build()
+            .map_err(|e| {
+                RuleError::new(
+                    &Origin {
+                        file: "rules".into(),
+                        line: 0,
+                    },
+                    format!("the rules together are too large to compile: {e}"),
+                )
+            })?;
+        let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Ok(RuleSet {
+            set,
+            by_id,
+            patterns,
+            rules,
+            categories,
+            rep_subjects: lower(&lexicon.rep_subjects),
+            client_subjects: lower(&lexicon.client_subjects),
+            non_subjects: lower(&lexicon.non_subjects),
+            negators: lower(&lexicon.negators),
+        })
+    }
+
+    /// The rules, in file order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.by_id.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// The wording of a category.
+    pub fn category(&self, category: Category) -> &CategoryInfo {
+        // `compile` guarantees every category has a file.
+        &self.categories[&category]
+    }
+
+    /// The same rules with a team's overrides applied. Unknown rule ids are ignored.
+    pub fn with_overrides<'a>(
+        &self,
+        overrides: impl IntoIterator<Item = (&'a str, RuleOverride)>,
+    ) -> RuleSet {
+        let mut out = self.clone();
+        for (id, change) in overrides {
+            if let Some(rule) = out.by_id.get(id).map(|&i| &mut out.rules[i]) {
+                match change {
+                    RuleOverride::Off => rule.enabled = false,
+                    RuleOverride::Level(level) => {
+                        rule.enabled = true;
+                        rule.level = level;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn compile_rule(
+    lexicon: &LexiconSpec,
+    category: Category,
+    file: &CategorySpec,
+    spec: &RuleSpec,
+) -> Result<Rule, RuleError> {
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(RuleError::new(
+            &spec.origin,
+            format!(
+                "rule id `{}` must be lower-case letters, digits and dashes",
+                spec.id
+            ),
+        ));
+    }
+    if !(1..=5).contains(&spec.weight) {
+        return Err(RuleError::new(
+            &spec.origin,
+            format!("rule `{}`: weight must be 1 to 5", spec.id),
+        ));
+    }
+    if spec.patterns.is_empty() {
+        return Err(RuleError::new(
+            &spec.origin,
+            format!("rule `{}` has no patterns", spec.id),
+        ));
+    }
+    let mut unless = Vec::new();
+    for name in &spec.unless {
+        let c = Category::from_id(&name.value).ok_or_else(|| {
+            RuleError::new(
+                &name.origin,
+                format!("unknown category `{}` in `unless`", name.value),
+            )
+        })?;
+        unless.push(c);
+    }
+    let exceptions = if spec.exceptions.is_empty() {
+        None
+    } else {
+        let mut parts = Vec::new();
+        for e in &spec.exceptions {
+            let source = expand(lexicon, e)?;
+            build_regex(&source, &e.origin)?;
+            parts.push(format!("(?:{source})"));
+        }
+        Some(build_regex(&parts.join("|"), &spec.origin)?)
+    };
+    Ok(Rule {
+        id: spec.id.as_str().into(),
+        category,
+        level: spec.level,
+        weight: spec.weight,
+        owner: spec.owner,
+        unless,
+        negatable: spec.negatable,
+        enabled: true,
+        message: spec.message.as_deref().unwrap_or(&file.explanation).into(),
+        suggestion: spec.suggestion.as_deref().unwrap_or(&file.moves[0]).into(),
+        exceptions,
+    })
+}
+
+fn build_regex(source: &str, origin: &Origin) -> Result<Regex, RuleError> {
+    RegexBuilder::new(source)
+        .case_insensitive(true)
+        .size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| RuleError::new(origin, format!("pattern does not compile: {e}")))
+}
+
+/// Replaces `{name}` by `(?:macro)` until no macro is left; `\b` becomes an ASCII word boundary,
+/// which the fast engines support on any text.
+fn expand(lexicon: &LexiconSpec, pattern: &Located<String>) -> Result<String, RuleError> {
+    let mut text = pattern.value.clone();
+    for _ in 0..8 {
+        let (next, changed) = expand_once(lexicon, &text, &pattern.origin)?;
+        text = next;
+        if !changed {
+            return Ok(text.replace(r"\b", r"(?-u:\b)"));
+        }
+    }
+    Err(RuleError::new(
+        &pattern.origin,
+        "macros nest more than 8 deep (does a macro refer to itself?)",
+    ))
+}
+
+fn expand_once(
+    lexicon: &LexiconSpec,
+    text: &str,
+    origin: &Origin,
+) -> Result<(String, bool), RuleError> {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        // `\{` is a literal brace, `\p{L}` a Unicode class, `{2,3}` a repetition: all stay.
+        let before = &rest[..open];
+        let escaped = before.ends_with('\\') || before.ends_with("\\p") || before.ends_with("\\P");
+        let after = &rest[open + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let is_macro = !escaped
+            && after[name_len..].starts_with('}')
+            && name.starts_with(|c: char| c.is_ascii_alphabetic());
+        out.push_str(&rest[..open]);
+        if is_macro {
+            let value = lexicon.macros.get(name).ok_or_else(|| {
+                RuleError::new(
+                    origin,
+                    format!(
+                        "unknown macro `{{{name}}}`; the lexicon defines: {}",
+                        lexicon
+                            .macros
+                            .keys()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+            out.push_str("(?:");
+            out.push_str(&value.value);
+            out.push(')');
+            rest = &after[name_len + 1..];
+            changed = true;
+        } else {
+            out.push('{');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Ok((out, changed))
+}

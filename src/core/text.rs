@@ -1,0 +1,160 @@
+//! Small, bounded text helpers for the engine: char boundaries, sentences around a match,
+//! the words before it (for negation), and quoted passages.
+//!
+//! Every helper looks at most a fixed number of bytes around a match, so that the analysis stays
+//! linear in the note's length however many matches a note has.
+
+use std::ops::Range;
+
+/// How far the engine looks around a match for its sentence (exceptions) and for negation.
+pub const SENTENCE_REACH: usize = 240;
+const NEGATION_REACH: usize = 48;
+/// Negation reaches at most this many words back.
+pub const NEGATION_WORDS: usize = 4;
+
+/// The largest char boundary `<= i`.
+pub fn floor_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary `>= i`.
+pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn ends_sentence(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | ';' | '\n' | '\r' | '•' | '·' | '|' | '。' | '！' | '？'
+    )
+}
+
+fn ends_clause(c: char) -> bool {
+    ends_sentence(c) || matches!(c, ',' | ':' | '(' | ')' | '–' | '—' | '"' | '“' | '”')
+}
+
+/// The sentence around `span`, at most [`SENTENCE_REACH`] bytes to each side.
+pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
+    let lo = floor_boundary(text, span.start.saturating_sub(SENTENCE_REACH));
+    let hi = ceil_boundary(text, span.end.saturating_add(SENTENCE_REACH));
+    let start = text[lo..span.start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| ends_sentence(c))
+        .map(|(i, c)| lo + i + c.len_utf8())
+        .unwrap_or(lo);
+    let end = text[span.end..hi]
+        .char_indices()
+        .find(|&(_, c)| ends_sentence(c))
+        .map(|(i, _)| span.end + i)
+        .unwrap_or(hi);
+    start..end
+}
+
+/// The last few words before `at`, within the same clause, lower-cased.
+pub fn words_before(text: &str, at: usize) -> Vec<String> {
+    let lo = floor_boundary(text, at.saturating_sub(NEGATION_REACH));
+    let window = &text[lo..at];
+    let clause = match window.char_indices().rev().find(|&(_, c)| ends_clause(c)) {
+        Some((i, c)) => &window[i + c.len_utf8()..],
+        None => window,
+    };
+    let mut words: Vec<String> = clause
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('’', "'"))
+        .collect();
+    if lo > 0 && window.len() == clause.len() && !words.is_empty() {
+        // The window may have cut the first word in half; it is not a word of its own.
+        words.remove(0);
+    }
+    let keep = words.len().saturating_sub(NEGATION_WORDS);
+    words.split_off(keep)
+}
+
+/// The byte ranges inside double quotes (straight or curly), quote marks excluded.
+/// An unclosed quote runs to the end of its line.
+pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        match (open, c) {
+            (None, '"') | (None, '“') | (None, '«') => open = Some((i + c.len_utf8(), c)),
+            (Some((start, '"')), '"') | (Some((start, '“')), '”') | (Some((start, '«')), '»') =>
+            {
+                out.push(start..i);
+                open = None;
+            }
+            (Some((start, _)), '\n') => {
+                out.push(start..i);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some((start, _)) = open {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Whether `at` lies inside one of `ranges` (sorted, disjoint).
+pub fn inside(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.start <= at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_before_stop_at_the_clause() {
+        assert_eq!(
+            words_before("we did not offer a discount", 13),
+            vec!["we", "did", "not", "offer"]
+        );
+        assert_eq!(words_before("no, gave a discount", 4), Vec::<String>::new());
+        assert_eq!(
+            words_before("They didn’t agree", 12),
+            vec!["they", "didn't"]
+        );
+    }
+
+    #[test]
+    fn sentences_are_bounded_by_punctuation_and_lines() {
+        let t = "First one. Then we sent the quote; done\nnext";
+        let at = t.find("sent").unwrap();
+        let s = sentence_around(t, at..at + 4);
+        assert_eq!(&t[s], " Then we sent the quote");
+    }
+
+    #[test]
+    fn quotes_are_found_and_checked() {
+        let t = "she said \"we'll send the data\" and “ok”";
+        let q = quoted_ranges(t);
+        assert_eq!(q.len(), 2);
+        assert_eq!(&t[q[0].clone()], "we'll send the data");
+        assert!(inside(&q, t.find("send").unwrap()));
+        assert!(!inside(&q, t.find("and").unwrap()));
+    }
+
+    #[test]
+    fn boundaries_on_multibyte_text() {
+        let t = "é😀x";
+        assert_eq!(floor_boundary(t, 3), 2);
+        assert_eq!(ceil_boundary(t, 3), 6);
+    }
+}

@@ -1,0 +1,107 @@
+//! The bot's wording as data (`prompts/nudge.toml`, `prompts/digest.toml`) and the one tiny
+//! template filler every message uses: `{name}` is replaced by its value, nothing else.
+
+use serde::Deserialize;
+
+/// Everything a nudge says that is not a rule's own text.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NudgeWording {
+    /// First line; `{score}`.
+    pub header: String,
+    /// Before the reactive findings.
+    pub reactive_intro: String,
+    /// One reactive finding; `{text}`, `{label}`, `{message}`, `{level}`.
+    pub finding: String,
+    /// The move for the next call; `{move}`.
+    pub next_move: String,
+    /// The peer signals; `{signals}`.
+    pub peer_signals: String,
+    /// One peer signal; `{label}`, `{text}`.
+    pub peer_signal: String,
+    /// When the note has peer signals and nothing reactive.
+    pub all_peer: String,
+    /// When the note has no findings at all.
+    pub nothing_found: String,
+    /// The move when nothing reactive was found.
+    pub keep_going_move: String,
+}
+
+/// Everything a digest says.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestWording {
+    /// `{team}`, `{week}`.
+    pub title: String,
+    /// `{notes}`, `{reps}`, `{score}`, `{change}`.
+    pub totals: String,
+    pub table_header: String,
+    /// `{rep}`, `{notes}`, `{score}`, `{change}`, `{spark}`, `{category}`, `{tip}`.
+    pub row: String,
+    /// `{rep}`, `{change}`.
+    pub most_improved: String,
+    /// `{reps}`.
+    pub silent: String,
+    pub disputes_header: String,
+    /// `{rule}`, `{disputes}`, `{hits}`, `{precision}`.
+    pub dispute_row: String,
+    pub no_notes: String,
+    /// Coaching line per reactive category id; `default` when a category has none.
+    pub tips: std::collections::BTreeMap<String, String>,
+}
+
+/// Replaces each `{key}` by its value. Unknown placeholders stay as written.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[..close])
+                .map(|(_, v)| (close, v))
+        }) {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Cuts `text` to at most `max` chars, ending with `…` when it had to cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_keys_only() {
+        assert_eq!(
+            fill("{a} and {b} {c}", &[("a", "x"), ("b", "{a}")]),
+            "x and {a} {c}"
+        );
+    }
+
+    #[test]
+    fn clip_counts_chars() {
+        assert_eq!(clip("héllo", 5), "héllo");
+        assert_eq!(clip("héllo!", 5), "héll…");
+    }
+}

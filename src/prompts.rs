@@ -1,0 +1,254 @@
+//! Loading `prompts/`: the rules and the bot's wording, embedded at build time and replaceable
+//! at run time by a directory (`--rules DIR`).
+//!
+//! Layout: `rules/lexicon.toml` (shared macros and word lists), `rules/<category>.toml` (one
+//! file per category: wording and rules), `nudge.toml` and `digest.toml` (message wording).
+//! Every error names the file, the line and the reason.
+
+use crate::core::rules::{CategorySpec, LexiconSpec, Located, Origin, Owner, RuleError, RuleSpec};
+use crate::core::{DigestWording, Level, NudgeWording, RuleSet};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_prompts.rs"));
+
+/// The name of the lexicon inside a rules directory.
+pub const LEXICON: &str = "lexicon.toml";
+
+/// A prompts file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    #[error(transparent)]
+    Invalid(#[from] RuleError),
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Rules and wording, ready to use.
+#[derive(Clone, Debug)]
+pub struct Prompts {
+    pub rules: RuleSet,
+    pub nudge: NudgeWording,
+    pub digest: DigestWording,
+}
+
+impl Prompts {
+    /// The prompts built into the binary.
+    pub fn embedded() -> Result<Prompts, PromptError> {
+        Prompts::load(None)
+    }
+
+    /// The embedded prompts, with the rules (and lexicon, if present) taken from `rules_dir`.
+    pub fn load(rules_dir: Option<&Path>) -> Result<Prompts, PromptError> {
+        let rule_files: Vec<(String, String)> = match rules_dir {
+            None => embedded_under("rules/"),
+            Some(dir) => read_dir_files(dir)?,
+        };
+        let mut lexicon_file = rule_files
+            .iter()
+            .find(|(name, _)| is_lexicon(name))
+            .cloned();
+        if lexicon_file.is_none() {
+            lexicon_file = embedded_under("rules/")
+                .into_iter()
+                .find(|(name, _)| is_lexicon(name));
+        }
+        let (lex_name, lex_text) = lexicon_file
+            .ok_or_else(|| RuleError::new(&origin("rules", 0), format!("no {LEXICON} found")))?;
+        let lexicon = parse_lexicon(&lex_name, &lex_text)?;
+        let specs = rule_files
+            .iter()
+            .filter(|(name, _)| !is_lexicon(name))
+            .map(|(name, text)| parse_category_file(name, text))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rules = RuleSet::compile(&lexicon, &specs)?;
+        Ok(Prompts {
+            rules,
+            nudge: parse_embedded("nudge.toml")?,
+            digest: parse_embedded("digest.toml")?,
+        })
+    }
+}
+
+fn is_lexicon(name: &str) -> bool {
+    name.rsplit('/').next() == Some(LEXICON)
+}
+
+fn origin(file: &str, line: usize) -> Origin {
+    Origin {
+        file: file.to_string(),
+        line,
+    }
+}
+
+fn embedded_under(prefix: &str) -> Vec<(String, String)> {
+    EMBEDDED
+        .iter()
+        .filter(|(name, _)| name.starts_with(prefix))
+        .map(|(name, text)| (format!("prompts/{name}"), text.to_string()))
+        .collect()
+}
+
+fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, PromptError> {
+    let io = |source| PromptError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).map_err(|source| PromptError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path.display().to_string();
+            let text = String::from_utf8(bytes).map_err(|e| {
+                RuleError::new(
+                    &origin(&name, line_of_offset(&[], e.utf8_error().valid_up_to())),
+                    "the file is not valid UTF-8",
+                )
+            })?;
+            Ok((name, text))
+        })
+        .collect()
+}
+
+fn line_of_offset(text: &[u8], offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    line_of_offset(text.as_bytes(), offset)
+}
+
+fn toml_error(file: &str, text: &str, e: toml::de::Error) -> RuleError {
+    let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+    RuleError::new(&origin(file, line), e.message().to_string())
+}
+
+fn located(file: &str, text: &str, s: &Spanned<String>) -> Located<String> {
+    Located {
+        value: s.get_ref().clone(),
+        origin: origin(file, line_of(text, s.span().start)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    macros: BTreeMap<String, Spanned<String>>,
+    rep_subjects: Vec<String>,
+    client_subjects: Vec<String>,
+    non_subjects: Vec<String>,
+    negators: Vec<String>,
+}
+
+fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
+    let raw: RawLexicon = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    Ok(LexiconSpec {
+        macros: raw
+            .macros
+            .iter()
+            .map(|(k, v)| (k.clone(), located(file, text, v)))
+            .collect(),
+        rep_subjects: raw.rep_subjects,
+        client_subjects: raw.client_subjects,
+        non_subjects: raw.non_subjects,
+        negators: raw.negators,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategoryFile {
+    category: Spanned<String>,
+    polarity: Spanned<String>,
+    label: String,
+    explanation: String,
+    moves: Vec<String>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    level: Level,
+    weight: u8,
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+    owner: Option<Owner>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default = "yes")]
+    negatable: bool,
+    message: Option<String>,
+    suggestion: Option<String>,
+}
+
+/// Parses one category file (not yet compiled).
+pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleError> {
+    let raw: RawCategoryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    let rules = raw
+        .rule
+        .iter()
+        .map(|r| RuleSpec {
+            id: r.id.get_ref().clone(),
+            origin: origin(file, line_of(text, r.id.span().start)),
+            level: r.level,
+            weight: r.weight,
+            patterns: r.patterns.iter().map(|p| located(file, text, p)).collect(),
+            exceptions: r
+                .exceptions
+                .iter()
+                .map(|p| located(file, text, p))
+                .collect(),
+            owner: r.owner,
+            unless: r.unless.iter().map(|p| located(file, text, p)).collect(),
+            negatable: r.negatable,
+            message: r.message.clone(),
+            suggestion: r.suggestion.clone(),
+        })
+        .collect();
+    Ok(CategorySpec {
+        origin: origin(file, 1),
+        category: located(file, text, &raw.category),
+        polarity: located(file, text, &raw.polarity),
+        label: raw.label,
+        explanation: raw.explanation,
+        moves: raw.moves,
+        rules,
+    })
+}
+
+fn parse_embedded<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, RuleError> {
+    let file = format!("prompts/{name}");
+    let text = EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| RuleError::new(&origin(&file, 0), "missing from the build"))?;
+    toml::from_str(text).map_err(|e| toml_error(&file, text, e))
+}
