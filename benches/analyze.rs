@@ -1,1 +1,106 @@
-fn main() {}
+//! Analysis speed: throughput over 10,000 varied notes (criterion), then per-note latency
+//! percentiles for notes up to 4,000 characters, printed after criterion's report.
+//!
+//! Targets (issue #2): ≥ 100,000 notes/s on one core; p99 < 50 µs per note up to 4,000 chars.
+
+use callnudge::core::analyze;
+use callnudge::prompts::Prompts;
+use criterion::{black_box, criterion_group, Criterion, Throughput};
+use std::time::Instant;
+
+/// Deterministic pseudo-random numbers (no dependency, same corpus every run).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+}
+
+/// 10,000 notes built from the labelled evaluation set: single notes, and several joined into
+/// longer ones (bullets, line breaks), from a few words up to 4,000 characters.
+fn corpus() -> Vec<String> {
+    let seeds: Vec<String> = include_str!("../tests/eval/notes.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| v["note"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let mut rng = Lcg(42);
+    (0..10_000)
+        .map(|i| {
+            let target = match i % 10 {
+                0..=5 => 0,   // a single note, as most are
+                6..=8 => 600, // a longer write-up
+                _ => 4_000,   // a long one
+            };
+            let mut note = seeds[rng.next() % seeds.len()].clone();
+            while note.len() < target {
+                note.push_str(if rng.next() % 2 == 0 { "\n- " } else { ". " });
+                note.push_str(&seeds[rng.next() % seeds.len()]);
+            }
+            if note.len() > 4_000 {
+                let mut cut = 4_000;
+                while !note.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                note.truncate(cut);
+            }
+            note
+        })
+        .collect()
+}
+
+fn throughput(c: &mut Criterion) {
+    let prompts = Prompts::embedded().unwrap();
+    let notes = corpus();
+    let mut group = c.benchmark_group("analyze");
+    group.throughput(Throughput::Elements(notes.len() as u64));
+    group.sample_size(10);
+    group.bench_function("10k varied notes", |b| {
+        b.iter(|| {
+            for n in &notes {
+                black_box(analyze(&prompts.rules, n));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn latency() {
+    let prompts = Prompts::embedded().unwrap();
+    let notes = corpus();
+    for n in &notes {
+        black_box(analyze(&prompts.rules, n)); // warm the lazy DFA caches
+    }
+    let mut times: Vec<(u128, usize)> = Vec::with_capacity(notes.len() * 3);
+    for _ in 0..3 {
+        for n in &notes {
+            let t = Instant::now();
+            black_box(analyze(&prompts.rules, n));
+            times.push((t.elapsed().as_nanos(), n.len()));
+        }
+    }
+    times.sort_unstable();
+    let pct =
+        |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)].0 as f64 / 1000.0;
+    let total: u128 = times.iter().map(|t| t.0).sum();
+    println!(
+        "analyze latency over {} runs (notes up to 4,000 chars): p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs; {:.0} notes/s",
+        times.len(),
+        pct(0.50),
+        pct(0.99),
+        pct(1.0),
+        times.len() as f64 / (total as f64 / 1e9)
+    );
+}
+
+criterion_group!(benches, throughput);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    latency();
+}

@@ -155,6 +155,8 @@ struct RawLexicon {
     macros: BTreeMap<String, Spanned<String>>,
     rep_subjects: Vec<String>,
     client_subjects: Vec<String>,
+    determiners: Vec<String>,
+    coordinators: Vec<String>,
     non_subjects: Vec<String>,
     negators: Vec<String>,
 }
@@ -169,6 +171,8 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
             .collect(),
         rep_subjects: raw.rep_subjects,
         client_subjects: raw.client_subjects,
+        determiners: raw.determiners,
+        coordinators: raw.coordinators,
         non_subjects: raw.non_subjects,
         negators: raw.negators,
     })

@@ -7,7 +7,11 @@
 //! speaking). Conditional rules (`unless`) are settled last, on the whole note.
 
 use super::category::{Category, Level, Polarity};
-use super::rules::{Owner, RuleSet, OWNER_GROUP};
+use super::rules::{Owner, RuleSet};
+use regex_automata::{Input, PatternSet};
+
+/// Capture groups a pattern may use (checked when rules compile).
+pub(crate) const MAX_GROUPS: usize = 32;
 use super::score::peer_score;
 use super::text;
 use serde::Serialize;
@@ -68,67 +72,28 @@ impl Report {
 }
 
 /// Analyses one note. Never fails and never panics; an empty note gives an empty report.
+///
+/// The note is cut into chunks (sentences and lines); the pattern set says which patterns match
+/// in each chunk, and only those are located there. Look-arounds (`\b`, `^`) still see the
+/// whole note, so a chunk boundary never invents a word or line start.
 pub fn analyze(rules: &RuleSet, note: &str) -> Report {
     let mut findings = Vec::new();
     if !note.trim().is_empty() {
         let quotes = text::quoted_ranges(note);
-        for index in rules.set.matches(note).iter() {
-            let pattern = &rules.patterns[index];
-            let rule = &rules.rules[pattern.rule];
-            if !rule.enabled {
-                continue;
-            }
-            let mut locations = pattern.regex.capture_locations();
-            let mut at = 0;
-            while at <= note.len() {
-                let Some(whole) = pattern.regex.captures_read_at(&mut locations, note, at) else {
-                    break;
-                };
-                let span = whole.start()..whole.end();
-                at = if span.is_empty() {
-                    text::ceil_boundary(note, span.end + 1).max(span.end + 1)
-                } else {
-                    span.end
-                };
-                if span.is_empty() {
-                    continue;
-                }
-                let owner_span = if pattern.has_owner {
-                    owner_group(&pattern.regex, &locations)
-                } else {
-                    None
-                };
-                if rule.negatable && negated(rules, note, span.start, owner_span) {
-                    continue;
-                }
-                if let Some(exceptions) = &rule.exceptions {
-                    let sentence = text::sentence_around(note, span.clone());
-                    if exceptions.is_match(&note[sentence]) {
-                        continue;
-                    }
-                }
-                if let Some(wanted) = rule.owner {
-                    let party = party_of(rules, note, owner_span, &quotes);
-                    let accepted = match wanted {
-                        Owner::Rep => party != Party::Client,
-                        Owner::Client => party == Party::Client,
-                    };
-                    if !accepted {
-                        continue;
-                    }
-                }
-                findings.push(Finding {
-                    rule: rule.id.clone(),
-                    category: rule.category,
-                    polarity: rule.category.polarity(),
-                    level: rule.level,
-                    weight: rule.weight,
-                    start: span.start,
-                    end: span.end,
-                    text: note[span].to_string(),
-                    message: rule.message.clone(),
-                    suggestion: rule.suggestion.clone(),
-                });
+        let mut which = PatternSet::new(rules.set.pattern_len());
+        for chunk in text::chunks(note) {
+            which.clear();
+            let input = Input::new(note).range(chunk.clone());
+            rules.set.which_overlapping_matches(&input, &mut which);
+            for id in which.iter() {
+                locate(
+                    rules,
+                    note,
+                    &quotes,
+                    chunk.clone(),
+                    id.as_usize(),
+                    &mut findings,
+                );
             }
         }
     }
@@ -137,12 +102,88 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
     Report { score, findings }
 }
 
-fn owner_group(
-    regex: &regex::Regex,
-    locations: &regex::CaptureLocations,
-) -> Option<(usize, usize)> {
-    let index = regex.capture_names().position(|n| n == Some(OWNER_GROUP))?;
-    locations.get(index)
+/// Every accepted match of one pattern inside one chunk.
+fn locate(
+    rules: &RuleSet,
+    note: &str,
+    quotes: &[std::ops::Range<usize>],
+    chunk: std::ops::Range<usize>,
+    index: usize,
+    findings: &mut Vec<Finding>,
+) {
+    let pattern = &rules.patterns[index];
+    let rule = &rules.rules[pattern.rule];
+    if !rule.enabled {
+        return;
+    }
+    let mut input = Input::new(note).range(chunk);
+    loop {
+        // Only patterns with an `{owner}` need their groups (and the slower engine for them).
+        let (span, owner_span) = match pattern.owner_group {
+            None => match pattern.regex.search(&input) {
+                Some(m) => (m.range(), None),
+                None => break,
+            },
+            Some(group) => {
+                let mut slots = [None; 2 * MAX_GROUPS];
+                let used = (2 * (group + 1)).min(slots.len());
+                if pattern
+                    .regex
+                    .search_slots(&input, &mut slots[..used])
+                    .is_none()
+                {
+                    break;
+                }
+                let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
+                let (Some(start), Some(end)) = (slot(0), slot(1)) else {
+                    break;
+                };
+                let owner = slot(2 * group).zip(slot(2 * group + 1));
+                (start..end, owner)
+            }
+        };
+        if span.is_empty() {
+            // No rule should match nothing; step over it on a char boundary.
+            let next = text::ceil_boundary(note, span.end + 1);
+            if next > input.end() {
+                break;
+            }
+            input.set_start(next);
+            continue;
+        }
+        input.set_start(span.end);
+        if rule.negatable && negated(rules, note, span.start, owner_span) {
+            continue;
+        }
+        if let Some(exceptions) = &rule.exceptions {
+            let sentence = text::sentence_around(note, span.clone());
+            if exceptions.is_match(&note[sentence]) {
+                continue;
+            }
+        }
+        if let Some(wanted) = rule.owner {
+            let party = party_of(rules, note, owner_span, quotes);
+            let accepted = match wanted {
+                Owner::Rep => party == Party::Rep,
+                Owner::Client => party == Party::Client,
+            };
+            if !accepted {
+                continue;
+            }
+        }
+        findings.push(Finding {
+            rule: rule.id.clone(),
+            category: rule.category,
+            polarity: rule.category.polarity(),
+            level: rule.level,
+            weight: rule.weight,
+            start: span.start,
+            end: span.end,
+            text: note[span].to_string(),
+            message: rule.message.clone(),
+            suggestion: rule.suggestion.clone(),
+        });
+    }
 }
 
 /// Who a match's `{owner}` names.
@@ -164,8 +205,9 @@ fn words(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
 }
 
 /// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the
-/// rep's own to-do list; a capitalised word is a name (the client); first person inside quotes
-/// is the client speaking.
+/// rep's own to-do list; a capitalised word is a name (the client); after a determiner the
+/// noun decides ("their ops manager" is the client, "their plan" nobody); after "and" the
+/// subject of the step before decides; first person inside quotes is the client speaking.
 fn party_of(
     rules: &RuleSet,
     note: &str,
@@ -176,8 +218,11 @@ fn party_of(
         return Party::Rep;
     };
     let owner = &note[start..end];
-    for (offset, word) in words(owner) {
-        let base = word.split('\'').next().unwrap_or(&word);
+    let owner = owner.split('(').next().unwrap_or(owner);
+    let mut after_determiner = false;
+    let owner_words: Vec<(usize, String)> = words(owner).collect();
+    for (offset, word) in &owner_words {
+        let base = word.split('\'').next().unwrap_or(word);
         if rules.rep_subjects.contains(base) || rules.rep_subjects.contains(word.as_str()) {
             return if text::inside(quotes, start) {
                 Party::Client
@@ -185,16 +230,29 @@ fn party_of(
                 Party::Rep
             };
         }
+        if after_determiner {
+            // The noun phrase's head is its last word.
+            let head = owner_words.last().map(|(_, w)| w.as_str()).unwrap_or(base);
+            return if rules.client_subjects.contains(head) {
+                Party::Client
+            } else {
+                Party::Unknown
+            };
+        }
+        if rules.determiners.contains(base) {
+            after_determiner = true;
+            continue;
+        }
+        if rules.coordinators.contains(base) {
+            return earlier_subject(rules, note, start);
+        }
         if rules.client_subjects.contains(base) {
             return Party::Client;
         }
         if rules.non_subjects.contains(base) {
             return Party::Rep;
         }
-        if matches!(base, "the" | "a" | "an") {
-            continue;
-        }
-        let capital = owner[offset..]
+        let capital = owner[*offset..]
             .chars()
             .next()
             .is_some_and(char::is_uppercase);
@@ -205,6 +263,22 @@ fn party_of(
         };
     }
     Party::Unknown
+}
+
+/// The nearest known subject before `at` in the same sentence; none means the rep's to-do.
+fn earlier_subject(rules: &RuleSet, note: &str, at: usize) -> Party {
+    let sentence = text::sentence_around(note, at..at);
+    let before: Vec<(usize, String)> = words(&note[sentence.start..at]).collect();
+    for (_, word) in before.iter().rev() {
+        let base = word.split('\'').next().unwrap_or(word);
+        if rules.rep_subjects.contains(base) {
+            return Party::Rep;
+        }
+        if rules.client_subjects.contains(base) {
+            return Party::Client;
+        }
+    }
+    Party::Rep
 }
 
 fn is_negator(rules: &RuleSet, word: &str) -> bool {

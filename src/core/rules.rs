@@ -8,7 +8,10 @@
 //! one pass through a `RegexSet`.
 
 use super::category::{Category, Level};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::util::syntax;
+use regex_automata::MatchKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -52,6 +55,10 @@ pub struct LexiconSpec {
     pub rep_subjects: Vec<String>,
     /// Client-side subjects that are not names: "they", "she", "the client"…
     pub client_subjects: Vec<String>,
+    /// Words before a subject noun ("the", "their"): the noun after them decides.
+    pub determiners: Vec<String>,
+    /// Words joining a second step to the first ("and"): the first step's subject decides.
+    pub coordinators: Vec<String>,
     /// Words that are not a subject at all ("then", "also"): the step is the rep's own to-do.
     pub non_subjects: Vec<String>,
     /// Words that negate what follows them in the same clause ("not", "no", "didn't").
@@ -136,8 +143,9 @@ pub struct CategoryInfo {
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     pub rule: usize,
-    pub regex: Regex,
-    pub has_owner: bool,
+    pub regex: meta::Regex,
+    /// Index of the `owner` capture group, if the pattern has one.
+    pub owner_group: Option<usize>,
 }
 
 /// How a team changes a rule: switch it off, or give it another level.
@@ -151,13 +159,16 @@ pub enum RuleOverride {
 /// Every rule, compiled, ready for [`crate::core::analyze`].
 #[derive(Clone, Debug)]
 pub struct RuleSet {
-    pub(crate) set: RegexSet,
+    /// Every pattern in one automaton (`MatchKind::All`), asked which patterns match a chunk.
+    pub(crate) set: meta::Regex,
     pub(crate) patterns: Vec<Pattern>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) by_id: HashMap<Arc<str>, usize>,
     pub(crate) categories: BTreeMap<Category, CategoryInfo>,
     pub(crate) rep_subjects: HashSet<String>,
     pub(crate) client_subjects: HashSet<String>,
+    pub(crate) determiners: HashSet<String>,
+    pub(crate) coordinators: HashSet<String>,
     pub(crate) non_subjects: HashSet<String>,
     pub(crate) negators: HashSet<String>,
 }
@@ -232,9 +243,17 @@ impl RuleSet {
                 rules.push(compile_rule(lexicon, category, file, spec)?);
                 for pattern in &spec.patterns {
                     let source = expand(lexicon, pattern)?;
-                    let regex = build_regex(&source, &pattern.origin)?;
-                    let has_owner = regex.capture_names().any(|n| n == Some(OWNER_GROUP));
-                    if spec.owner == Some(Owner::Client) && !has_owner {
+                    let regex = build_pattern(&source, &pattern.origin)?;
+                    let owner_group = regex
+                        .group_info()
+                        .to_index(regex_automata::PatternID::ZERO, OWNER_GROUP);
+                    if owner_group.is_some_and(|g| g >= super::analyze::MAX_GROUPS) {
+                        return Err(RuleError::new(
+                            &pattern.origin,
+                            "the `owner` group must be among the first 31 groups; use (?:…) for the others",
+                        ));
+                    }
+                    if spec.owner == Some(Owner::Client) && owner_group.is_none() {
                         return Err(RuleError::new(
                             &pattern.origin,
                             "the rule has `owner = \"client\"` but this pattern has no `{owner}` part (without one, a step is the rep's)",
@@ -243,7 +262,7 @@ impl RuleSet {
                     patterns.push(Pattern {
                         rule: rule_index,
                         regex,
-                        has_owner,
+                        owner_group,
                     });
                     sources.push(source);
                 }
@@ -259,11 +278,15 @@ impl RuleSet {
                 format!("no rules file for category `{missing}`"),
             ));
         }
-        let set = RegexSetBuilder::new(&sources)
-            .case_insensitive(true)
-            .size_limit(SIZE_LIMIT * 8)
-            .dfa_size_limit(SIZE_LIMIT * 8)
-            .build()
+        let set = meta::Builder::new()
+            .syntax(syntax_config())
+            .configure(
+                meta::Config::new()
+                    .match_kind(MatchKind::All)
+                    .nfa_size_limit(Some(SIZE_LIMIT * 8))
+                    .hybrid_cache_capacity(SIZE_LIMIT * 8),
+            )
+            .build_many(&sources)
             .map_err(|e| {
                 RuleError::new(
                     &Origin {
@@ -287,6 +310,8 @@ impl RuleSet {
             categories,
             rep_subjects: lower(&lexicon.rep_subjects),
             client_subjects: lower(&lexicon.client_subjects),
+            determiners: lower(&lexicon.determiners),
+            coordinators: lower(&lexicon.coordinators),
             non_subjects: lower(&lexicon.non_subjects),
             negators: lower(&lexicon.negators),
         })
@@ -395,6 +420,32 @@ fn compile_rule(
         suggestion: spec.suggestion.as_deref().unwrap_or(&file.moves[0]).into(),
         exceptions,
     })
+}
+
+fn syntax_config() -> syntax::Config {
+    syntax::Config::new().case_insensitive(true)
+}
+
+/// A pattern as the engine runs it: searched only inside chunks the set said it matches.
+fn build_pattern(source: &str, origin: &Origin) -> Result<meta::Regex, RuleError> {
+    meta::Builder::new()
+        .syntax(syntax_config())
+        .configure(meta::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
+        .build(source)
+        .map_err(|e| {
+            RuleError::new(
+                origin,
+                format!("pattern does not compile: {}", describe(&e)),
+            )
+        })
+}
+
+/// The parser's own message (with the caret under the fault) when there is one.
+fn describe(e: &regex_automata::meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(syntax) => syntax.to_string(),
+        None => e.to_string(),
+    }
 }
 
 fn build_regex(source: &str, origin: &Origin) -> Result<Regex, RuleError> {

@@ -45,6 +45,30 @@ fn ends_clause(c: char) -> bool {
     ends_sentence(c) || matches!(c, ',' | ':' | '(' | ')' | '–' | '—' | '"' | '“' | '”')
 }
 
+/// The note cut into chunks the rules are run on: lines, and sentences ending in `.`, `!`,
+/// `?` or `;` followed by a space. Chunks cover the note without gaps; each ends after its
+/// boundary character.
+pub fn chunks(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let end_here = match b {
+            b'\n' => true,
+            b'.' | b'!' | b'?' | b';' => bytes.get(i + 1).is_some_and(|n| n.is_ascii_whitespace()),
+            _ => false,
+        };
+        if end_here {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
 /// The sentence around `span`, at most [`SENTENCE_REACH`] bytes to each side.
 pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
     let lo = floor_boundary(text, span.start.saturating_sub(SENTENCE_REACH));
@@ -122,13 +146,14 @@ mod tests {
 
     #[test]
     fn words_before_stop_at_the_clause() {
+        let t = "we did not offer a discount";
         assert_eq!(
-            words_before("we did not offer a discount", 13),
+            words_before(t, t.find("a discount").unwrap()),
             vec!["we", "did", "not", "offer"]
         );
         assert_eq!(words_before("no, gave a discount", 4), Vec::<String>::new());
         assert_eq!(
-            words_before("They didn’t agree", 12),
+            words_before("They didn’t agree", "They didn’t ".len()),
             vec!["they", "didn't"]
         );
     }
@@ -149,6 +174,15 @@ mod tests {
         assert_eq!(&t[q[0].clone()], "we'll send the data");
         assert!(inside(&q, t.find("send").unwrap()));
         assert!(!inside(&q, t.find("and").unwrap()));
+    }
+
+    #[test]
+    fn chunks_cover_the_note() {
+        let t = "One. Two;three\n- four. 3.5 five";
+        let c = chunks(t);
+        let parts: Vec<&str> = c.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(parts, vec!["One.", " Two;three\n", "- four.", " 3.5 five"]);
+        assert_eq!(chunks(""), Vec::<Range<usize>>::new());
     }
 
     #[test]

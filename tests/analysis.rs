@@ -1,0 +1,144 @@
+//! The engine's reading of real-note features: ownership, quotes, negation, conditional rules,
+//! exceptions, shorthand, team overrides, and the nudge built from a report.
+
+use callnudge::core::{analyze, nudge, Category, Level, RuleOverride};
+use callnudge::prompts::Prompts;
+
+fn prompts() -> Prompts {
+    Prompts::embedded().expect("the built-in prompts compile")
+}
+
+fn cats(note: &str) -> Vec<Category> {
+    analyze(&prompts().rules, note).categories()
+}
+
+#[test]
+fn ownership_decides_whose_step_it_is() {
+    assert!(cats("They will send the usage data.").contains(&Category::ClientCommitment));
+    assert!(cats("Dana will pull the numbers").contains(&Category::ClientCommitment));
+    assert!(cats("their ops manager will run the numbers").contains(&Category::ClientCommitment));
+    let mine = cats("I'll send the usage data.");
+    assert!(mine.contains(&Category::OneSidedFollowUp));
+    assert!(!mine.contains(&Category::ClientCommitment));
+    assert!(cats("we will follow up on Friday").contains(&Category::OneSidedFollowUp));
+    // The second step takes the first step's subject.
+    assert!(!cats("They will review it and send feedback").contains(&Category::OneSidedFollowUp));
+}
+
+#[test]
+fn first_person_in_quotes_is_the_client_speaking() {
+    let c = cats("She said \"we'll send the data over by Friday\".");
+    assert!(c.contains(&Category::ClientCommitment), "{c:?}");
+    assert!(!c.contains(&Category::OneSidedFollowUp), "{c:?}");
+}
+
+#[test]
+fn negation_suppresses_a_phrase() {
+    for note in [
+        "We did not offer a discount.",
+        "no discount this time",
+        "I didn't agree to net 90",
+        "we never waived the setup fee",
+    ] {
+        assert!(
+            !cats(note).contains(&Category::UnearnedConcession),
+            "{note:?}"
+        );
+    }
+    assert!(cats("We offered a discount.").contains(&Category::UnearnedConcession));
+}
+
+#[test]
+fn a_trade_is_not_an_unearned_concession() {
+    let c = cats("Offered 10% off in exchange for a 3-year term.");
+    assert!(c.contains(&Category::TradedConcession));
+    assert!(!c.contains(&Category::UnearnedConcession));
+}
+
+#[test]
+fn one_sided_follow_up_is_conditional_on_no_client_step() {
+    assert!(cats("I'll send the recap.").contains(&Category::OneSidedFollowUp));
+    assert!(!cats("I'll send the recap. Dana will pull the churn data.")
+        .contains(&Category::OneSidedFollowUp));
+}
+
+#[test]
+fn shorthand_case_and_bullets_are_read() {
+    let c = cats("- acme call w/ procurement\n- they want a QUOTE asap\n- will send eod");
+    assert!(c.contains(&Category::OrderTaking), "{c:?}");
+    assert!(c.contains(&Category::OneSidedFollowUp), "{c:?}");
+    assert!(c.contains(&Category::GatekeeperOnly), "{c:?}");
+    // Common typos still read.
+    assert!(cats("gave them a discont").contains(&Category::UnearnedConcession));
+    assert!(cats("folow up again on the qoute").contains(&Category::Chasing));
+    assert!(cats("they asked for a qoute").contains(&Category::OrderTaking));
+    assert!(cats("Following-up again for the third time").contains(&Category::Chasing));
+}
+
+#[test]
+fn team_overrides_switch_rules_off_and_change_levels() {
+    let p = prompts();
+    let note = "Just checking in on the proposal.";
+    let report = analyze(&p.rules, note);
+    assert!(report.has_reactive_warning());
+    let off = p.rules.with_overrides([("checking-in", RuleOverride::Off)]);
+    assert!(analyze(&off, note).findings.is_empty());
+    let quiet = p
+        .rules
+        .with_overrides([("checking-in", RuleOverride::Level(Level::Suggestion))]);
+    let r = analyze(&quiet, note);
+    assert_eq!(r.findings.len(), 1);
+    assert!(!r.has_reactive_warning());
+}
+
+#[test]
+fn spans_are_byte_offsets_into_the_note() {
+    let note = "Café 😀 — they asked for a quote, I’ll send it EOD";
+    let report = analyze(&prompts().rules, note);
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        assert_eq!(&note[f.start..f.end], f.text);
+    }
+}
+
+#[test]
+fn the_nudge_is_short_ranked_and_names_peer_signals() {
+    let p = prompts();
+    let note = "They loved the demo. Asked for a quote, I'll send it tonight. Gave them 10% off. \
+                Just checking in tomorrow. Their churn is up and the CFO cares.";
+    let report = analyze(&p.rules, note);
+    let n = nudge(&p.rules, &p.nudge, &report);
+    assert!(n.shown.len() <= 2);
+    assert!(n.shown.len() == 2, "{:?}", n.shown);
+    // Warnings of higher weight come first.
+    assert!(n.shown[0].weight >= n.shown[1].weight);
+    assert!(n.text.contains(&n.shown[0].text), "the finding is quoted");
+    assert!(n.text.contains("Next call"));
+    assert!(n.peer_signals.contains(&Category::BusinessOutcome));
+    assert!(n.text.contains("Business outcome"));
+    assert!(n.text.chars().count() <= 2000);
+}
+
+#[test]
+fn a_peer_note_gets_reinforcement_not_correction() {
+    let p = prompts();
+    let report = analyze(
+        &p.rules,
+        "Dana will pull the churn numbers; the CFO joins Tuesday.",
+    );
+    let n = nudge(&p.rules, &p.nudge, &report);
+    assert!(n.shown.is_empty());
+    assert!(n.text.contains(&p.nudge.all_peer));
+    assert!(report.score > 50);
+}
+
+#[test]
+fn a_huge_note_is_analysed() {
+    let p = prompts();
+    let chunk = "They asked for a quote and I'll send it. Dana will pull the numbers. ";
+    let note = chunk.repeat(1_000_000 / chunk.len() + 1);
+    let report = analyze(&p.rules, &note);
+    assert!(report.findings.len() > 10_000);
+    let n = nudge(&p.rules, &p.nudge, &report);
+    assert!(n.text.chars().count() <= 2000);
+}

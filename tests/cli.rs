@@ -1,0 +1,233 @@
+//! `callnudge analyze` as a user runs it: files and stdin, human and JSON output, the linters'
+//! exit codes, bad input, and broken rule directories.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn callnudge(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(args)
+        .env_remove("CALLNUDGE_RULES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn exit_codes_follow_the_linters_convention() {
+    let clean = callnudge(&["analyze"], b"Dana will pull the churn numbers.");
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    let reactive = callnudge(&["analyze"], b"They asked for a quote, I'll send it EOD.");
+    assert_eq!(reactive.status.code(), Some(1));
+    let error = callnudge(&["analyze", "/nonexistent/notes.txt"], b"");
+    assert_eq!(error.status.code(), Some(2));
+    assert!(stderr(&error).contains("/nonexistent/notes.txt"));
+}
+
+#[test]
+fn human_output_marks_the_matched_text() {
+    let o = callnudge(&["analyze"], b"Call went fine. They asked for a quote.");
+    let out = stdout(&o);
+    assert!(out.contains("order-taking"), "{out}");
+    let text_line = out
+        .lines()
+        .find(|l| l.contains("They asked for a quote"))
+        .unwrap();
+    let marks = out.lines().skip_while(|l| *l != text_line).nth(1).unwrap();
+    let col = text_line.find("asked").unwrap();
+    assert_eq!(marks.find('^'), Some(col), "{out}");
+}
+
+#[test]
+fn json_lines_follow_the_documented_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "Gave them 10% off.\n\nDana will pull the numbers.\n").unwrap();
+    let o = callnudge(
+        &[
+            "analyze",
+            "--lines",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["line"], 3);
+    let note = "Gave them 10% off.";
+    let f = &lines[0]["findings"][0];
+    for key in [
+        "rule", "category", "polarity", "level", "start", "end", "text", "message",
+    ] {
+        assert!(!f[key].is_null(), "finding lacks {key}: {f}");
+    }
+    let (s, e) = (
+        f["start"].as_u64().unwrap() as usize,
+        f["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&note[s..e], f["text"].as_str().unwrap());
+    assert_eq!(f["category"], "unearned-concession");
+    assert!(lines[0]["score"].as_u64().unwrap() < 50);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error() {
+    let empty = callnudge(&["analyze"], b"  \n ");
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("empty"), "{}", stderr(&empty));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"caf\xe9 call, sent quote").unwrap();
+    let o = callnudge(&["analyze", bad.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+
+    let odd = callnudge(
+        &["analyze", "--format", "json"],
+        "שלום 😀 مرحبا — they asked for a quote 👍".as_bytes(),
+    );
+    assert_eq!(odd.status.code(), Some(1));
+}
+
+#[test]
+fn a_one_megabyte_note_is_analysed() {
+    let note = "They asked for a quote. Dana will pull the numbers. ".repeat(20_000);
+    let o = callnudge(&["analyze", "--format", "json"], note.as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 1);
+}
+
+fn copy_rules(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/rules");
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+fn broken_rules(edit: impl FnOnce(&Path)) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    copy_rules(dir.path());
+    edit(dir.path());
+    callnudge(
+        &[
+            "--rules",
+            dir.path().to_str().unwrap(),
+            "analyze",
+            "--format",
+            "json",
+        ],
+        b"They asked for a quote.",
+    )
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+fn lines_of(path: &Path) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().count()
+}
+
+#[test]
+fn a_rules_directory_replaces_the_built_in_rules() {
+    let o = broken_rules(|dir| {
+        let p = dir.join("order-taking.toml");
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(
+            p,
+            text.replace("level = \"warning\"", "level = \"suggestion\""),
+        )
+        .unwrap();
+    });
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"level\":\"suggestion\""));
+}
+
+/// Breaks a copy of the rules; returns the line the error must name (0: any line).
+type Edit = Box<dyn Fn(&Path) -> usize>;
+
+#[test]
+fn broken_rule_files_name_file_line_and_reason() {
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "chasing.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("chasing.toml");
+                append(&p, "\n[[rule]]\nid = \"oops\"\nlevel = \"warning\"\nweight = 2\npatterns = [ 'unclosed\n");
+                lines_of(&p)
+            }),
+            "",
+        ),
+        (
+            "chasing.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("chasing.toml");
+                let n = lines_of(&p);
+                append(&p, "\n[[rule]]\nid = \"bad-regex\"\nlevel = \"warning\"\nweight = 2\npatterns = ['(unbalanced']\n");
+                n + 6
+            }),
+            "does not compile",
+        ),
+        (
+            "insight.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("insight.toml");
+                let n = lines_of(&p);
+                append(&p, "\n[[rule]]\nid = \"checking-in\"\nlevel = \"warning\"\nweight = 2\npatterns = ['x']\n");
+                n + 3
+            }),
+            "duplicate rule id",
+        ),
+        (
+            "mutual-plan.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("mutual-plan.toml");
+                let text = std::fs::read_to_string(&p).unwrap();
+                std::fs::write(
+                    &p,
+                    text.replace("category = \"mutual-plan\"", "category = \"mutual-plans\""),
+                )
+                .unwrap();
+                1
+            }),
+            "unknown category",
+        ),
+    ];
+    for (file, edit, reason) in cases {
+        let expected_line = std::cell::Cell::new(0);
+        let o = broken_rules(|d| expected_line.set(edit(d)));
+        let expected_line = expected_line.get();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(stdout(&o).is_empty(), "nothing is analysed: {}", stdout(&o));
+        assert!(err.contains(file), "{err}");
+        assert!(err.contains(reason), "{err}");
+        if expected_line > 0 {
+            assert!(
+                err.contains(&format!("{file}:{expected_line}")),
+                "line {expected_line}: {err}"
+            );
+        }
+    }
+}
