@@ -22,6 +22,27 @@ pub enum Command {
     /// Analyse notes like a linter: files (or stdin) in, findings out. Exit 0 when nothing
     /// reactive at level warning was found, 1 when something was, 2 on an error.
     Analyze(AnalyzeArgs),
+    /// Replay a month of realistic notes from several reps into a data directory and show
+    /// nudges, a trend and the team's digest.
+    Demo(DemoArgs),
+    /// Store a note and print the nudge.
+    Note(NoteArgs),
+    /// An interactive loop of notes, with :trend, :digest and :quit.
+    Console(WhoArgs),
+    /// A rep's weekly trend (exactly what their manager sees).
+    Trend(WhoArgs),
+    /// The team's weekly digest.
+    Digest(DigestArgs),
+    /// Show or change a team's settings: time zone, digest schedule, managers, retention,
+    /// rule overrides.
+    Team(TeamArgs),
+    /// Delete every record of a rep.
+    Forget(WhoArgs),
+    /// Export a team's notes as CSV or JSON (to standard output).
+    Export(ExportArgs),
+    /// Import historic notes from CSV (team, rep, time, text); bad rows are reported and
+    /// skipped, good rows stored.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,4 +63,112 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// The sled data directory.
+    #[arg(
+        long,
+        env = "CALLNUDGE_DATA_DIR",
+        default_value = "./callnudge-data",
+        value_name = "DIR"
+    )]
+    pub data_dir: PathBuf,
+}
+
+/// A rep of a team.
+#[derive(Debug, Args, Clone)]
+pub struct Who {
+    #[arg(long)]
+    pub team: String,
+    #[arg(long)]
+    pub rep: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    #[command(flatten)]
+    pub who: Who,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The note; read from standard input when absent.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    #[command(flatten)]
+    pub who: Who,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    #[arg(long)]
+    pub team: String,
+    /// The ISO week, e.g. 2026-W48 (default: this week).
+    #[arg(long)]
+    pub week: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    #[arg(long)]
+    pub team: String,
+    /// IANA time zone, e.g. America/Los_Angeles.
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Digest weekday (mon…sun).
+    #[arg(long)]
+    pub weekday: Option<String>,
+    /// Digest hour, 0–23, in the team's time zone.
+    #[arg(long)]
+    pub hour: Option<u8>,
+    /// Add a manager (user id); repeatable.
+    #[arg(long = "manager")]
+    pub managers: Vec<String>,
+    /// Days the note text is kept (the analysis is kept regardless).
+    #[arg(long)]
+    pub retention_days: Option<u32>,
+    /// Rule override `ID=off|suggestion|warning`; repeatable.
+    #[arg(long = "rule")]
+    pub rules: Vec<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub team: String,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV with a header: team, rep, time (RFC 3339), text.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's data here (default: a fresh temporary directory).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }

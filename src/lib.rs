@@ -8,4 +8,7 @@
 
 pub mod console;
 pub mod core;
+pub mod digest_task;
 pub mod prompts;
+pub mod service;
+pub mod store;

@@ -2,14 +2,19 @@
 //! library's adapters. Errors end here: printed with their cause, exit status 2.
 
 use anyhow::Context;
-use callnudge::console::analyze as analyze_cmd;
+use callnudge::console::{analyze as analyze_cmd, demo, session, team, transfer};
 use callnudge::prompts::Prompts;
+use callnudge::service::Service;
+use callnudge::store::SledStore;
+use chrono::Utc;
 use clap::Parser;
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 mod cli;
-use cli::{AnalyzeArgs, Cli, Command, Format};
+use cli::{AnalyzeArgs, Cli, Command, ExportFormat, Format};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,9 +39,116 @@ fn init_tracing() {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let prompts = Prompts::load(cli.rules.as_deref()).context("the rules could not be loaded")?;
+    let prompts = Arc::new(prompts);
+    let open = |dir: &Path| -> anyhow::Result<Service> {
+        let store = SledStore::open(dir)?;
+        Ok(Service::new(Arc::new(store), prompts.clone()))
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     match cli.command {
-        Command::Analyze(args) => analyze(&prompts, args),
+        Command::Analyze(args) => return analyze(&prompts, args),
+        Command::Demo(args) => {
+            let temp;
+            let dir = match &args.data_dir {
+                Some(d) => d.as_path(),
+                None => {
+                    temp = tempfile::tempdir()?;
+                    temp.path()
+                }
+            };
+            let n = demo::run(&open(dir)?, Utc::now(), &mut out)?;
+            match &args.data_dir {
+                Some(d) => writeln!(out, "\n{n} notes stored in {}", d.display())?,
+                None => writeln!(out, "\n{n} notes stored in a temporary directory (removed now; pass --data-dir to keep them)")?,
+            }
+        }
+        Command::Note(a) => {
+            let text = match a.text {
+                Some(t) => t,
+                None => read_stdin()?,
+            };
+            session::note(
+                &open(&a.data.data_dir)?,
+                &a.who.team,
+                &a.who.rep,
+                &text,
+                Utc::now(),
+                &mut out,
+            )?;
+        }
+        Command::Console(a) => {
+            let stdin = std::io::stdin();
+            session::console(
+                &open(&a.data.data_dir)?,
+                &a.who.team,
+                &a.who.rep,
+                stdin.lock(),
+                &mut out,
+                Utc::now,
+            )?;
+        }
+        Command::Trend(a) => {
+            team::trend(&open(&a.data.data_dir)?, &a.who.team, &a.who.rep, &mut out)?
+        }
+        Command::Digest(a) => team::digest(
+            &open(&a.data.data_dir)?,
+            &a.team,
+            a.week.as_deref(),
+            Utc::now(),
+            &mut out,
+        )?,
+        Command::Forget(a) => {
+            team::forget(&open(&a.data.data_dir)?, &a.who.team, &a.who.rep, &mut out)?
+        }
+        Command::Team(a) => {
+            let changes = team::TeamChanges {
+                tz: a.tz,
+                weekday: a.weekday,
+                hour: a.hour,
+                managers: a.managers,
+                retention_days: a.retention_days,
+                rules: a.rules,
+            };
+            team::team(&open(&a.data.data_dir)?, &a.team, changes, &mut out)?;
+        }
+        Command::Export(a) => transfer::export(
+            &open(&a.data.data_dir)?,
+            &a.team,
+            a.format == ExportFormat::Json,
+            &mut out,
+        )?,
+        Command::Import(a) => {
+            let file = std::fs::File::open(&a.file)
+                .with_context(|| format!("cannot read {}", a.file.display()))?;
+            let service = open(&a.data.data_dir)?;
+            let result = transfer::import(&service, std::io::BufReader::new(file), |rows| {
+                if rows % 1000 == 0 {
+                    eprint!("\rimported {rows} rows");
+                }
+            })?;
+            eprintln!();
+            for (line, reason) in &result.skipped {
+                eprintln!("{}:{line}: skipped: {reason}", a.file.display());
+            }
+            writeln!(
+                out,
+                "stored {} notes, skipped {} rows",
+                result.stored,
+                result.skipped.len()
+            )?;
+        }
     }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read the note from standard input (is it UTF-8?)")?;
+    Ok(text)
 }
 
 fn analyze(prompts: &Prompts, args: AnalyzeArgs) -> anyhow::Result<ExitCode> {

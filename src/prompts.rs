@@ -75,6 +75,11 @@ impl Prompts {
     }
 }
 
+/// An embedded file of `prompts/` by its relative path, e.g. `demo.toml`.
+pub fn embedded_file(name: &str) -> Option<&'static str> {
+    EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
 fn is_lexicon(name: &str) -> bool {
     name.rsplit('/').next() == Some(LEXICON)
 }

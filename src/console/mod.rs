@@ -1,3 +1,7 @@
 //! The console adapter: every flow of the bot from a terminal, with no chat service.
 
 pub mod analyze;
+pub mod demo;
+pub mod session;
+pub mod team;
+pub mod transfer;

@@ -3,14 +3,21 @@
 
 pub mod analyze;
 pub mod category;
+pub mod digest;
 pub mod nudge;
+pub mod record;
 pub mod rules;
+pub mod schedule;
 pub mod score;
 pub mod text;
+pub mod trend;
+pub mod week;
 pub mod wording;
 
 pub use analyze::{analyze, Finding, Report};
 pub use category::{Category, Level, Polarity};
 pub use nudge::{nudge, Nudge};
+pub use record::{NoteRecord, Schedule, TeamSettings};
 pub use rules::{RuleError, RuleOverride, RuleSet};
+pub use week::Week;
 pub use wording::{DigestWording, NudgeWording};

@@ -1,0 +1,123 @@
+//! `callnudge export` and `callnudge import`: a team's notes out as CSV or JSON, historic notes
+//! in from CSV (team, rep, time, text). Import reports bad rows with their line numbers, skips
+//! them, and stores every good row.
+
+use crate::service::Service;
+use chrono::{DateTime, Utc};
+use std::io::{Read, Write};
+
+/// Writes the team's notes: CSV (one row per note, categories joined by `;`) or JSON (array).
+pub fn export(
+    service: &Service,
+    team: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let notes = service.store.notes(team, None)?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &notes)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "team",
+        "rep",
+        "time",
+        "text",
+        "score",
+        "rules",
+        "categories",
+    ])?;
+    for n in &notes {
+        w.write_record([
+            n.team.as_str(),
+            n.rep.as_str(),
+            &n.at.to_rfc3339(),
+            n.text.as_deref().unwrap_or(""),
+            &n.score.to_string(),
+            &n.findings
+                .iter()
+                .map(|f| f.rule.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            &n.findings
+                .iter()
+                .map(|f| f.category.id())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The outcome of an import.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub stored: u64,
+    /// (line, reason) of each skipped row.
+    pub skipped: Vec<(u64, String)>,
+}
+
+/// Imports CSV rows; `progress` is called after each row with (rows done, bytes read so far).
+pub fn import(
+    service: &Service,
+    input: impl Read,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<Imported> {
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = r.headers()?.clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(team), Some(rep), Some(time), Some(text)) =
+        (col("team"), col("rep"), col("time"), col("text"))
+    else {
+        anyhow::bail!("the CSV header must name the columns team, rep, time and text");
+    };
+    let mut result = Imported::default();
+    for row in r.records() {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                result.skipped.push((line, e.to_string()));
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line());
+        let field = |i: usize| row.get(i).unwrap_or("").trim();
+        let at = match DateTime::parse_from_rfc3339(field(time)) {
+            Ok(t) => t.with_timezone(&Utc),
+            Err(_) => {
+                result.skipped.push((
+                    line,
+                    format!(
+                        "time `{}` is not RFC 3339 (2026-11-27T15:04:00Z)",
+                        field(time)
+                    ),
+                ));
+                continue;
+            }
+        };
+        if field(team).is_empty() || field(rep).is_empty() {
+            result
+                .skipped
+                .push((line, "team and rep must not be empty".into()));
+            continue;
+        }
+        match service.submit_note(field(team), field(rep), row.get(text).unwrap_or(""), at) {
+            Ok(_) => result.stored += 1,
+            Err(
+                e @ (crate::service::ServiceError::EmptyNote
+                | crate::service::ServiceError::NoteTooLong { .. }),
+            ) => result.skipped.push((line, e.to_string())),
+            Err(e) => return Err(e.into()),
+        }
+        progress(result.stored + result.skipped.len() as u64);
+    }
+    Ok(result)
+}

@@ -1,0 +1,285 @@
+//! The weekly digest for managers: a team's notes in, `Digest` (data) out, then rendered as
+//! Markdown parts that fit a chat message. Coaches, does not rank: rows are in name order.
+//! No note text unless the team turned that on.
+
+use super::category::{Category, Polarity};
+use super::record::{NoteRecord, TeamSettings};
+use super::trend::{signed, sparkline, WeekAcc};
+use super::week::Week;
+use super::wording::{clip, fill, DigestWording};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Weeks shown in each sparkline and in the chart.
+pub const SPARK_WEEKS: usize = 8;
+/// Largest message part (Discord's limit).
+pub const PART_CHARS: usize = 2000;
+
+/// One rep's row.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RepRow {
+    pub rep: String,
+    pub notes: u32,
+    pub score: Option<f64>,
+    pub change: Option<f64>,
+    /// Mean score per week, oldest first, `None` for weeks without notes.
+    pub recent: Vec<Option<f64>>,
+    pub top_reactive: Option<Category>,
+    pub tip: String,
+}
+
+/// A rule's dispute rate ("not reactive here").
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleDisputes {
+    pub rule: String,
+    pub disputes: u32,
+    pub hits: u32,
+    /// 1 − disputes / hits.
+    pub precision: f64,
+}
+
+/// The digest of one team for one week.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Digest {
+    pub team: String,
+    pub week: Week,
+    pub notes: u32,
+    pub active_reps: u32,
+    pub score: Option<f64>,
+    pub change: Option<f64>,
+    pub rows: Vec<RepRow>,
+    pub most_improved: Option<(String, f64)>,
+    /// Reps seen in recent weeks who posted nothing this week.
+    pub silent: Vec<String>,
+    pub disputes: Vec<RuleDisputes>,
+    /// The team's mean score per week, oldest first (for the chart).
+    pub team_weeks: Vec<(Week, Option<f64>)>,
+    /// Quoted notes, only when the team allows it.
+    pub quotes: Vec<(String, String)>,
+}
+
+/// Builds the digest of `week` from the team's notes (any order; notes outside the sparkline
+/// window are ignored) and the disputes per rule.
+pub fn build<'a>(
+    team: &TeamSettings,
+    week: Week,
+    notes: impl IntoIterator<Item = &'a NoteRecord>,
+    disputes: &BTreeMap<String, u32>,
+    wording: &DigestWording,
+) -> Digest {
+    let tz = team.schedule.tz;
+    let mut window = vec![week];
+    for _ in 1..SPARK_WEEKS {
+        window.push(window.last().copied().unwrap_or(week).prev());
+    }
+    window.reverse();
+    let first = window[0];
+    let mut per_rep: HashMap<&str, BTreeMap<Week, WeekAcc>> = HashMap::new();
+    let mut team_acc: BTreeMap<Week, WeekAcc> = BTreeMap::new();
+    let mut hits: HashMap<&str, u32> = HashMap::new();
+    let mut quotes = Vec::new();
+    for n in notes {
+        let w = Week::of(n.at, tz);
+        if w < first || w > week {
+            continue;
+        }
+        per_rep
+            .entry(&n.rep)
+            .or_default()
+            .entry(w)
+            .or_default()
+            .add(n);
+        team_acc.entry(w).or_default().add(n);
+        for f in &n.findings {
+            *hits.entry(&f.rule).or_default() += 1;
+        }
+        if team.digest_includes_text && w == week && quotes.len() < 3 {
+            if let Some(t) = &n.text {
+                quotes.push((n.rep.clone(), clip(t, 200)));
+            }
+        }
+    }
+    let default_tip = wording.tips.get("default").cloned().unwrap_or_default();
+    let mut rows: Vec<RepRow> = per_rep
+        .iter()
+        .filter(|(_, weeks)| weeks.contains_key(&week))
+        .map(|(rep, weeks)| {
+            let this = &weeks[&week];
+            let top = this
+                .counts()
+                .iter()
+                .filter(|(c, _)| c.polarity() == Polarity::Reactive)
+                .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
+                .map(|(c, _)| *c);
+            let score = this.mean();
+            RepRow {
+                rep: rep.to_string(),
+                notes: this.notes(),
+                score,
+                change: weeks
+                    .get(&week.prev())
+                    .and_then(WeekAcc::mean)
+                    .zip(score)
+                    .map(|(p, s)| s - p),
+                recent: window
+                    .iter()
+                    .map(|w| weeks.get(w).and_then(WeekAcc::mean))
+                    .collect(),
+                top_reactive: top,
+                tip: top
+                    .and_then(|c| wording.tips.get(c.id()).cloned())
+                    .unwrap_or_else(|| default_tip.clone()),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.rep.cmp(&b.rep));
+    let silent: Vec<String> = per_rep
+        .iter()
+        .filter(|(_, weeks)| !weeks.contains_key(&week))
+        .map(|(rep, _)| rep.to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let most_improved = rows
+        .iter()
+        .filter_map(|r| r.change.filter(|c| *c > 0.0).map(|c| (r.rep.clone(), c)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+    let this = team_acc.get(&week);
+    let score = this.and_then(WeekAcc::mean);
+    let mut dispute_rows: Vec<RuleDisputes> = disputes
+        .iter()
+        .filter(|(_, &d)| d > 0)
+        .map(|(rule, &d)| {
+            let h = hits.get(rule.as_str()).copied().unwrap_or(0).max(d);
+            RuleDisputes {
+                rule: rule.clone(),
+                disputes: d,
+                hits: h,
+                precision: 1.0 - f64::from(d) / f64::from(h),
+            }
+        })
+        .collect();
+    dispute_rows.sort_by(|a, b| {
+        a.precision
+            .total_cmp(&b.precision)
+            .then(a.rule.cmp(&b.rule))
+    });
+    Digest {
+        team: team.team.clone(),
+        week,
+        notes: this.map_or(0, WeekAcc::notes),
+        active_reps: rows.len() as u32,
+        score,
+        change: team_acc
+            .get(&week.prev())
+            .and_then(WeekAcc::mean)
+            .zip(score)
+            .map(|(p, s)| s - p),
+        rows,
+        most_improved,
+        silent,
+        disputes: dispute_rows,
+        team_weeks: window
+            .iter()
+            .map(|w| (*w, team_acc.get(w).and_then(WeekAcc::mean)))
+            .collect(),
+        quotes,
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let s = clip(s, width);
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// The digest as Markdown, split into parts of at most [`PART_CHARS`] characters at line ends.
+pub fn render(d: &Digest, wording: &DigestWording) -> Vec<String> {
+    let fmt_score = |s: Option<f64>| s.map_or("n/a".to_string(), |v| format!("{v:.0}"));
+    let mut lines = vec![fill(
+        &wording.title,
+        &[("team", &d.team), ("week", &d.week.to_string())],
+    )];
+    if d.notes == 0 {
+        lines.push(wording.no_notes.clone());
+    } else {
+        lines.push(fill(
+            &wording.totals,
+            &[
+                ("notes", &d.notes.to_string()),
+                ("reps", &d.active_reps.to_string()),
+                ("score", &fmt_score(d.score)),
+                ("change", &signed(d.change)),
+            ],
+        ));
+        lines.push(String::new());
+        lines.push(wording.table_header.clone());
+        for r in &d.rows {
+            lines.push(fill(
+                &wording.row,
+                &[
+                    ("rep", &pad(&r.rep, 14)),
+                    ("notes", &format!("{:>5}", r.notes)),
+                    ("score", &format!("{:>5}", fmt_score(r.score))),
+                    ("change", &format!("{:>6}", signed(r.change))),
+                    ("spark", &pad(&sparkline(&r.recent), 8)),
+                    ("category", r.top_reactive.map_or("—", Category::id)),
+                    ("tip", &r.tip),
+                ],
+            ));
+        }
+    }
+    if let Some((rep, change)) = &d.most_improved {
+        lines.push(fill(
+            &wording.most_improved,
+            &[("rep", rep), ("change", &signed(Some(*change)))],
+        ));
+    }
+    if !d.silent.is_empty() {
+        lines.push(fill(&wording.silent, &[("reps", &d.silent.join(", "))]));
+    }
+    if !d.disputes.is_empty() {
+        lines.push(wording.disputes_header.clone());
+        for r in &d.disputes {
+            lines.push(fill(
+                &wording.dispute_row,
+                &[
+                    ("rule", &r.rule),
+                    ("disputes", &r.disputes.to_string()),
+                    ("hits", &r.hits.to_string()),
+                    ("precision", &format!("{:.0}%", r.precision * 100.0)),
+                ],
+            ));
+        }
+    }
+    for (rep, text) in &d.quotes {
+        lines.push(format!("> {rep}: {}", text.replace('\n', " ")));
+    }
+    split_parts(&lines, PART_CHARS)
+}
+
+/// Joins lines into parts of at most `max` chars, breaking only between lines (a single
+/// over-long line is clipped).
+pub fn split_parts(lines: &[String], max: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut len = 0;
+    for line in lines {
+        let line = clip(line, max);
+        let n = line.chars().count();
+        if len > 0 && len + 1 + n > max {
+            parts.push(std::mem::take(&mut current));
+            len = 0;
+        }
+        if len > 0 {
+            current.push('\n');
+            len += 1;
+        }
+        current.push_str(&line);
+        len += n;
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}

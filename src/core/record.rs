@@ -1,0 +1,126 @@
+//! What is remembered about a note and a team: the stored note (analysis, and the text only
+//! while retention allows) and a team's settings. Plain data, shared by the store and the
+//! pure trend, digest and schedule code.
+
+use super::category::Category;
+use super::rules::RuleOverride;
+use super::Report;
+use chrono::{DateTime, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One finding as stored: enough for trends, digests, exports and disputes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFinding {
+    pub rule: String,
+    pub category: Category,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One analysed note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRecord {
+    /// Unique within the store, increasing.
+    pub id: u64,
+    pub team: String,
+    pub rep: String,
+    pub at: DateTime<Utc>,
+    pub score: u8,
+    pub findings: Vec<StoredFinding>,
+    /// The note's text, kept only while the team's retention allows.
+    pub text: Option<String>,
+}
+
+impl NoteRecord {
+    pub fn new(team: &str, rep: &str, at: DateTime<Utc>, text: &str, report: &Report) -> Self {
+        NoteRecord {
+            id: 0,
+            team: team.to_string(),
+            rep: rep.to_string(),
+            at,
+            score: report.score,
+            findings: report
+                .findings
+                .iter()
+                .map(|f| StoredFinding {
+                    rule: f.rule.to_string(),
+                    category: f.category,
+                    start: f.start,
+                    end: f.end,
+                })
+                .collect(),
+            text: Some(text.to_string()),
+        }
+    }
+}
+
+/// When a team's weekly digest goes out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub weekday: Weekday,
+    /// Hour of the day, 0–23, in the team's time zone.
+    pub hour: u8,
+    pub tz: Tz,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            weekday: Weekday::Fri,
+            hour: 16,
+            tz: Tz::UTC,
+        }
+    }
+}
+
+/// A team's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSettings {
+    pub team: String,
+    pub schedule: Schedule,
+    /// Reps (user ids) who are managers, besides any platform role.
+    #[serde(default)]
+    pub managers: Vec<String>,
+    /// Days the note text is kept; the analysis is kept regardless.
+    pub retention_days: u32,
+    /// Rule id → off or another level.
+    #[serde(default)]
+    pub rule_overrides: BTreeMap<String, RuleOverride>,
+    /// Whether digests may quote note text.
+    #[serde(default)]
+    pub digest_includes_text: bool,
+    /// Where digests are posted (a platform channel id), if anywhere.
+    #[serde(default)]
+    pub digest_channel: Option<String>,
+    /// Where notes are read from (a platform channel id), if anywhere.
+    #[serde(default)]
+    pub notes_channel: Option<String>,
+    /// Platform role that makes a member a manager.
+    #[serde(default)]
+    pub manager_role: Option<String>,
+}
+
+/// Default retention of note text.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+impl TeamSettings {
+    pub fn new(team: &str) -> Self {
+        TeamSettings {
+            team: team.to_string(),
+            schedule: Schedule::default(),
+            managers: Vec::new(),
+            retention_days: DEFAULT_RETENTION_DAYS,
+            rule_overrides: BTreeMap::new(),
+            digest_includes_text: false,
+            digest_channel: None,
+            notes_channel: None,
+            manager_role: None,
+        }
+    }
+
+    pub fn is_manager(&self, user: &str) -> bool {
+        self.managers.iter().any(|m| m == user)
+    }
+}

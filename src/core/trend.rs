@@ -1,0 +1,198 @@
+//! A rep's trend: per ISO week (in the team's time zone) the number of notes, the mean score,
+//! findings per category per ten notes, and the change to the week before. A week with no notes
+//! is no data, not a zero.
+
+use super::category::Category;
+use super::record::NoteRecord;
+use super::week::Week;
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One week of one rep (or of a team).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WeekStat {
+    pub week: Week,
+    pub notes: u32,
+    pub mean_score: f64,
+    /// Findings per category per ten notes.
+    pub per_ten: BTreeMap<Category, f64>,
+    /// Mean score minus the previous calendar week's; `None` when that week had no notes.
+    pub change: Option<f64>,
+}
+
+/// Accumulates notes into weekly statistics in one pass.
+#[derive(Default, Clone, Debug)]
+pub struct WeekAcc {
+    notes: u32,
+    score_sum: u64,
+    counts: BTreeMap<Category, u32>,
+}
+
+impl WeekAcc {
+    pub fn add(&mut self, note: &NoteRecord) {
+        self.notes += 1;
+        self.score_sum += u64::from(note.score);
+        for f in &note.findings {
+            *self.counts.entry(f.category).or_default() += 1;
+        }
+    }
+
+    pub fn notes(&self) -> u32 {
+        self.notes
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.notes > 0).then(|| self.score_sum as f64 / f64::from(self.notes))
+    }
+
+    pub fn counts(&self) -> &BTreeMap<Category, u32> {
+        &self.counts
+    }
+}
+
+/// Weekly statistics from accumulated weeks, with changes to the previous calendar week.
+pub fn stats(weeks: &BTreeMap<Week, WeekAcc>) -> Vec<WeekStat> {
+    weeks
+        .iter()
+        .filter(|(_, acc)| acc.notes > 0)
+        .map(|(&week, acc)| {
+            let mean = acc.mean().unwrap_or_default();
+            let change = weeks
+                .get(&week.prev())
+                .and_then(WeekAcc::mean)
+                .map(|prev| mean - prev);
+            WeekStat {
+                week,
+                notes: acc.notes,
+                mean_score: mean,
+                per_ten: acc
+                    .counts
+                    .iter()
+                    .map(|(&c, &n)| (c, f64::from(n) * 10.0 / f64::from(acc.notes)))
+                    .collect(),
+                change,
+            }
+        })
+        .collect()
+}
+
+/// The weekly trend of a set of notes (usually one rep's), oldest week first.
+pub fn weekly<'a>(notes: impl IntoIterator<Item = &'a NoteRecord>, tz: Tz) -> Vec<WeekStat> {
+    let mut weeks: BTreeMap<Week, WeekAcc> = BTreeMap::new();
+    for n in notes {
+        weeks.entry(Week::of(n.at, tz)).or_default().add(n);
+    }
+    stats(&weeks)
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A sparkline of scores (0–100), one char per week; `·` for a week with no data.
+pub fn sparkline(scores: &[Option<f64>]) -> String {
+    scores
+        .iter()
+        .map(|s| match s {
+            None => '·',
+            Some(v) => SPARKS[((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
+/// `+4.0`, `−2.5`, or `n/a`.
+pub fn signed(change: Option<f64>) -> String {
+    match change {
+        None => "n/a".to_string(),
+        Some(c) if c >= 0.05 => format!("+{c:.1}"),
+        Some(c) if c <= -0.05 => format!("−{:.1}", -c),
+        Some(_) => "±0.0".to_string(),
+    }
+}
+
+/// The trend as chat text: one line per week, newest last.
+pub fn render(rep: &str, weeks: &[WeekStat], last: usize) -> String {
+    if weeks.is_empty() {
+        return format!("No notes from {rep} yet.");
+    }
+    let shown = &weeks[weeks.len().saturating_sub(last)..];
+    let mut out = format!("**Trend for {rep}** (what your manager sees)\n");
+    let spark: Vec<Option<f64>> = shown.iter().map(|w| Some(w.mean_score)).collect();
+    out.push_str(&format!("Weeks with notes: {}\n", sparkline(&spark)));
+    for w in shown {
+        let top: Vec<String> = {
+            let mut v: Vec<(&Category, &f64)> = w
+                .per_ten
+                .iter()
+                .filter(|(c, _)| c.polarity() == super::Polarity::Reactive)
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(a.1));
+            v.iter()
+                .take(2)
+                .map(|(c, n)| format!("{} {:.1}/10 notes", c.id(), n))
+                .collect()
+        };
+        out.push_str(&format!(
+            "`{}` {} notes · score {:.0} ({}){}\n",
+            w.week,
+            w.notes,
+            w.mean_score,
+            signed(w.change),
+            if top.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", top.join(", "))
+            }
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::StoredFinding;
+    use chrono::{TimeZone, Utc};
+
+    fn note(day: u32, score: u8, cats: &[Category]) -> NoteRecord {
+        NoteRecord {
+            id: 0,
+            team: "t".into(),
+            rep: "r".into(),
+            at: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
+            score,
+            findings: cats
+                .iter()
+                .map(|&c| StoredFinding {
+                    rule: "x".into(),
+                    category: c,
+                    start: 0,
+                    end: 1,
+                })
+                .collect(),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn weeks_with_no_notes_are_no_data() {
+        // Weeks 45 (Nov 2–8) and 47 (Nov 16–22); nothing in week 46.
+        let notes = [
+            note(3, 40, &[Category::Chasing]),
+            note(4, 60, &[]),
+            note(17, 70, &[]),
+        ];
+        let w = weekly(&notes, Tz::UTC);
+        assert_eq!(w.len(), 2);
+        assert_eq!(w[0].mean_score, 50.0);
+        assert_eq!(w[0].per_ten[&Category::Chasing], 5.0);
+        assert_eq!(w[0].change, None);
+        assert_eq!(w[1].change, None, "the week before had no notes");
+        let notes = [note(10, 40, &[]), note(17, 70, &[])];
+        assert_eq!(weekly(&notes, Tz::UTC)[1].change, Some(30.0));
+    }
+
+    #[test]
+    fn sparkline_marks_missing_weeks() {
+        assert_eq!(sparkline(&[Some(0.0), None, Some(100.0)]), "▁·█");
+    }
+}

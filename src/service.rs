@@ -1,0 +1,201 @@
+//! The use cases every adapter calls: submit a note, see a trend, build a digest, change team
+//! settings, dispute a finding, forget a rep. Adapters translate a platform's input into these
+//! calls and render what they return; the clock is always passed in.
+
+use crate::core::digest::{self, Digest};
+use crate::core::trend::{self, WeekStat};
+use crate::core::{analyze, nudge, schedule, NoteRecord, Nudge, Report, TeamSettings, Week};
+use crate::prompts::Prompts;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+
+/// The longest note accepted, in characters.
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
+/// Why a use case could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the note is empty; write a few lines about the call")]
+    EmptyNote,
+    #[error("the note has {chars} characters; the limit is {max} — split it into several notes")]
+    NoteTooLong { chars: usize, max: usize },
+    #[error("only the team's managers can do that")]
+    NotManager,
+    #[error("rule `{0}` does not exist; `callnudge rules` lists them")]
+    UnknownRule(String),
+}
+
+/// What a rep gets back for a note: the stored record, the analysis and the nudge.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub note: NoteRecord,
+    pub report: Report,
+    pub nudge: Nudge,
+}
+
+/// The application: prompts and a store.
+pub struct Service {
+    pub store: Arc<dyn Store>,
+    pub prompts: Arc<Prompts>,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>, prompts: Arc<Prompts>) -> Service {
+        Service { store, prompts }
+    }
+
+    /// The team's settings, or the defaults for a team not seen before.
+    pub fn settings(&self, team: &str) -> Result<TeamSettings, ServiceError> {
+        Ok(self
+            .store
+            .team(team)?
+            .unwrap_or_else(|| TeamSettings::new(team)))
+    }
+
+    pub fn save_settings(&self, settings: &TeamSettings) -> Result<(), ServiceError> {
+        for id in settings.rule_overrides.keys() {
+            if self.prompts.rules.rule(id).is_none() {
+                return Err(ServiceError::UnknownRule(id.clone()));
+            }
+        }
+        Ok(self.store.put_team(settings)?)
+    }
+
+    /// Analyses a note with the team's rule overrides, stores it durably, and returns the
+    /// nudge. Nothing is acknowledged that was not stored.
+    pub fn submit_note(
+        &self,
+        team: &str,
+        rep: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted, ServiceError> {
+        if text.trim().is_empty() {
+            return Err(ServiceError::EmptyNote);
+        }
+        let chars = text.chars().count();
+        if chars > MAX_NOTE_CHARS {
+            return Err(ServiceError::NoteTooLong {
+                chars,
+                max: MAX_NOTE_CHARS,
+            });
+        }
+        let settings = self.store.team(team)?;
+        let report = match &settings {
+            Some(s) if !s.rule_overrides.is_empty() => {
+                let rules = self
+                    .prompts
+                    .rules
+                    .with_overrides(s.rule_overrides.iter().map(|(k, v)| (k.as_str(), *v)));
+                analyze(&rules, text)
+            }
+            _ => analyze(&self.prompts.rules, text),
+        };
+        let mut record = NoteRecord::new(team, rep, now, text, &report);
+        if settings.as_ref().is_some_and(|s| s.retention_days == 0) {
+            record.text = None;
+        }
+        let note = self.store.add_note(record)?;
+        let nudge = nudge(&self.prompts.rules, &self.prompts.nudge, &report);
+        tracing::info!(
+            note = note.id,
+            score = report.score,
+            findings = report.findings.len(),
+            "note analysed"
+        );
+        Ok(Submitted {
+            note,
+            report,
+            nudge,
+        })
+    }
+
+    /// A rep's own weekly trend and its chat rendering (exactly the rows a manager sees).
+    pub fn trend(&self, team: &str, rep: &str) -> Result<(Vec<WeekStat>, String), ServiceError> {
+        let settings = self.settings(team)?;
+        let notes = self.store.notes(team, Some(rep))?;
+        let weeks = trend::weekly(&notes, settings.schedule.tz);
+        let text = trend::render(rep, &weeks, 8);
+        Ok((weeks, text))
+    }
+
+    /// The team's digest for `week` (default: the week `now` is in), and its Markdown parts.
+    pub fn digest(
+        &self,
+        team: &str,
+        week: Option<Week>,
+        now: DateTime<Utc>,
+    ) -> Result<(Digest, Vec<String>), ServiceError> {
+        let settings = self.settings(team)?;
+        let week = week.unwrap_or_else(|| Week::of(now, settings.schedule.tz));
+        let notes = self.store.notes(team, None)?;
+        let disputes = self.store.disputes(team)?;
+        let d = digest::build(&settings, week, &notes, &disputes, &self.prompts.digest);
+        let parts = digest::render(&d, &self.prompts.digest);
+        Ok((d, parts))
+    }
+
+    /// The digest for a manager: refused to anyone else, with no team data in the refusal.
+    pub fn digest_for(
+        &self,
+        team: &str,
+        user: &str,
+        is_platform_manager: bool,
+        week: Option<Week>,
+        now: DateTime<Utc>,
+    ) -> Result<(Digest, Vec<String>), ServiceError> {
+        if !is_platform_manager && !self.settings(team)?.is_manager(user) {
+            return Err(ServiceError::NotManager);
+        }
+        self.digest(team, week, now)
+    }
+
+    /// Records a "not reactive here" dispute of a rule on a note.
+    pub fn dispute(
+        &self,
+        team: &str,
+        rep: &str,
+        rule: &str,
+        note: u64,
+    ) -> Result<(), ServiceError> {
+        if self.prompts.rules.rule(rule).is_none() {
+            return Err(ServiceError::UnknownRule(rule.to_string()));
+        }
+        Ok(self.store.add_dispute(team, rep, rule, note)?)
+    }
+
+    /// Deletes every record of a rep.
+    pub fn forget(&self, team: &str, rep: &str) -> Result<u64, ServiceError> {
+        let n = self.store.forget_rep(team, rep)?;
+        tracing::info!(deleted = n, "rep forgotten");
+        Ok(n)
+    }
+
+    /// Drops note text older than each team's retention.
+    pub fn purge_expired_text(&self, now: DateTime<Utc>) -> Result<u64, ServiceError> {
+        let mut total = 0;
+        for t in self.store.teams()? {
+            let before = now - Duration::days(i64::from(t.retention_days));
+            total += self.store.purge_text(&t.team, before)?;
+        }
+        Ok(total)
+    }
+
+    /// The teams whose digest is due at `now`, with the week to send.
+    pub fn due_digests(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(TeamSettings, Week)>, ServiceError> {
+        let mut out = Vec::new();
+        for t in self.store.teams()? {
+            let last = self.store.last_digest(&t.team)?;
+            if let Some(week) = schedule::due(&t.schedule, last, now) {
+                out.push((t, week));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,61 @@
+//! Storage behind a small trait, so that a server database can take over where a team
+//! outgrows one process. [`SledStore`] (one directory, no server) is the default.
+//!
+//! Contract every implementation keeps: `add_note` returns only once the note is durable;
+//! `forget_rep` removes every record of the rep, durably; `mark_digest_sent` is a
+//! compare-and-swap, so a digest is claimed once per team and week.
+
+mod sled_store;
+
+pub use sled_store::SledStore;
+
+use crate::core::{NoteRecord, TeamSettings, Week};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What can go wrong with the store. Every message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the data directory {dir} is in use by another callnudge process; stop it, or pass another --data-dir")]
+    Locked { dir: PathBuf },
+    #[error("cannot use the data directory {dir}: {reason} (is the disk full or the directory read-only?)")]
+    Io { dir: PathBuf, reason: String },
+    #[error("the data directory {dir} has schema version {found}, this build reads {expected}; use a matching callnudge build")]
+    Schema {
+        dir: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("corrupt record in tree {tree}: {reason}")]
+    Corrupt { tree: String, reason: String },
+}
+
+/// The store's operations.
+pub trait Store: Send + Sync + 'static {
+    /// Stores a note and returns it with its id, once it is durable.
+    fn add_note(&self, note: NoteRecord) -> Result<NoteRecord, StoreError>;
+    /// A team's notes (or one rep's), oldest first.
+    fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError>;
+    fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError>;
+    fn put_team(&self, settings: &TeamSettings) -> Result<(), StoreError>;
+    fn teams(&self) -> Result<Vec<TeamSettings>, StoreError>;
+    /// Records a "not reactive here" dispute of a rule by a rep.
+    fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError>;
+    /// Disputes per rule id.
+    fn disputes(&self, team: &str) -> Result<BTreeMap<String, u32>, StoreError>;
+    /// The latest week whose digest was sent.
+    fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError>;
+    /// Claims the digest of `week`: true if this call claimed it, false if it was already sent.
+    fn mark_digest_sent(&self, team: &str, week: Week) -> Result<bool, StoreError>;
+    /// Deletes every record of the rep; returns how many notes were deleted.
+    fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError>;
+    /// Drops the text of the team's notes older than `before`; returns how many.
+    fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Reads every record and checks it decodes and matches its key.
+    fn check(&self) -> Result<u64, StoreError>;
+    fn flush(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,329 @@
+//! The sled implementation of [`Store`]: one directory, no server.
+//!
+//! Trees: `meta` (schema version), `notes` (key `team \0 rep \0 time(be) id(be)`), `teams`,
+//! `disputes` (key `team \0 rule \0 rep \0 note`), `digests` (key `team`, the last week sent).
+//! Values are JSON. Durability: sled flushes in the background only every 500 ms, so
+//! `add_note` flushes before it returns; concurrent writers share one flush (group commit).
+
+use super::{Store, StoreError, SCHEMA_VERSION};
+use crate::core::{NoteRecord, TeamSettings, Week};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// A sled database in one directory.
+pub struct SledStore {
+    dir: PathBuf,
+    db: sled::Db,
+    notes: sled::Tree,
+    teams: sled::Tree,
+    disputes: sled::Tree,
+    digests: sled::Tree,
+    commit: GroupCommit,
+}
+
+/// Group commit: each writer takes a ticket after its insert; whoever holds the flush lock
+/// flushes for every ticket issued so far, so one fsync serves many concurrent writers.
+struct GroupCommit {
+    issued: AtomicU64,
+    durable: Mutex<u64>,
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: impl AsRef<Path>) -> Result<SledStore, StoreError> {
+        let dir = dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
+            dir: dir.clone(),
+            reason: e.to_string(),
+        })?;
+        let db = sled::Config::new()
+            .path(&dir)
+            .flush_every_ms(Some(500))
+            .open()
+            .map_err(|e| open_error(&dir, e))?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| io(&dir, e));
+        let meta = tree("meta")?;
+        match meta.get("schema_version").map_err(|e| io(&dir, e))? {
+            None => {
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(|e| io(&dir, e))?;
+                db.flush().map_err(|e| io(&dir, e))?;
+            }
+            Some(v) => {
+                let found = v
+                    .as_ref()
+                    .try_into()
+                    .map(u32::from_be_bytes)
+                    .unwrap_or(u32::MAX);
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::Schema {
+                        dir,
+                        found,
+                        expected: SCHEMA_VERSION,
+                    });
+                }
+            }
+        }
+        Ok(SledStore {
+            notes: tree("notes")?,
+            teams: tree("teams")?,
+            disputes: tree("disputes")?,
+            digests: tree("digests")?,
+            dir,
+            db,
+            commit: GroupCommit {
+                issued: AtomicU64::new(0),
+                durable: Mutex::new(0),
+            },
+        })
+    }
+
+    /// The directory this store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn io(&self, e: impl std::fmt::Display) -> StoreError {
+        io(&self.dir, e)
+    }
+
+    /// Returns once everything written before this call is durable.
+    fn durable(&self) -> Result<(), StoreError> {
+        let ticket = self.commit.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut durable = self
+            .commit
+            .durable
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *durable >= ticket {
+            return Ok(()); // another writer's flush covered this write
+        }
+        let upto = self.commit.issued.load(Ordering::SeqCst);
+        self.db.flush().map_err(|e| self.io(e))?;
+        *durable = upto;
+        Ok(())
+    }
+}
+
+fn io(dir: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io {
+        dir: dir.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+fn open_error(dir: &Path, e: sled::Error) -> StoreError {
+    let text = e.to_string();
+    let locked = matches!(&e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock)
+        || text.contains("lock");
+    if locked {
+        StoreError::Locked {
+            dir: dir.to_path_buf(),
+        }
+    } else {
+        io(dir, text)
+    }
+}
+
+fn prefix(parts: &[&str]) -> Vec<u8> {
+    let mut key = Vec::new();
+    for p in parts {
+        key.extend_from_slice(p.as_bytes());
+        key.push(0);
+    }
+    key
+}
+
+fn note_key(n: &NoteRecord) -> Vec<u8> {
+    let mut key = prefix(&[&n.team, &n.rep]);
+    key.extend_from_slice(&n.at.timestamp_micros().to_be_bytes());
+    key.extend_from_slice(&n.id.to_be_bytes());
+    key
+}
+
+fn decode<T: serde::de::DeserializeOwned>(tree: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        tree: tree.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("plain data always serializes")
+}
+
+/// Team and rep names may not contain NUL (the key separator).
+fn clean(s: &str) -> String {
+    s.replace('\0', "")
+}
+
+impl Store for SledStore {
+    fn add_note(&self, mut note: NoteRecord) -> Result<NoteRecord, StoreError> {
+        note.team = clean(&note.team);
+        note.rep = clean(&note.rep);
+        note.id = self.db.generate_id().map_err(|e| self.io(e))?;
+        self.notes
+            .insert(note_key(&note), encode(&note))
+            .map_err(|e| self.io(e))?;
+        self.durable()?;
+        tracing::debug!(note = note.id, team = %note.team, "note stored");
+        Ok(note)
+    }
+
+    fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError> {
+        let key = match rep {
+            Some(rep) => prefix(&[team, rep]),
+            None => prefix(&[team]),
+        };
+        let mut out = Vec::new();
+        for item in self.notes.scan_prefix(key) {
+            let (_, v) = item.map_err(|e| self.io(e))?;
+            out.push(decode::<NoteRecord>("notes", &v)?);
+        }
+        out.sort_by_key(|n| (n.at, n.id));
+        Ok(out)
+    }
+
+    fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError> {
+        match self.teams.get(team.as_bytes()).map_err(|e| self.io(e))? {
+            None => Ok(None),
+            Some(v) => decode("teams", &v).map(Some),
+        }
+    }
+
+    fn put_team(&self, settings: &TeamSettings) -> Result<(), StoreError> {
+        self.teams
+            .insert(settings.team.as_bytes(), encode(settings))
+            .map_err(|e| self.io(e))?;
+        self.durable()
+    }
+
+    fn teams(&self) -> Result<Vec<TeamSettings>, StoreError> {
+        self.teams
+            .iter()
+            .map(|item| {
+                let (_, v) = item.map_err(|e| self.io(e))?;
+                decode("teams", &v)
+            })
+            .collect()
+    }
+
+    fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError> {
+        let mut key = prefix(&[team, rule, rep]);
+        key.extend_from_slice(&note.to_be_bytes());
+        self.disputes.insert(key, &[]).map_err(|e| self.io(e))?;
+        self.durable()
+    }
+
+    fn disputes(&self, team: &str) -> Result<BTreeMap<String, u32>, StoreError> {
+        let mut out = BTreeMap::new();
+        for item in self.disputes.scan_prefix(prefix(&[team])) {
+            let (k, _) = item.map_err(|e| self.io(e))?;
+            let rule = k.split(|&b| b == 0).nth(1).unwrap_or_default();
+            *out.entry(String::from_utf8_lossy(rule).into_owned())
+                .or_default() += 1;
+        }
+        Ok(out)
+    }
+
+    fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError> {
+        match self.digests.get(team.as_bytes()).map_err(|e| self.io(e))? {
+            None => Ok(None),
+            Some(v) => decode("digests", &v).map(Some),
+        }
+    }
+
+    fn mark_digest_sent(&self, team: &str, week: Week) -> Result<bool, StoreError> {
+        loop {
+            let current = self.digests.get(team.as_bytes()).map_err(|e| self.io(e))?;
+            if let Some(v) = &current {
+                if decode::<Week>("digests", v)? >= week {
+                    return Ok(false);
+                }
+            }
+            let swapped = self
+                .digests
+                .compare_and_swap(team.as_bytes(), current, Some(encode(&week)))
+                .map_err(|e| self.io(e))?;
+            if swapped.is_ok() {
+                self.durable()?;
+                return Ok(true);
+            }
+        }
+    }
+
+    fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        let mut batch = sled::Batch::default();
+        for item in self.notes.scan_prefix(prefix(&[team, rep])) {
+            let (k, _) = item.map_err(|e| self.io(e))?;
+            batch.remove(k);
+            deleted += 1;
+        }
+        self.notes.apply_batch(batch).map_err(|e| self.io(e))?;
+        let mut batch = sled::Batch::default();
+        for item in self.disputes.scan_prefix(prefix(&[team])) {
+            let (k, _) = item.map_err(|e| self.io(e))?;
+            if k.split(|&b| b == 0).nth(2) == Some(rep.as_bytes()) {
+                batch.remove(k);
+            }
+        }
+        self.disputes.apply_batch(batch).map_err(|e| self.io(e))?;
+        if let Some(mut settings) = self.team(team)? {
+            if settings.is_manager(rep) {
+                settings.managers.retain(|m| m != rep);
+                self.teams
+                    .insert(team.as_bytes(), encode(&settings))
+                    .map_err(|e| self.io(e))?;
+            }
+        }
+        self.durable()?;
+        Ok(deleted)
+    }
+
+    fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut purged = 0;
+        for item in self.notes.scan_prefix(prefix(&[team])) {
+            let (k, v) = item.map_err(|e| self.io(e))?;
+            let mut note: NoteRecord = decode("notes", &v)?;
+            if note.at < before && note.text.is_some() {
+                note.text = None;
+                self.notes
+                    .insert(k, encode(&note))
+                    .map_err(|e| self.io(e))?;
+                purged += 1;
+            }
+        }
+        if purged > 0 {
+            self.durable()?;
+        }
+        Ok(purged)
+    }
+
+    fn check(&self) -> Result<u64, StoreError> {
+        let mut count = 0;
+        for item in self.notes.iter() {
+            let (k, v) = item.map_err(|e| self.io(e))?;
+            let note: NoteRecord = decode("notes", &v)?;
+            if k.as_ref() != note_key(&note).as_slice() {
+                return Err(StoreError::Corrupt {
+                    tree: "notes".into(),
+                    reason: format!("note {} is stored under another key", note.id),
+                });
+            }
+            count += 1;
+        }
+        for item in self.teams.iter() {
+            let (_, v) = item.map_err(|e| self.io(e))?;
+            decode::<TeamSettings>("teams", &v)?;
+        }
+        Ok(count)
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.io(e))
+    }
+}

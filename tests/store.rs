@@ -1,0 +1,192 @@
+//! The store and the use cases on a real sled database in a temporary directory: forget,
+//! digests exactly once across restarts, time zones, export → import, a second process.
+
+use callnudge::console::transfer;
+use callnudge::core::digest::Digest;
+use callnudge::core::{TeamSettings, Week};
+use callnudge::digest_task::{send_due, DigestSink};
+use callnudge::prompts::Prompts;
+use callnudge::service::Service;
+use callnudge::store::SledStore;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::sync::Arc;
+
+fn service(dir: &std::path::Path) -> Service {
+    let store = SledStore::open(dir).expect("open store");
+    Service::new(Arc::new(store), Arc::new(Prompts::embedded().unwrap()))
+}
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
+
+#[derive(Default)]
+struct Collect(Vec<(String, Week, String)>);
+impl DigestSink for Collect {
+    fn send(&mut self, team: &TeamSettings, d: &Digest, parts: &[String]) -> anyhow::Result<()> {
+        self.0.push((team.team.clone(), d.week, parts.join("\n")));
+        Ok(())
+    }
+}
+
+#[test]
+fn forget_leaves_no_record_of_the_rep() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let now = at(2026, 11, 27, 12);
+    let mut settings = s.settings("t").unwrap();
+    settings.managers.push("ana".into());
+    s.save_settings(&settings).unwrap();
+    let n = s
+        .submit_note("t", "ana", "Just checking in on the quote.", now)
+        .unwrap();
+    s.submit_note("t", "ben", "Dana will pull the numbers.", now)
+        .unwrap();
+    s.dispute("t", "ana", "checking-in", n.note.id).unwrap();
+    assert_eq!(s.forget("t", "ana").unwrap(), 1);
+    drop(s);
+    let s = service(dir.path());
+    assert!(s.store.notes("t", Some("ana")).unwrap().is_empty());
+    assert_eq!(
+        s.store.notes("t", None).unwrap().len(),
+        1,
+        "ben's note stays"
+    );
+    assert!(s.store.disputes("t").unwrap().is_empty());
+    assert!(!s.settings("t").unwrap().is_manager("ana"));
+    let (_, parts) = s.digest("t", None, now).unwrap();
+    assert!(!parts.join("\n").contains("ana"));
+}
+
+#[test]
+fn digest_goes_out_once_across_restarts_and_once_after_a_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let friday = at(2026, 11, 27, 16); // default schedule: Friday 16:00 UTC
+    {
+        let s = service(dir.path());
+        s.save_settings(&s.settings("t").unwrap()).unwrap();
+        s.submit_note("t", "ana", "Gave them 10% off.", friday - Duration::days(2))
+            .unwrap();
+        let mut sink = Collect::default();
+        let sent = send_due(&s, friday + Duration::minutes(1), &mut sink).unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sink.0[0].1.to_string(), "2026-W48");
+        assert!(sink.0[0].2.contains("ana"));
+        assert!(send_due(&s, friday + Duration::hours(2), &mut sink)
+            .unwrap()
+            .is_empty());
+    }
+    // Restart on the same directory: nothing more this week.
+    let s = service(dir.path());
+    let mut sink = Collect::default();
+    assert!(send_due(&s, friday + Duration::hours(3), &mut sink)
+        .unwrap()
+        .is_empty());
+    // Four weeks of downtime: one digest, for the latest week.
+    let later = friday + Duration::weeks(4) + Duration::hours(1);
+    let sent = send_due(&s, later, &mut sink).unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].1, Week::of(later, Tz::UTC));
+    assert!(send_due(&s, later + Duration::minutes(5), &mut sink)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn a_sunday_night_note_counts_in_the_teams_week() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let mut settings = s.settings("west").unwrap();
+    settings.schedule.tz = "America/Los_Angeles".parse().unwrap();
+    s.save_settings(&settings).unwrap();
+    let la: Tz = "America/Los_Angeles".parse().unwrap();
+    let sunday_night = la
+        .with_ymd_and_hms(2026, 11, 29, 23, 30, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    s.submit_note("west", "ana", "Dana will pull the numbers.", sunday_night)
+        .unwrap();
+    let (weeks, _) = s.trend("west", "ana").unwrap();
+    assert_eq!(weeks.len(), 1);
+    assert_eq!(weeks[0].week.to_string(), "2026-W48", "not UTC's W49");
+}
+
+#[test]
+fn export_then_import_gives_the_same_trends() {
+    let a = tempfile::tempdir().unwrap();
+    let s = service(a.path());
+    let start = at(2026, 10, 5, 10);
+    let notes = [
+        "They asked for a quote, I'll send it EOD.",
+        "Dana will pull the churn numbers, CFO joins next week.",
+        "Just checking in again, still no reply.",
+        "Offered 10% off in exchange for a 3-year term.",
+    ];
+    for (i, text) in notes.iter().cycle().take(24).enumerate() {
+        let rep = ["ana", "ben", "chloe"][i % 3];
+        s.submit_note("t", rep, text, start + Duration::days(i as i64 * 2))
+            .unwrap();
+    }
+    let mut csv = Vec::new();
+    transfer::export(&s, "t", false, &mut csv).unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let s2 = service(b.path());
+    let imported = transfer::import(&s2, csv.as_slice(), |_| {}).unwrap();
+    assert_eq!(imported.stored, 24);
+    assert!(imported.skipped.is_empty());
+    for rep in ["ana", "ben", "chloe"] {
+        assert_eq!(s.trend("t", rep).unwrap().0, s2.trend("t", rep).unwrap().0);
+    }
+}
+
+#[test]
+fn import_reports_bad_rows_and_stores_the_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let csv = "team,rep,time,text\n\
+               t,ana,2026-11-02T10:00:00Z,Gave them 10% off.\n\
+               t,ben,yesterday,Dana will pull the numbers.\n\
+               t,,2026-11-02T10:00:00Z,no rep\n\
+               t,chloe,2026-11-03T10:00:00Z,   \n\
+               t,dev,2026-11-04T10:00:00Z,\"They asked for a quote, I'll send it.\"\n";
+    let r = transfer::import(&s, csv.as_bytes(), |_| {}).unwrap();
+    assert_eq!(r.stored, 2);
+    let lines: Vec<u64> = r.skipped.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![3, 4, 5]);
+    assert!(r.skipped[0].1.contains("RFC 3339"));
+}
+
+#[test]
+fn a_second_process_on_the_same_directory_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = SledStore::open(dir.path()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["note", "--team", "t", "--rep", "r", "--data-dir"])
+        .arg(dir.path())
+        .arg("Gave them 10% off.")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in use by another callnudge process"), "{err}");
+    assert!(err.contains(&dir.path().display().to_string()), "{err}");
+}
+
+#[test]
+fn a_non_manager_gets_no_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let now = at(2026, 11, 27, 12);
+    s.submit_note("t", "zoltan", "Gave them 10% off.", now)
+        .unwrap();
+    let err = s.digest_for("t", "ben", false, None, now).unwrap_err();
+    assert!(
+        !err.to_string().contains("zoltan"),
+        "the refusal carries no team data"
+    );
+    let mut settings = s.settings("t").unwrap();
+    settings.managers.push("maria".into());
+    s.save_settings(&settings).unwrap();
+    assert!(s.digest_for("t", "maria", false, None, now).is_ok());
+}
