@@ -86,7 +86,7 @@ pub fn run(
             serde_json::to_writer(&mut *out, &note)?;
             writeln!(out)?;
         } else {
-            write_human(rules, input, &report, out)?;
+            write_human(input, &report, out)?;
         }
     }
     Ok(failed)
@@ -100,12 +100,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-fn write_human(
-    rules: &RuleSet,
-    input: &Input,
-    report: &Report,
-    out: &mut impl Write,
-) -> io::Result<()> {
+fn write_human(input: &Input, report: &Report, out: &mut impl Write) -> io::Result<()> {
     let reactive = report.reactive().count();
     let peer = report.peer().count();
     writeln!(
@@ -143,7 +138,6 @@ fn write_human(
     if report.findings.is_empty() {
         writeln!(out, "  no findings")?;
     }
-    let _ = rules;
     Ok(())
 }
 
