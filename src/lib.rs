@@ -2,8 +2,11 @@
 //! language, and privately nudges the rep toward acting as a peer.
 //!
 //! Layout (see ARCHITECTURE.md for the codemap and invariants):
-//! - [`core`]: the pure functional core — analysis, score, nudges. No I/O, no clock, no async.
+//! - [`core`]: the pure functional core — analysis, score, nudges, trends, digests, schedule.
+//!   No I/O, no clock, no async.
 //! - [`prompts`]: loading the rules and wording (`prompts/`), embedded or from a directory.
+//! - [`store`]: the storage trait and its sled implementation.
+//! - [`service`]: the use cases every adapter calls; [`digest_task`]: the digest step.
 //! - [`console`]: the command-line adapter.
 
 pub mod console;

@@ -24,7 +24,7 @@ pub enum ServiceError {
     NoteTooLong { chars: usize, max: usize },
     #[error("only the team's managers can do that")]
     NotManager,
-    #[error("rule `{0}` does not exist; `callnudge rules` lists them")]
+    #[error("rule `{0}` does not exist; rule ids are the `id = …` lines in prompts/rules/*.toml")]
     UnknownRule(String),
 }
 

@@ -60,7 +60,7 @@ pub struct Imported {
     pub skipped: Vec<(u64, String)>,
 }
 
-/// Imports CSV rows; `progress` is called after each row with (rows done, bytes read so far).
+/// Imports CSV rows; `progress` is called after each row with the number of rows done.
 pub fn import(
     service: &Service,
     input: impl Read,

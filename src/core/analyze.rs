@@ -1,21 +1,21 @@
 //! `analyze(&RuleSet, &str) -> Report`: the engine that turns a call note into findings.
 //!
-//! Pure and total: no I/O, no clock, no panics, for any string. One `RegexSet` pass tells which
-//! patterns fire; only those are located. Each match is then checked, in bounded windows, for
+//! Pure and total: no I/O, no clock, no panics, for any string. One automaton holding every
+//! pattern tells which patterns match in each chunk of the note; only those are located. Each match is then checked, in bounded windows, for
 //! negation ("did not offer a discount"), the rule's exceptions, and ownership ("they will send"
 //! is the client's step, "I'll send" the rep's; first person inside quotes is the client
 //! speaking). Conditional rules (`unless`) are settled last, on the whole note.
 
 use super::category::{Category, Level, Polarity};
 use super::rules::{Owner, RuleSet};
+use super::score::peer_score;
+use super::text;
 use regex_automata::{Input, PatternSet};
+use serde::Serialize;
+use std::sync::Arc;
 
 /// Capture groups a pattern may use (checked when rules compile).
 pub(crate) const MAX_GROUPS: usize = 32;
-use super::score::peer_score;
-use super::text;
-use serde::Serialize;
-use std::sync::Arc;
 
 /// One thing the engine noticed in a note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -195,13 +195,11 @@ enum Party {
     Unknown,
 }
 
-fn words(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty())
-        .map(move |w| {
-            let offset = w.as_ptr() as usize - text.as_ptr() as usize;
-            (offset, w.to_lowercase().replace('’', "'"))
-        })
+use text::words;
+
+/// A word without its contraction: "they'll" → "they".
+fn base(word: &str) -> &str {
+    word.split('\'').next().unwrap_or(word)
 }
 
 /// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the
@@ -222,8 +220,10 @@ fn party_of(
     let mut after_determiner = false;
     let owner_words: Vec<(usize, String)> = words(owner).collect();
     for (offset, word) in &owner_words {
-        let base = word.split('\'').next().unwrap_or(word);
-        if rules.rep_subjects.contains(base) || rules.rep_subjects.contains(word.as_str()) {
+        let base = base(word);
+        if rules.words.rep_subjects.contains(base)
+            || rules.words.rep_subjects.contains(word.as_str())
+        {
             return if text::inside(quotes, start) {
                 Party::Client
             } else {
@@ -233,23 +233,23 @@ fn party_of(
         if after_determiner {
             // The noun phrase's head is its last word.
             let head = owner_words.last().map(|(_, w)| w.as_str()).unwrap_or(base);
-            return if rules.client_subjects.contains(head) {
+            return if rules.words.client_subjects.contains(head) {
                 Party::Client
             } else {
                 Party::Unknown
             };
         }
-        if rules.determiners.contains(base) {
+        if rules.words.determiners.contains(base) {
             after_determiner = true;
             continue;
         }
-        if rules.coordinators.contains(base) {
+        if rules.words.coordinators.contains(base) {
             return earlier_subject(rules, note, start);
         }
-        if rules.client_subjects.contains(base) {
+        if rules.words.client_subjects.contains(base) {
             return Party::Client;
         }
-        if rules.non_subjects.contains(base) {
+        if rules.words.non_subjects.contains(base) {
             return Party::Rep;
         }
         let capital = owner[*offset..]
@@ -270,11 +270,11 @@ fn earlier_subject(rules: &RuleSet, note: &str, at: usize) -> Party {
     let sentence = text::sentence_around(note, at..at);
     let before: Vec<(usize, String)> = words(&note[sentence.start..at]).collect();
     for (_, word) in before.iter().rev() {
-        let base = word.split('\'').next().unwrap_or(word);
-        if rules.rep_subjects.contains(base) {
+        let base = base(word);
+        if rules.words.rep_subjects.contains(base) {
             return Party::Rep;
         }
-        if rules.client_subjects.contains(base) {
+        if rules.words.client_subjects.contains(base) {
             return Party::Client;
         }
     }
@@ -282,7 +282,7 @@ fn earlier_subject(rules: &RuleSet, note: &str, at: usize) -> Party {
 }
 
 fn is_negator(rules: &RuleSet, word: &str) -> bool {
-    rules.negators.contains(word) || (word.ends_with("n't") && word != "n't")
+    rules.words.negators.contains(word) || (word.ends_with("n't") && word != "n't")
 }
 
 /// A negator among the few words before the match, or as the match's own subject

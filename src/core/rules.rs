@@ -4,8 +4,8 @@
 //! get wrong (unknown macro, bad regex, duplicate id, polarity that contradicts the category) and
 //! reports it with the file and line the spec came from. A compiled `RuleSet` cannot make
 //! [`crate::core::analyze`] fail: the engine is linear in the note's length because every pattern
-//! runs on the `regex` crate (finite automata, no backtracking), and all patterns are tried in
-//! one pass through a `RegexSet`.
+//! runs on `regex-automata`'s finite automata (no backtracking), and all patterns are tried in
+//! one pass of a single multi-pattern automaton.
 
 use super::category::{Category, Level};
 use regex::{Regex, RegexBuilder};
@@ -161,16 +161,23 @@ pub enum RuleOverride {
 pub struct RuleSet {
     /// Every pattern in one automaton (`MatchKind::All`), asked which patterns match a chunk.
     pub(crate) set: meta::Regex,
-    pub(crate) patterns: Vec<Pattern>,
+    pub(crate) patterns: Arc<[Pattern]>,
+    /// The only part a team's overrides change; everything else is shared between copies.
     pub(crate) rules: Vec<Rule>,
-    pub(crate) by_id: HashMap<Arc<str>, usize>,
-    pub(crate) categories: BTreeMap<Category, CategoryInfo>,
-    pub(crate) rep_subjects: HashSet<String>,
-    pub(crate) client_subjects: HashSet<String>,
-    pub(crate) determiners: HashSet<String>,
-    pub(crate) coordinators: HashSet<String>,
-    pub(crate) non_subjects: HashSet<String>,
-    pub(crate) negators: HashSet<String>,
+    pub(crate) by_id: Arc<HashMap<Arc<str>, usize>>,
+    pub(crate) categories: Arc<BTreeMap<Category, CategoryInfo>>,
+    pub(crate) words: Arc<Vocabulary>,
+}
+
+/// The lexicon's word lists, lower-cased, as the engine looks them up.
+#[derive(Debug)]
+pub(crate) struct Vocabulary {
+    pub rep_subjects: HashSet<String>,
+    pub client_subjects: HashSet<String>,
+    pub determiners: HashSet<String>,
+    pub coordinators: HashSet<String>,
+    pub non_subjects: HashSet<String>,
+    pub negators: HashSet<String>,
 }
 
 /// The name of the capture group that `{owner}` must contain.
@@ -304,16 +311,18 @@ impl RuleSet {
             .collect();
         Ok(RuleSet {
             set,
-            by_id,
-            patterns,
+            by_id: Arc::new(by_id),
+            patterns: patterns.into(),
             rules,
-            categories,
-            rep_subjects: lower(&lexicon.rep_subjects),
-            client_subjects: lower(&lexicon.client_subjects),
-            determiners: lower(&lexicon.determiners),
-            coordinators: lower(&lexicon.coordinators),
-            non_subjects: lower(&lexicon.non_subjects),
-            negators: lower(&lexicon.negators),
+            categories: Arc::new(categories),
+            words: Arc::new(Vocabulary {
+                rep_subjects: lower(&lexicon.rep_subjects),
+                client_subjects: lower(&lexicon.client_subjects),
+                determiners: lower(&lexicon.determiners),
+                coordinators: lower(&lexicon.coordinators),
+                non_subjects: lower(&lexicon.non_subjects),
+                negators: lower(&lexicon.negators),
+            }),
         })
     }
 

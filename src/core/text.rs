@@ -87,6 +87,16 @@ pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// The words of `text` with their byte offsets, lower-cased, curly apostrophes made straight.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(move |w| {
+            let offset = w.as_ptr() as usize - text.as_ptr() as usize;
+            (offset, w.to_lowercase().replace('’', "'"))
+        })
+}
+
 /// The last few words before `at`, within the same clause, lower-cased.
 pub fn words_before(text: &str, at: usize) -> Vec<String> {
     let lo = floor_boundary(text, at.saturating_sub(NEGATION_REACH));
@@ -95,11 +105,7 @@ pub fn words_before(text: &str, at: usize) -> Vec<String> {
         Some((i, c)) => &window[i + c.len_utf8()..],
         None => window,
     };
-    let mut words: Vec<String> = clause
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().replace('’', "'"))
-        .collect();
+    let mut words: Vec<String> = words(clause).map(|(_, w)| w).collect();
     if lo > 0 && window.len() == clause.len() && !words.is_empty() {
         // The window may have cut the first word in half; it is not a word of its own.
         words.remove(0);

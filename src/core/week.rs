@@ -30,18 +30,16 @@ impl Week {
 
     /// The week before.
     pub fn prev(self) -> Week {
-        let d = self.monday() - chrono::Duration::days(7);
-        let iso = d.iso_week();
-        Week {
-            year: iso.year(),
-            week: iso.week(),
-        }
+        self.shift(-7)
     }
 
     /// The week after.
     pub fn next(self) -> Week {
-        let d = self.monday() + chrono::Duration::days(7);
-        let iso = d.iso_week();
+        self.shift(7)
+    }
+
+    fn shift(self, days: i64) -> Week {
+        let iso = (self.monday() + chrono::Duration::days(days)).iso_week();
         Week {
             year: iso.year(),
             week: iso.week(),
