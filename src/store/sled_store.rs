@@ -256,32 +256,42 @@ impl Store for SledStore {
     }
 
     fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError> {
-        let mut deleted = 0;
-        let mut batch = sled::Batch::default();
-        for item in self.notes.scan_prefix(prefix(&[team, rep])) {
-            let (k, _) = item.map_err(|e| self.io(e))?;
-            batch.remove(k);
-            deleted += 1;
-        }
-        self.notes.apply_batch(batch).map_err(|e| self.io(e))?;
-        let mut batch = sled::Batch::default();
-        for item in self.disputes.scan_prefix(prefix(&[team])) {
-            let (k, _) = item.map_err(|e| self.io(e))?;
+        use sled::transaction::ConflictableTransactionResult;
+        use sled::Transactional;
+        let notes: Vec<sled::IVec> = self
+            .notes
+            .scan_prefix(prefix(&[team, rep]))
+            .keys()
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.io(e))?;
+        let mut disputes = Vec::new();
+        for k in self.disputes.scan_prefix(prefix(&[team])).keys() {
+            let k = k.map_err(|e| self.io(e))?;
             if k.split(|&b| b == 0).nth(2) == Some(rep.as_bytes()) {
-                batch.remove(k);
+                disputes.push(k);
             }
         }
-        self.disputes.apply_batch(batch).map_err(|e| self.io(e))?;
-        if let Some(mut settings) = self.team(team)? {
-            if settings.is_manager(rep) {
-                settings.managers.retain(|m| m != rep);
-                self.teams
-                    .insert(team.as_bytes(), encode(&settings))
-                    .map_err(|e| self.io(e))?;
-            }
-        }
+        let settings = self.team(team)?.filter(|s| s.is_manager(rep)).map(|mut s| {
+            s.managers.retain(|m| m != rep);
+            encode(&s)
+        });
+        // One transaction over the three trees: a crash leaves all of the rep or none.
+        (&self.notes, &self.disputes, &self.teams)
+            .transaction(|(n, d, t)| -> ConflictableTransactionResult<(), ()> {
+                for k in &notes {
+                    n.remove(k)?;
+                }
+                for k in &disputes {
+                    d.remove(k)?;
+                }
+                if let Some(value) = &settings {
+                    t.insert(team.as_bytes(), value.as_slice())?;
+                }
+                Ok(())
+            })
+            .map_err(|e| self.io(format!("{e:?}")))?;
         self.durable()?;
-        Ok(deleted)
+        Ok(notes.len() as u64)
     }
 
     fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
