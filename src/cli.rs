@@ -112,6 +112,9 @@ pub struct DigestArgs {
     /// The ISO week, e.g. 2026-W48 (default: this week).
     #[arg(long)]
     pub week: Option<String>,
+    /// Also write the team's weekly-score chart to this PNG file.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
     #[command(flatten)]
     pub data: DataArgs,
 }

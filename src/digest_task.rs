@@ -1,9 +1,12 @@
-//! The weekly digest task: one step, "send what is due now", and the loop that repeats it.
-//! Tests call the step directly with the time they choose.
+//! The weekly digest task: one step, "claim and send what is due now", and the loops that
+//! repeat it. Tests call the step directly with the time they choose.
 //!
 //! Exactly once: a digest is claimed in the store (compare-and-swap on the team's last week)
 //! before it is sent, so two processes or a restart cannot send it twice; if sending fails the
 //! claim is not rolled back, and the failure is logged (a lost digest beats a duplicate).
+//!
+//! Synchronous sinks (the console) use [`send_due`]; the chat adapters call [`claim_due`] on a
+//! blocking thread and send what it returns with their own async client.
 
 use crate::core::digest::Digest;
 use crate::core::{TeamSettings, Week};
@@ -20,6 +23,42 @@ pub trait DigestSink {
     ) -> anyhow::Result<()>;
 }
 
+/// A digest claimed for sending.
+#[derive(Debug, Clone)]
+pub struct DueDigest {
+    pub team: TeamSettings,
+    pub week: Week,
+    pub digest: Digest,
+    /// The Markdown parts, each within a chat message's limit.
+    pub parts: Vec<String>,
+}
+
+/// Claims every digest due at `now` among the teams `mine` accepts (an adapter takes only its
+/// own platform's teams), and builds them. A claimed digest is never returned again.
+pub fn claim_due(
+    service: &Service,
+    now: DateTime<Utc>,
+    mine: &dyn Fn(&TeamSettings) -> bool,
+) -> Result<Vec<DueDigest>, ServiceError> {
+    let mut out = Vec::new();
+    for (team, week) in service.due_digests(now)? {
+        if !mine(&team) {
+            continue;
+        }
+        if !service.store.mark_digest_sent(&team.team, week)? {
+            continue; // another process claimed it
+        }
+        let (digest, parts) = service.digest(&team.team, Some(week), now)?;
+        out.push(DueDigest {
+            team,
+            week,
+            digest,
+            parts,
+        });
+    }
+    Ok(out)
+}
+
 /// Sends every digest due at `now`; returns the (team, week) pairs sent.
 pub fn send_due(
     service: &Service,
@@ -27,17 +66,13 @@ pub fn send_due(
     sink: &mut dyn DigestSink,
 ) -> Result<Vec<(String, Week)>, ServiceError> {
     let mut sent = Vec::new();
-    for (team, week) in service.due_digests(now)? {
-        if !service.store.mark_digest_sent(&team.team, week)? {
-            continue; // another process claimed it
-        }
-        let (digest, parts) = service.digest(&team.team, Some(week), now)?;
-        match sink.send(&team, &digest, &parts) {
+    for due in claim_due(service, now, &|_| true)? {
+        match sink.send(&due.team, &due.digest, &due.parts) {
             Ok(()) => {
-                tracing::info!(week = %week, "digest sent");
-                sent.push((team.team.clone(), week));
+                tracing::info!(week = %due.week, "digest sent");
+                sent.push((due.team.team.clone(), due.week));
             }
-            Err(e) => tracing::error!(week = %week, error = %e, "digest could not be sent"),
+            Err(e) => tracing::error!(week = %due.week, error = %e, "digest could not be sent"),
         }
     }
     Ok(sent)

@@ -9,6 +9,7 @@
 //! - [`service`]: the use cases every adapter calls; [`digest_task`]: the digest step.
 //! - [`console`]: the command-line adapter.
 
+pub mod chart;
 pub mod console;
 pub mod core;
 pub mod digest_task;

@@ -95,6 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &open(&a.data.data_dir)?,
             &a.team,
             a.week.as_deref(),
+            a.png.as_deref(),
             Utc::now(),
             &mut out,
         )?,

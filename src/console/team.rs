@@ -84,12 +84,19 @@ pub fn digest(
     service: &Service,
     team: &str,
     week: Option<&str>,
+    png: Option<&std::path::Path>,
     now: DateTime<Utc>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let week = week.map(str::parse::<Week>).transpose()?;
-    let (_, parts) = service.digest(team, week, now)?;
+    let (digest, parts) = service.digest(team, week, now)?;
     writeln!(out, "{}", parts.join("\n"))?;
+    if let Some(path) = png {
+        let bytes = crate::chart::weekly_scores_png(&digest)?;
+        std::fs::write(path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write the chart to {}: {e}", path.display()))?;
+        writeln!(out, "Chart written to {}", path.display())?;
+    }
     Ok(())
 }
 
