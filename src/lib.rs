@@ -10,9 +10,12 @@
 //! - [`console`]: the command-line adapter.
 
 pub mod chart;
+pub mod clock;
 pub mod console;
 pub mod core;
 pub mod digest_task;
+pub mod discord;
+pub mod metrics;
 pub mod prompts;
 pub mod service;
 pub mod store;

@@ -3,8 +3,11 @@
 //! calls and render what they return; the clock is always passed in.
 
 use crate::core::digest::{self, Digest};
+use crate::core::settings::{self, SettingChange, SettingError};
 use crate::core::trend::{self, WeekStat};
-use crate::core::{analyze, nudge, schedule, NoteRecord, Nudge, Report, TeamSettings, Week};
+use crate::core::{
+    analyze, nudge, schedule, Category, NoteRecord, Nudge, Report, RuleOverride, TeamSettings, Week,
+};
 use crate::prompts::Prompts;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -12,6 +15,10 @@ use std::sync::Arc;
 
 /// The longest note accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 20_000;
+
+/// Weeks a trend shows unless asked otherwise, and at most.
+pub const DEFAULT_TREND_WEEKS: usize = 8;
+pub const MAX_TREND_WEEKS: usize = 52;
 
 /// Why a use case could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +33,8 @@ pub enum ServiceError {
     NotManager,
     #[error("rule `{0}` does not exist; rule ids are the `id = …` lines in prompts/rules/*.toml")]
     UnknownRule(String),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
 }
 
 /// What a rep gets back for a note: the stored record, the analysis and the nudge.
@@ -62,6 +71,94 @@ impl Service {
             }
         }
         Ok(self.store.put_team(settings)?)
+    }
+
+    /// Applies validated changes to a team's settings and stores them; nothing is stored
+    /// unless every change is valid.
+    pub fn change_settings(
+        &self,
+        team: &str,
+        changes: impl IntoIterator<Item = SettingChange>,
+    ) -> Result<TeamSettings, ServiceError> {
+        let mut s = self.settings(team)?;
+        let known = |id: &str| self.prompts.rules.rule(id).is_some();
+        for c in changes {
+            settings::apply(&mut s, c, &known)?;
+        }
+        self.store.put_team(&s)?;
+        Ok(s)
+    }
+
+    /// Remembers how the platform shows a rep and the team, for digests; writes only on change.
+    pub fn remember_names(
+        &self,
+        team: &str,
+        team_title: Option<&str>,
+        rep: &str,
+        rep_name: &str,
+    ) -> Result<(), ServiceError> {
+        let mut s = self.settings(team)?;
+        let rep_name: String = rep_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
+        let same_rep = s.names.get(rep) == Some(&rep_name);
+        let same_title = team_title.is_none_or(|t| s.title.as_deref() == Some(t));
+        if same_rep && same_title {
+            return Ok(());
+        }
+        s.names.insert(rep.to_string(), rep_name);
+        if let Some(t) = team_title {
+            s.title = Some(t.chars().take(100).collect());
+        }
+        Ok(self.store.put_team(&s)?)
+    }
+
+    /// Whether `user` manages `team`: listed in its settings, or holding the team's manager
+    /// role or an admin permission on the platform (`platform_manager`, checked by the adapter).
+    pub fn is_manager(
+        &self,
+        team: &str,
+        user: &str,
+        platform_manager: bool,
+    ) -> Result<bool, ServiceError> {
+        Ok(platform_manager || self.settings(team)?.is_manager(user))
+    }
+
+    /// The categories, what each means, and which rules are on for this team, as Markdown
+    /// parts that fit a chat message.
+    pub fn rules_overview(&self, team: &str) -> Result<Vec<String>, ServiceError> {
+        let s = self.settings(team)?;
+        let rules = &self.prompts.rules;
+        let mut lines = Vec::new();
+        for polarity in [crate::core::Polarity::Reactive, crate::core::Polarity::Peer] {
+            lines.push(format!("**{} signals**", polarity.id()));
+            for c in Category::ALL.iter().filter(|c| c.polarity() == polarity) {
+                let info = rules.category(*c);
+                let ids: Vec<String> = rules
+                    .rules()
+                    .iter()
+                    .filter(|r| r.category == *c)
+                    .map(|r| match s.rule_overrides.get(&*r.id) {
+                        Some(RuleOverride::Off) => format!("~~{}~~ (off)", r.id),
+                        Some(RuleOverride::Level(l)) => format!("{} ({})", r.id, l.id()),
+                        None => r.id.to_string(),
+                    })
+                    .collect();
+                lines.push(format!(
+                    "• **{}** (`{}`): {} Rules: {}",
+                    info.label,
+                    c.id(),
+                    info.explanation.trim(),
+                    ids.join(", ")
+                ));
+            }
+        }
+        Ok(crate::core::digest::split_parts(
+            &lines,
+            crate::core::nudge::MAX_CHARS,
+        ))
     }
 
     /// Analyses a note with the team's rule overrides, stores it durably, and returns the
@@ -115,11 +212,22 @@ impl Service {
 
     /// A rep's own weekly trend and its chat rendering (exactly the rows a manager sees).
     pub fn trend(&self, team: &str, rep: &str) -> Result<(Vec<WeekStat>, String), ServiceError> {
+        self.trend_weeks(team, rep, DEFAULT_TREND_WEEKS, rep)
+    }
+
+    /// [`Service::trend`] over the last `weeks` weeks with data, naming the rep `display`.
+    pub fn trend_weeks(
+        &self,
+        team: &str,
+        rep: &str,
+        weeks: usize,
+        display: &str,
+    ) -> Result<(Vec<WeekStat>, String), ServiceError> {
         let settings = self.settings(team)?;
         let notes = self.store.notes(team, Some(rep))?;
-        let weeks = trend::weekly(&notes, settings.schedule.tz);
-        let text = trend::render(rep, &weeks, 8);
-        Ok((weeks, text))
+        let stats = trend::weekly(&notes, settings.schedule.tz);
+        let text = trend::render(display, &stats, weeks.clamp(1, MAX_TREND_WEEKS));
+        Ok((stats, text))
     }
 
     /// The team's digest for `week` (default: the week `now` is in), and its Markdown parts.

@@ -1,11 +1,11 @@
 //! `callnudge team`, `trend`, `digest`, `forget`: a team's settings and what managers and reps
 //! read, from the terminal.
 
-use crate::core::{Level, RuleOverride, Week};
+use crate::core::settings::SettingChange;
+use crate::core::Week;
 use crate::service::Service;
-use anyhow::{bail, Context};
-use chrono::{DateTime, Utc, Weekday};
-use chrono_tz::Tz;
+use anyhow::Context;
+use chrono::{DateTime, Utc};
 use std::io::Write;
 
 /// Requested changes to a team's settings, as typed.
@@ -19,19 +19,26 @@ pub struct TeamChanges {
     pub rules: Vec<String>,
 }
 
-/// Parses a rule override `ID=off|suggestion|warning`.
-pub fn parse_override(s: &str) -> anyhow::Result<(String, RuleOverride)> {
-    let (id, value) = s
-        .split_once('=')
-        .with_context(|| format!("`{s}`: write a rule override as ID=off|suggestion|warning"))?;
-    let change = match value {
-        "off" => RuleOverride::Off,
-        other => RuleOverride::Level(
-            Level::from_id(other)
-                .with_context(|| format!("`{other}` is not off, suggestion or warning"))?,
-        ),
-    };
-    Ok((id.to_string(), change))
+impl TeamChanges {
+    /// The typed changes, in a fixed order.
+    fn into_changes(self) -> anyhow::Result<Vec<SettingChange>> {
+        let mut out = Vec::new();
+        out.extend(self.tz.map(SettingChange::TimeZone));
+        out.extend(self.weekday.map(SettingChange::Weekday));
+        out.extend(self.hour.map(|h| SettingChange::Hour(h.into())));
+        out.extend(self.managers.into_iter().map(SettingChange::AddManager));
+        out.extend(
+            self.retention_days
+                .map(|d| SettingChange::RetentionDays(d.into())),
+        );
+        for r in self.rules {
+            let (id, value) = r.split_once('=').with_context(|| {
+                format!("`{r}`: write a rule override as ID=off|suggestion|warning")
+            })?;
+            out.push(SettingChange::Rule(id.to_string(), value.to_string()));
+        }
+        Ok(out)
+    }
 }
 
 /// Applies the changes and prints the settings.
@@ -41,36 +48,7 @@ pub fn team(
     c: TeamChanges,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let mut s = service.settings(team)?;
-    if let Some(tz) = &c.tz {
-        s.schedule.tz = tz.parse::<Tz>().map_err(|_| {
-            anyhow::anyhow!("`{tz}` is not an IANA time zone; use a name like Europe/Berlin or America/Los_Angeles")
-        })?;
-    }
-    if let Some(day) = &c.weekday {
-        s.schedule.weekday = day
-            .parse::<Weekday>()
-            .map_err(|_| anyhow::anyhow!("`{day}` is not a weekday; use mon, tue, … sun"))?;
-    }
-    if let Some(hour) = c.hour {
-        if hour > 23 {
-            bail!("the digest hour must be 0–23, not {hour}");
-        }
-        s.schedule.hour = hour;
-    }
-    for m in c.managers {
-        if !s.is_manager(&m) {
-            s.managers.push(m);
-        }
-    }
-    if let Some(days) = c.retention_days {
-        s.retention_days = days;
-    }
-    for r in &c.rules {
-        let (id, change) = parse_override(r)?;
-        s.rule_overrides.insert(id, change);
-    }
-    service.save_settings(&s)?;
+    let s = service.change_settings(team, c.into_changes()?)?;
     writeln!(out, "{}", toml::to_string_pretty(&s)?)?;
     Ok(())
 }

@@ -95,7 +95,7 @@ pub fn build<'a>(
         }
         if team.digest_includes_text && w == week && quotes.len() < 3 {
             if let Some(t) = &n.text {
-                quotes.push((n.rep.clone(), clip(t, 200)));
+                quotes.push((team.name_of(&n.rep).to_string(), clip(t, 200)));
             }
         }
     }
@@ -113,7 +113,7 @@ pub fn build<'a>(
                 .map(|(c, _)| *c);
             let score = this.mean();
             RepRow {
-                rep: rep.to_string(),
+                rep: team.name_of(rep).to_string(),
                 notes: this.notes(),
                 score,
                 change: weeks
@@ -136,7 +136,7 @@ pub fn build<'a>(
     let silent: Vec<String> = per_rep
         .iter()
         .filter(|(_, weeks)| !weeks.contains_key(&week))
-        .map(|(rep, _)| rep.to_string())
+        .map(|(rep, _)| team.name_of(rep).to_string())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -165,7 +165,7 @@ pub fn build<'a>(
             .then(a.rule.cmp(&b.rule))
     });
     Digest {
-        team: team.team.clone(),
+        team: team.display_title().to_string(),
         week,
         notes: this.map_or(0, WeekAcc::notes),
         active_reps: rows.len() as u32,

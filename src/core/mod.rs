@@ -9,6 +9,7 @@ pub mod record;
 pub mod rules;
 pub mod schedule;
 pub mod score;
+pub mod settings;
 pub mod text;
 pub mod trend;
 pub mod week;

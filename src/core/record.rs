@@ -100,6 +100,12 @@ pub struct TeamSettings {
     /// Platform role that makes a member a manager.
     #[serde(default)]
     pub manager_role: Option<String>,
+    /// How the team is called in digests (a platform id is not a name).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Rep id → display name, as the platform last showed it; digests use it.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
 }
 
 /// Default retention of note text.
@@ -117,7 +123,19 @@ impl TeamSettings {
             digest_channel: None,
             notes_channel: None,
             manager_role: None,
+            title: None,
+            names: BTreeMap::new(),
         }
+    }
+
+    /// The rep's display name, or their id when none is known.
+    pub fn name_of<'a>(&'a self, rep: &'a str) -> &'a str {
+        self.names.get(rep).map_or(rep, String::as_str)
+    }
+
+    /// The team's display name, or its id.
+    pub fn display_title(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.team)
     }
 
     pub fn is_manager(&self, user: &str) -> bool {

@@ -28,16 +28,16 @@ pub fn moment(schedule: &Schedule, week: Week) -> DateTime<Utc> {
         .unwrap_or_else(|| local.and_utc())
 }
 
-/// The week whose digest is due at `now`, if any. `last_sent` is the latest week already sent.
+/// The week whose digest is due at `now`, if any. `last_sent` is the latest week already sent;
+/// a team that never had one gets its first digest at this week's moment, not last week's at
+/// once (which would be a digest of the time before the team set callnudge up).
 pub fn due(schedule: &Schedule, last_sent: Option<Week>, now: DateTime<Utc>) -> Option<Week> {
     let this_week = Week::of(now, schedule.tz);
-    let target = if now >= moment(schedule, this_week) {
-        this_week
-    } else {
-        this_week.prev()
-    };
+    let passed = now >= moment(schedule, this_week);
+    let target = if passed { this_week } else { this_week.prev() };
     match last_sent {
         Some(sent) if sent >= target => None,
+        None if !passed => None,
         _ => Some(target),
     }
 }
@@ -70,6 +70,9 @@ mod tests {
             due(&s, Some(w48), friday + chrono::Duration::hours(30)),
             None
         );
+        // A team that never had a digest: none before this week's moment.
+        assert_eq!(due(&s, None, friday - chrono::Duration::minutes(1)), None);
+        assert_eq!(due(&s, None, friday), Some(w48));
         // Five weeks of downtime: one digest, for the latest week.
         let later = friday + chrono::Duration::weeks(5);
         assert_eq!(due(&s, Some(w48), later), Some(Week::of(later, Tz::UTC)));

@@ -271,10 +271,14 @@ impl Store for SledStore {
                 disputes.push(k);
             }
         }
-        let settings = self.team(team)?.filter(|s| s.is_manager(rep)).map(|mut s| {
-            s.managers.retain(|m| m != rep);
-            encode(&s)
-        });
+        let settings = self
+            .team(team)?
+            .filter(|s| s.is_manager(rep) || s.names.contains_key(rep))
+            .map(|mut s| {
+                s.managers.retain(|m| m != rep);
+                s.names.remove(rep);
+                encode(&s)
+            });
         // One transaction over the three trees: a crash leaves all of the rep or none.
         (&self.notes, &self.disputes, &self.teams)
             .transaction(|(n, d, t)| -> ConflictableTransactionResult<(), ()> {

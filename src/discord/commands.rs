@@ -1,0 +1,413 @@
+//! The slash commands. A command's doc comment is its help text in Discord; each one checks
+//! what it needs (guild, manager) itself, whatever Discord's command permissions say.
+
+use super::{blocking, team_id, ApplicationContext, Context, Data, Error};
+use crate::core::settings::SettingChange;
+use crate::core::{Nudge, Week};
+use crate::metrics::Metrics;
+use crate::service::{ServiceError, Submitted};
+use poise::serenity_prelude as serenity;
+use poise::CreateReply;
+
+/// Every command, for registration.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![note(), trend(), digest(), setup(), forget_me(), rules()]
+}
+
+/// The button ids: `cn:d:{guild}:{note}:{rule}` disputes a finding, `cn:f:{user}` confirms
+/// `/forget-me`.
+pub const DISPUTE_PREFIX: &str = "cn:d:";
+pub const FORGET_PREFIX: &str = "cn:f:";
+
+/// The nudge as a Discord reply: its text and a "not reactive here" button per finding.
+pub fn nudge_components(
+    guild: serenity::GuildId,
+    note: u64,
+    nudge: &Nudge,
+) -> Vec<serenity::CreateActionRow> {
+    if nudge.shown.is_empty() {
+        return Vec::new();
+    }
+    let buttons = nudge
+        .shown
+        .iter()
+        .map(|f| {
+            let label = format!("Not reactive here: {}", f.rule);
+            let label: String = label.chars().take(80).collect();
+            serenity::CreateButton::new(format!("{DISPUTE_PREFIX}{guild}:{note}:{}", f.rule))
+                .label(label)
+                .style(serenity::ButtonStyle::Secondary)
+        })
+        .collect();
+    vec![serenity::CreateActionRow::Buttons(buttons)]
+}
+
+fn guild(ctx: Context<'_>) -> Result<serenity::GuildId, Error> {
+    ctx.guild_id()
+        .ok_or_else(|| "callnudge works inside a server; use it in your team's server".into())
+}
+
+/// Whether the author manages this guild's team: Manage Server (or Administrator), the
+/// team's manager role, or listed as a manager in the team's settings.
+pub async fn is_manager(ctx: Context<'_>) -> Result<bool, Error> {
+    let guild = guild(ctx)?;
+    let user = ctx.author().id.to_string();
+    let (perms, roles) = match ctx.author_member().await {
+        Some(m) => (m.permissions.unwrap_or_default(), m.roles.clone()),
+        None => (serenity::Permissions::empty(), Vec::new()),
+    };
+    let admin = perms.manage_guild() || perms.administrator();
+    let team = team_id(guild);
+    let settings = blocking(&ctx.data().service, move |s| s.settings(&team)).await?;
+    let by_role = settings
+        .manager_role
+        .as_deref()
+        .is_some_and(|r| roles.iter().any(|have| have.to_string() == r));
+    Ok(admin || by_role || settings.is_manager(&user))
+}
+
+async fn private(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    ctx.send(
+        CreateReply::default()
+            .content(text)
+            .ephemeral(true)
+            .allowed_mentions(serenity::CreateAllowedMentions::new()),
+    )
+    .await?;
+    Ok(())
+}
+
+const NOT_MANAGER: &str =
+    "Only this server's callnudge managers can do that (Manage Server, or the manager role set with `/setup manager-role`).";
+
+/// Stores a note and answers with the nudge.
+async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
+    let guild = guild(ctx)?;
+    let team = team_id(guild);
+    let rep = ctx.author().id.to_string();
+    let name = match ctx.author_member().await {
+        Some(m) => m.display_name().to_string(),
+        None => ctx.author().display_name().to_string(),
+    };
+    let title = ctx.guild().map(|g| g.name.clone());
+    let now = ctx.data().clock.now();
+    let submitted: Result<Submitted, Error> = blocking(&ctx.data().service, move |s| {
+        s.remember_names(&team, title.as_deref(), &rep, &name)?;
+        s.submit_note(&team, &rep, &text, now)
+    })
+    .await;
+    let submitted = match submitted {
+        Ok(s) => s,
+        Err(e) => match e.downcast_ref::<ServiceError>() {
+            Some(ServiceError::EmptyNote | ServiceError::NoteTooLong { .. }) => {
+                return private(ctx, e.to_string()).await;
+            }
+            _ => return Err(e),
+        },
+    };
+    Metrics::inc(&ctx.data().metrics.notes_analysed);
+    ctx.send(
+        CreateReply::default()
+            .content(submitted.nudge.text.clone())
+            .ephemeral(true)
+            .allowed_mentions(serenity::CreateAllowedMentions::new())
+            .components(nudge_components(guild, submitted.note.id, &submitted.nudge)),
+    )
+    .await?;
+    Metrics::inc(&ctx.data().metrics.nudges_sent);
+    Ok(())
+}
+
+#[derive(Debug, poise::Modal)]
+#[name = "Call note"]
+struct NoteModal {
+    #[name = "What happened on the call?"]
+    #[placeholder = "Who was there, what they asked for, what you agreed, next steps and who owns them"]
+    #[paragraph]
+    #[max_length = 4000]
+    note: String,
+}
+
+/// Post a call note; callnudge answers only you, with a nudge toward peer selling.
+///
+/// Without text, a form opens for a longer note.
+#[poise::command(slash_command, guild_only)]
+pub async fn note(
+    ctx: ApplicationContext<'_>,
+    #[description = "The note (leave empty to open a form for a longer one)"]
+    #[max_length = 4000]
+    text: Option<String>,
+) -> Result<(), Error> {
+    use poise::Modal as _;
+    match text {
+        Some(text) => {
+            ctx.defer_ephemeral().await?;
+            submit(ctx.into(), text).await
+        }
+        None => match NoteModal::execute(ctx).await? {
+            Some(m) => submit(ctx.into(), m.note).await,
+            None => Ok(()), // the form was closed or timed out
+        },
+    }
+}
+
+/// Your own weekly trend: notes, peer score and what changed — exactly what your manager sees.
+#[poise::command(slash_command, guild_only, ephemeral)]
+pub async fn trend(
+    ctx: Context<'_>,
+    #[description = "How many weeks to show (default 8)"]
+    #[min = 1]
+    #[max = 52]
+    weeks: Option<u8>,
+) -> Result<(), Error> {
+    let team = team_id(guild(ctx)?);
+    let rep = ctx.author().id.to_string();
+    let display = ctx.author().name.clone();
+    let weeks = usize::from(weeks.unwrap_or(8));
+    let (_, text) = blocking(&ctx.data().service, move |s| {
+        s.trend_weeks(&team, &rep, weeks, &display)
+    })
+    .await?;
+    private(ctx, text).await
+}
+
+/// Managers: a private preview of the team's weekly digest (default: this week so far).
+#[poise::command(slash_command, guild_only, ephemeral)]
+pub async fn digest(
+    ctx: Context<'_>,
+    #[description = "An ISO week such as 2026-W48 (default: this week)"] week: Option<String>,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    if !is_manager(ctx).await? {
+        return private(ctx, NOT_MANAGER).await;
+    }
+    let week = match week.map(|w| w.parse::<Week>()).transpose() {
+        Ok(w) => w,
+        Err(e) => return private(ctx, format!("{e}")).await,
+    };
+    let team = team_id(guild(ctx)?);
+    let now = ctx.data().clock.now();
+    let (digest, parts) =
+        blocking(&ctx.data().service, move |s| s.digest(&team, week, now)).await?;
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let mut reply = CreateReply::default()
+            .content(part)
+            .ephemeral(true)
+            .allowed_mentions(serenity::CreateAllowedMentions::new());
+        if i == last {
+            if let Ok(png) = crate::chart::weekly_scores_png(&digest) {
+                reply = reply.attachment(serenity::CreateAttachment::bytes(png, "digest.png"));
+            }
+        }
+        ctx.send(reply).await?;
+    }
+    Ok(())
+}
+
+/// Managers: digest channel and schedule, manager role, notes channel, retention, rules.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommand_required,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands(
+        "setup_digest_channel",
+        "setup_schedule",
+        "setup_manager_role",
+        "setup_notes_channel",
+        "setup_retention",
+        "setup_rule"
+    )
+)]
+pub async fn setup(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Applies settings changes for a manager, answering privately.
+async fn change(ctx: Context<'_>, changes: Vec<SettingChange>, done: String) -> Result<(), Error> {
+    if !is_manager(ctx).await? {
+        return private(ctx, NOT_MANAGER).await;
+    }
+    let team = team_id(guild(ctx)?);
+    let result = blocking(&ctx.data().service, move |s| {
+        s.change_settings(&team, changes)
+    })
+    .await;
+    match result {
+        Ok(_) => private(ctx, done).await,
+        Err(e) => match e.downcast_ref::<ServiceError>() {
+            Some(ServiceError::Setting(s)) => private(ctx, s.to_string()).await,
+            _ => Err(e),
+        },
+    }
+}
+
+/// Where the weekly digest is posted.
+#[poise::command(slash_command, rename = "digest-channel", ephemeral)]
+pub async fn setup_digest_channel(
+    ctx: Context<'_>,
+    #[description = "The channel for the weekly digest"]
+    #[channel_types("Text")]
+    channel: serenity::GuildChannel,
+) -> Result<(), Error> {
+    let done = format!("The weekly digest will be posted in <#{}>.", channel.id);
+    let c = vec![SettingChange::DigestChannel(Some(channel.id.to_string()))];
+    change(ctx, c, done).await
+}
+
+/// When the weekly digest goes out: weekday, hour and IANA time zone.
+#[poise::command(slash_command, rename = "schedule", ephemeral)]
+pub async fn setup_schedule(
+    ctx: Context<'_>,
+    #[description = "mon, tue, wed, thu, fri, sat or sun"] weekday: String,
+    #[description = "Hour of the day, 0–23"]
+    #[min = 0]
+    #[max = 23]
+    hour: i64,
+    #[description = "IANA time zone, e.g. Europe/Berlin (default: unchanged)"] timezone: Option<
+        String,
+    >,
+) -> Result<(), Error> {
+    let mut c = vec![
+        SettingChange::Weekday(weekday.clone()),
+        SettingChange::Hour(hour),
+    ];
+    let tz = timezone
+        .clone()
+        .unwrap_or_else(|| "the team's time zone".into());
+    c.extend(timezone.map(SettingChange::TimeZone));
+    change(
+        ctx,
+        c,
+        format!("Digest schedule: {weekday} at {hour}:00, {tz}."),
+    )
+    .await
+}
+
+/// The role whose members are callnudge managers (besides Manage Server).
+#[poise::command(slash_command, rename = "manager-role", ephemeral)]
+pub async fn setup_manager_role(
+    ctx: Context<'_>,
+    #[description = "The managers' role"] role: serenity::Role,
+) -> Result<(), Error> {
+    let done = format!("Members with <@&{}> are callnudge managers.", role.id);
+    change(
+        ctx,
+        vec![SettingChange::ManagerRole(Some(role.id.to_string()))],
+        done,
+    )
+    .await
+}
+
+/// A channel whose messages are read as call notes (needs the message-content intent).
+#[poise::command(slash_command, rename = "notes-channel", ephemeral)]
+pub async fn setup_notes_channel(
+    ctx: Context<'_>,
+    #[description = "The channel where reps post notes"]
+    #[channel_types("Text")]
+    channel: serenity::GuildChannel,
+) -> Result<(), Error> {
+    let mut done = format!(
+        "Messages in <#{}> will be read as call notes; each author gets the nudge by DM, never in the channel.",
+        channel.id
+    );
+    if !ctx.data().message_content {
+        done.push_str(
+            "\n⚠️ This bot runs without the privileged Message Content intent, so it cannot read those \
+             messages yet: enable it on the Bot page of the developer portal and restart with \
+             CALLNUDGE_DISCORD_MESSAGE_CONTENT=1. Until then, reps can use `/note`.",
+        );
+    }
+    let c = vec![SettingChange::NotesChannel(Some(channel.id.to_string()))];
+    change(ctx, c, done).await
+}
+
+/// How many days note text is kept (the analysis is kept regardless; 0 keeps no text).
+#[poise::command(slash_command, rename = "retention", ephemeral)]
+pub async fn setup_retention(
+    ctx: Context<'_>,
+    #[description = "Days, 0–3650"] days: i64,
+) -> Result<(), Error> {
+    let done = format!("Note text is now kept for {days} days.");
+    change(ctx, vec![SettingChange::RetentionDays(days)], done).await
+}
+
+/// The three settings a rule can have for a team.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum RuleSetting {
+    #[name = "off"]
+    Off,
+    #[name = "suggestion"]
+    Suggestion,
+    #[name = "warning"]
+    Warning,
+}
+
+/// Switch a rule off, or give it another level, for this team (`/rules` lists the ids).
+#[poise::command(slash_command, rename = "rule", ephemeral)]
+pub async fn setup_rule(
+    ctx: Context<'_>,
+    #[description = "The rule id, as /rules lists it"] id: String,
+    #[description = "off, suggestion or warning"] setting: RuleSetting,
+) -> Result<(), Error> {
+    let value = match setting {
+        RuleSetting::Off => "off",
+        RuleSetting::Suggestion => "suggestion",
+        RuleSetting::Warning => "warning",
+    };
+    let done = format!("Rule `{id}` is now {value} for this team.");
+    change(ctx, vec![SettingChange::Rule(id, value.into())], done).await
+}
+
+/// Delete every record callnudge keeps about you in this server (asks to confirm).
+#[poise::command(slash_command, guild_only, rename = "forget-me", ephemeral)]
+pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
+    let confirm = serenity::CreateButton::new(format!("{FORGET_PREFIX}{}", ctx.author().id))
+        .label("Delete my data")
+        .style(serenity::ButtonStyle::Danger);
+    ctx.send(
+        CreateReply::default()
+            .content(
+                "This deletes all your notes, scores and disputes in this server, for good. Sure?",
+            )
+            .ephemeral(true)
+            .components(vec![serenity::CreateActionRow::Buttons(vec![confirm])]),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The categories callnudge looks for, what each means, and which rules are on for this team.
+#[poise::command(slash_command, guild_only, ephemeral)]
+pub async fn rules(ctx: Context<'_>) -> Result<(), Error> {
+    let team = team_id(guild(ctx)?);
+    let parts = blocking(&ctx.data().service, move |s| s.rules_overview(&team)).await?;
+    for p in parts {
+        private(ctx, p).await?;
+    }
+    Ok(())
+}
+
+/// Errors: logged with the command name only (never the note), answered privately.
+pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            Metrics::inc(&ctx.data().metrics.errors);
+            tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
+            let text = match error.downcast_ref::<ServiceError>() {
+                Some(e @ ServiceError::Store(_)) => {
+                    format!("Nothing was stored: {e}. Please try again later.")
+                }
+                Some(e) => e.to_string(),
+                None => "callnudge could not do that; the error is logged.".to_string(),
+            };
+            let _ = private(ctx, text).await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!(error = %e, "error while handling an error");
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The Discord digest task: every tick, claim the due digests of Discord teams that have a
+//! digest channel (exactly once, see [`crate::digest_task`]) and post each one there, split to
+//! Discord's 2,000-character limit, with the weekly-score chart attached to the last part.
+
+use super::{blocking, is_discord_team, Error};
+use crate::clock::Clock;
+use crate::digest_task::{claim_due, DueDigest};
+use crate::metrics::Metrics;
+use crate::service::Service;
+use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One step: claims what is due at the clock's now and posts it. Returns how many were posted.
+pub async fn step(
+    http: &serenity::Http,
+    service: &Arc<Service>,
+    clock: &dyn Clock,
+    metrics: &Metrics,
+) -> Result<usize, Error> {
+    let now = clock.now();
+    let due = blocking(service, move |s| {
+        claim_due(s, now, &|t| {
+            is_discord_team(&t.team) && t.digest_channel.is_some()
+        })
+    })
+    .await?;
+    let mut posted = 0;
+    for d in due {
+        match post(http, &d).await {
+            Ok(()) => {
+                posted += 1;
+                Metrics::inc(&metrics.digests_sent);
+                tracing::info!(team = %d.team.team, week = %d.week, "digest posted");
+            }
+            Err(e) => {
+                Metrics::inc(&metrics.errors);
+                tracing::error!(team = %d.team.team, week = %d.week, error = %e, "digest could not be posted");
+            }
+        }
+    }
+    Ok(posted)
+}
+
+async fn post(http: &serenity::Http, d: &DueDigest) -> Result<(), Error> {
+    let channel: u64 = d
+        .team
+        .digest_channel
+        .as_deref()
+        .and_then(|c| c.parse().ok())
+        .filter(|c| *c != 0)
+        .ok_or("the team's digest channel is not a Discord channel id")?;
+    let channel = serenity::ChannelId::new(channel);
+    let last = d.parts.len().saturating_sub(1);
+    for (i, part) in d.parts.iter().enumerate() {
+        let mut msg = serenity::CreateMessage::new()
+            .content(part)
+            .allowed_mentions(serenity::CreateAllowedMentions::new());
+        if i == last {
+            match crate::chart::weekly_scores_png(&d.digest) {
+                Ok(png) => msg = msg.add_file(serenity::CreateAttachment::bytes(png, "digest.png")),
+                Err(e) => tracing::warn!(error = %e, "digest posted without its chart"),
+            }
+        }
+        channel.send_message(http, msg).await?;
+    }
+    Ok(())
+}
+
+/// Repeats [`step`] every `every` until the task is aborted.
+pub async fn run_loop(
+    http: Arc<serenity::Http>,
+    service: Arc<Service>,
+    clock: Arc<dyn Clock>,
+    metrics: Arc<Metrics>,
+    every: Duration,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = step(&http, &service, clock.as_ref(), &metrics).await {
+            Metrics::inc(&metrics.errors);
+            tracing::error!(error = %e, "digest step failed");
+        }
+    }
+}

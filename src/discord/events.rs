@@ -1,0 +1,133 @@
+//! Discord events that are not slash commands: the "not reactive here" and "delete my data"
+//! buttons, and messages in a team's notes channel (nudge by DM, never in the channel).
+
+use super::commands::{nudge_components, DISPUTE_PREFIX, FORGET_PREFIX};
+use super::{blocking, team_id, Data, Error};
+use crate::metrics::Metrics;
+use poise::serenity_prelude as serenity;
+
+pub async fn handle(
+    ctx: &serenity::Context,
+    event: &serenity::FullEvent,
+    _framework: poise::FrameworkContext<'_, Data, Error>,
+    data: &Data,
+) -> Result<(), Error> {
+    match event {
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(press),
+        } => button(ctx, press, data).await,
+        serenity::FullEvent::Message { new_message } => notes_channel(ctx, new_message, data).await,
+        _ => Ok(()),
+    }
+}
+
+async fn answer(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    text: String,
+) -> Result<(), Error> {
+    press
+        .create_response(
+            ctx,
+            serenity::CreateInteractionResponse::Message(
+                serenity::CreateInteractionResponseMessage::new()
+                    .content(text)
+                    .ephemeral(true),
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
+async fn button(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    data: &Data,
+) -> Result<(), Error> {
+    let id = press.data.custom_id.as_str();
+    let user = press.user.id.to_string();
+    if let Some(rest) = id.strip_prefix(DISPUTE_PREFIX) {
+        let mut it = rest.splitn(3, ':');
+        let (Some(guild), Some(note), Some(rule)) = (it.next(), it.next(), it.next()) else {
+            return Ok(());
+        };
+        let (Ok(guild), Ok(note)) = (guild.parse::<u64>(), note.parse::<u64>()) else {
+            return Ok(());
+        };
+        let team = team_id(serenity::GuildId::new(guild.max(1)));
+        let rule = rule.to_string();
+        let r = rule.clone();
+        blocking(&data.service, move |s| s.dispute(&team, &user, &r, note)).await?;
+        Metrics::inc(&data.metrics.disputes);
+        tracing::info!(note, rule = %rule, "dispute stored");
+        let text = format!(
+            "Thanks — noted that `{rule}` was not reactive here. Your manager sees how often each rule is disputed, and the rules get better for it."
+        );
+        answer(ctx, press, text).await
+    } else if let Some(owner) = id.strip_prefix(FORGET_PREFIX) {
+        let Some(guild) = press.guild_id else {
+            return Ok(());
+        };
+        if owner != user {
+            return answer(ctx, press, "That button is not yours.".into()).await;
+        }
+        let team = team_id(guild);
+        let n = blocking(&data.service, move |s| s.forget(&team, &user)).await?;
+        press
+            .create_response(
+                ctx,
+                serenity::CreateInteractionResponse::UpdateMessage(
+                    serenity::CreateInteractionResponseMessage::new()
+                        .content(format!(
+                            "Done: {n} notes and every other record of you in this server are deleted."
+                        ))
+                        .components(Vec::new()),
+                ),
+            )
+            .await?;
+        Ok(())
+    } else {
+        Ok(())
+    }
+}
+
+async fn notes_channel(
+    ctx: &serenity::Context,
+    msg: &serenity::Message,
+    data: &Data,
+) -> Result<(), Error> {
+    let Some(guild) = msg.guild_id else {
+        return Ok(());
+    };
+    if msg.author.bot || !data.message_content || msg.content.trim().is_empty() {
+        return Ok(());
+    }
+    let team = team_id(guild);
+    let t = team.clone();
+    let settings = blocking(&data.service, move |s| s.settings(&t)).await?;
+    if settings.notes_channel.as_deref() != Some(msg.channel_id.to_string().as_str()) {
+        return Ok(());
+    }
+    let rep = msg.author.id.to_string();
+    let name = msg
+        .member
+        .as_ref()
+        .and_then(|m| m.nick.clone())
+        .unwrap_or_else(|| msg.author.display_name().to_string());
+    let title = ctx.cache.guild(guild).map(|g| g.name.clone());
+    let text = msg.content.clone();
+    let now = data.clock.now();
+    let submitted = blocking(&data.service, move |s| {
+        s.remember_names(&team, title.as_deref(), &rep, &name)?;
+        s.submit_note(&team, &rep, &text, now)
+    })
+    .await?;
+    Metrics::inc(&data.metrics.notes_analysed);
+    let dm = serenity::CreateMessage::new()
+        .content(submitted.nudge.text.clone())
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+        .components(nudge_components(guild, submitted.note.id, &submitted.nudge));
+    msg.author.direct_message(ctx, dm).await?;
+    Metrics::inc(&data.metrics.nudges_sent);
+    Ok(())
+}

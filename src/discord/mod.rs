@@ -1,0 +1,134 @@
+//! The Discord adapter (serenity + poise): slash commands, buttons, the notes channel and the
+//! weekly digest task. It only translates Discord's input into [`Service`] calls and renders
+//! what they return; `Data`, `Context` and `Error` are defined here, once.
+//!
+//! - [`config`]: the token, proxy, guild and intent settings, validated from the environment.
+//! - [`commands`]: `/note`, `/trend`, `/digest`, `/setup …`, `/forget-me`, `/rules`.
+//! - [`events`]: button presses and messages in a team's notes channel.
+//! - [`digest`]: the background task posting due digests to each team's channel.
+
+pub mod commands;
+pub mod config;
+pub mod digest;
+pub mod events;
+
+pub use config::DiscordConfig;
+
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::service::{Service, ServiceError};
+use poise::serenity_prelude as serenity;
+use std::future::Future;
+use std::sync::Arc;
+
+/// What every command and event handler can reach.
+pub struct Data {
+    pub service: Arc<Service>,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
+    /// Whether the privileged message-content intent is requested (needed for notes channels).
+    pub message_content: bool,
+}
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+pub type ApplicationContext<'a> = poise::ApplicationContext<'a, Data, Error>;
+
+/// The team a guild is: one team per Discord server.
+pub fn team_id(guild: serenity::GuildId) -> String {
+    format!("discord-{guild}")
+}
+
+/// Whether a team id belongs to this adapter.
+pub fn is_discord_team(team: &str) -> bool {
+    team.starts_with("discord-")
+}
+
+/// Runs a service call on a blocking thread (the store flushes to disk before answering).
+pub async fn blocking<T, F>(service: &Arc<Service>, f: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce(&Service) -> Result<T, ServiceError> + Send + 'static,
+{
+    let service = service.clone();
+    Ok(tokio::task::spawn_blocking(move || f(&service)).await??)
+}
+
+/// Runs the bot until `shutdown` resolves or the gateway fails; then stops the shards.
+pub async fn run(
+    config: DiscordConfig,
+    service: Arc<Service>,
+    clock: Arc<dyn Clock>,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), Error> {
+    let mut http = serenity::HttpBuilder::new(config.token.expose());
+    if let Some(proxy) = &config.proxy {
+        http = http.proxy(proxy.as_str()).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let mut intents = serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::DIRECT_MESSAGES;
+    if config.message_content {
+        intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
+    } else {
+        tracing::warn!(
+            "the message-content intent is off: notes channels are not read \
+             (set CALLNUDGE_DISCORD_MESSAGE_CONTENT=1 after enabling it in the developer portal)"
+        );
+    }
+    let guild = config.guild;
+    let data = Arc::new(Data {
+        service: service.clone(),
+        clock: clock.clone(),
+        metrics: metrics.clone(),
+        message_content: config.message_content,
+    });
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |e| Box::pin(commands::on_error(e)),
+            event_handler: |ctx, event, framework, data| {
+                Box::pin(events::handle(ctx, event, framework, data))
+            },
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match guild {
+                    Some(g) => {
+                        poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(g))
+                            .await?
+                    }
+                    None => poise::builtins::register_globally(ctx, commands).await?,
+                }
+                tracing::info!(bot = %ready.user.id, guilds = ready.guilds.len(), "discord ready");
+                Ok(Arc::into_inner(data).unwrap_or_else(|| unreachable!("setup runs once")))
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await?;
+    let digests = tokio::spawn(digest::run_loop(
+        client.http.clone(),
+        service.clone(),
+        clock,
+        metrics,
+        config.digest_every,
+    ));
+    let shards = client.shard_manager.clone();
+    let result = tokio::select! {
+        r = client.start() => r.map_err(Error::from),
+        () = shutdown => {
+            tracing::info!("shutting down the Discord gateway");
+            shards.shutdown_all().await;
+            Ok(())
+        }
+    };
+    digests.abort();
+    blocking(&service, |s| Ok(s.store.flush()?)).await?;
+    result
+}

@@ -1,0 +1,456 @@
+//! The real serenity/poise bot against a fake Discord on 127.0.0.1 (tests/support): commands,
+//! modal, buttons, manager checks and the digest task, with a real sled store in a temp dir.
+
+mod support;
+
+use callnudge::clock::{Clock, ManualClock};
+use callnudge::core::settings::SettingChange;
+use callnudge::discord::{self, DiscordConfig};
+use callnudge::metrics::Metrics;
+use callnudge::prompts::Prompts;
+use callnudge::service::Service;
+use callnudge::store::SledStore;
+use chrono::{DateTime, Duration as Days, TimeZone, Utc};
+use serde_json::json;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use support::fake_discord::*;
+use tokio::sync::oneshot;
+
+const REP: u64 = 1_000_000_000_000_111;
+const OTHER_REP: u64 = 1_000_000_000_000_222;
+const MANAGER: u64 = 1_000_000_000_000_999;
+const DIGEST_CHANNEL: u64 = 4_000_000_000_000_555;
+
+const NOTE: &str = "Call with Dana at Acme. They asked for a 15% discount and I said yes. \
+                    I'll send the pricing deck by Friday.";
+
+fn team() -> String {
+    format!("discord-{GUILD}")
+}
+
+fn wednesday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
+}
+
+async fn open_service(dir: &Path) -> Arc<Service> {
+    let prompts = Arc::new(Prompts::load(None).unwrap());
+    // A bot that just stopped may still be dropping its last handle on the store.
+    for _ in 0..100 {
+        if let Ok(store) = SledStore::open(dir) {
+            return Arc::new(Service::new(Arc::new(store), prompts));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the store stayed locked");
+}
+
+struct Bot {
+    service: Arc<Service>,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Bot {
+    async fn stop(self, fake: &FakeDiscord) {
+        drop(self.service);
+        let _ = self.stop.send(());
+        tokio::time::timeout(Duration::from_secs(15), self.task)
+            .await
+            .expect("the bot did not stop")
+            .unwrap();
+        fake.disconnect();
+    }
+}
+
+async fn start_bot(fake: &FakeDiscord, dir: &Path, clock: ManualClock) -> Bot {
+    let service = open_service(dir).await;
+    let config = DiscordConfig {
+        digest_every: Duration::from_millis(100),
+        ..DiscordConfig::from_vars(|k| match k {
+            "DISCORD_TOKEN" => Some("fake-token".into()),
+            "CALLNUDGE_DISCORD_PROXY" => Some(fake.rest.clone()),
+            "CALLNUDGE_DISCORD_GUILD" => Some(GUILD.to_string()),
+            "CALLNUDGE_DISCORD_MESSAGE_CONTENT" => Some("1".into()),
+            _ => None,
+        })
+        .unwrap()
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let s = service.clone();
+    let task = tokio::spawn(async move {
+        discord::run(
+            config,
+            s,
+            Arc::new(clock),
+            Arc::new(Metrics::default()),
+            async {
+                let _ = stopped.await;
+            },
+        )
+        .await
+        .expect("the bot failed");
+    });
+    fake.wait_ready().await;
+    Bot {
+        service,
+        stop,
+        task,
+    }
+}
+
+fn is_ephemeral(c: &Call) -> bool {
+    let flags = c.json["flags"]
+        .as_u64()
+        .or_else(|| c.json["data"]["flags"].as_u64());
+    flags.is_some_and(|f| f & 64 != 0)
+}
+
+/// The text a call carries: a message's content or an interaction response's.
+fn content(c: &Call) -> Option<&str> {
+    c.json["content"]
+        .as_str()
+        .or_else(|| c.json["data"]["content"].as_str())
+}
+
+fn follow_up(token: &str) -> impl Fn(&Call) -> bool + '_ {
+    move |c: &Call| c.method == "POST" && c.path == format!("/api/v10/webhooks/{APP}/{token}")
+}
+
+fn channel_posts(fake: &FakeDiscord) -> Vec<Call> {
+    fake.calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" && c.path.starts_with("/api/v10/channels/"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn note_with_text_answers_privately_and_stores_the_note() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(
+            9001,
+            REP,
+            "ana",
+            false,
+            "note",
+            json!([{"name": "text", "type": 3, "value": NOTE}]),
+        ),
+    );
+    let reply = fake.wait_for("the nudge", follow_up("tok-9001")).await;
+    let content = reply.json["content"].as_str().unwrap();
+    assert!(
+        is_ephemeral(&reply),
+        "the nudge must be ephemeral: {:?}",
+        reply.json
+    );
+    assert!(
+        content.contains("15% discount"),
+        "the nudge quotes the flagged phrase: {content}"
+    );
+    // Deferred first, privately.
+    let ack = fake
+        .wait_for("the deferral", |c| {
+            c.path.ends_with("/interactions/9001/tok-9001/callback")
+        })
+        .await;
+    assert_eq!(ack.json["type"], 5);
+    assert!(is_ephemeral(&ack));
+    // A "not reactive here" button per finding shown.
+    let buttons = reply.json["components"][0]["components"]
+        .as_array()
+        .unwrap();
+    assert!(!buttons.is_empty());
+
+    let notes = bot
+        .service
+        .store
+        .notes(&team(), Some(&REP.to_string()))
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].text.as_deref(), Some(NOTE));
+    assert!(
+        channel_posts(&fake).is_empty(),
+        "nothing may be posted to a channel"
+    );
+    bot.stop(&fake).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn note_without_text_opens_a_modal_whose_submit_gives_the_nudge() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9101, REP, "ana", false, "note", json!([])),
+    );
+    let modal = fake
+        .wait_for("the modal", |c| {
+            c.path.ends_with("/interactions/9101/tok-9101/callback") && c.json["type"] == 9
+        })
+        .await;
+    let custom_id = modal.json["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let field = modal.json["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // poise listens for the submit once the callback returned; give it a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        modal_submit(9102, REP, "ana", &custom_id, &field, NOTE),
+    );
+    let reply = fake.wait_for("the nudge", follow_up("tok-9101")).await;
+    assert!(is_ephemeral(&reply));
+    assert!(reply.json["content"]
+        .as_str()
+        .unwrap()
+        .contains("15% discount"));
+    let notes = bot
+        .service
+        .store
+        .notes(&team(), Some(&REP.to_string()))
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    bot.stop(&fake).await;
+}
+
+fn seed(service: &Service) {
+    for (rep, name, text) in [
+        (REP, "ana", NOTE),
+        (OTHER_REP, "ben", "Met their CFO about cutting churn 10% this year; she owns the pilot plan and will book the review."),
+    ] {
+        service
+            .remember_names(&team(), Some("Acme sales"), &rep.to_string(), name)
+            .unwrap();
+        service
+            .submit_note(&team(), &rep.to_string(), text, wednesday() - Days::hours(1))
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digest_and_setup_are_refused_to_reps_and_shown_to_managers() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    seed(&bot.service);
+
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9201, REP, "ana", false, "digest", json!([])),
+    );
+    let refused = fake.wait_for("the refusal", follow_up("tok-9201")).await;
+    let text = refused.json["content"].as_str().unwrap();
+    assert!(
+        text.contains("Only this server's callnudge managers"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&OTHER_REP.to_string()) && !text.contains("W48"),
+        "{text}"
+    );
+    assert!(is_ephemeral(&refused));
+
+    let schedule = json!([{"name": "schedule", "type": 1, "options": [
+        {"name": "weekday", "type": 3, "value": "mon"},
+        {"name": "hour", "type": 4, "value": 9}
+    ]}]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9202, REP, "ana", false, "setup", schedule.clone()),
+    );
+    let refused = fake
+        .wait_for("the setup refusal", |c| {
+            c.path.contains("tok-9202") && content(c).is_some()
+        })
+        .await;
+    assert!(content(&refused)
+        .unwrap()
+        .contains("Only this server's callnudge managers"));
+    assert!(is_ephemeral(&refused));
+    assert_eq!(
+        bot.service.settings(&team()).unwrap().schedule.weekday,
+        chrono::Weekday::Fri
+    );
+
+    // A manager (Manage Server) sees the digest of the seeded notes.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9203, MANAGER, "mo", true, "digest", json!([])),
+    );
+    let shown = fake.wait_for("the digest", follow_up("tok-9203")).await;
+    let text = shown.json["content"].as_str().unwrap();
+    let (_, expected) = bot.service.digest(&team(), None, wednesday()).unwrap();
+    assert_eq!(text, expected[0]);
+    assert!(
+        text.contains("2026-W48") && text.contains("ana"),
+        "names, not ids: {text}"
+    );
+    assert!(is_ephemeral(&shown));
+
+    // And can change the schedule; a bad time zone is refused with a clear message.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9204, MANAGER, "mo", true, "setup", schedule),
+    );
+    fake.wait_for("the setup answer", |c| {
+        c.path.contains("tok-9204") && content(c).is_some()
+    })
+    .await;
+    assert_eq!(
+        bot.service.settings(&team()).unwrap().schedule.weekday,
+        chrono::Weekday::Mon
+    );
+    let bad = json!([{"name": "schedule", "type": 1, "options": [
+        {"name": "weekday", "type": 3, "value": "fri"},
+        {"name": "hour", "type": 4, "value": 9},
+        {"name": "timezone", "type": 3, "value": "Mars/Olympus"}
+    ]}]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9205, MANAGER, "mo", true, "setup", bad),
+    );
+    let answer = fake
+        .wait_for("the tz error", |c| {
+            c.path.contains("tok-9205") && content(c).is_some()
+        })
+        .await;
+    assert!(content(&answer).unwrap().contains("IANA time zone"));
+    assert_eq!(
+        bot.service.settings(&team()).unwrap().schedule.weekday,
+        chrono::Weekday::Mon
+    );
+    bot.stop(&fake).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dispute_button_stores_a_dispute_for_that_rule() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(
+            9301,
+            REP,
+            "ana",
+            false,
+            "note",
+            json!([{"name": "text", "type": 3, "value": NOTE}]),
+        ),
+    );
+    let reply = fake.wait_for("the nudge", follow_up("tok-9301")).await;
+    let custom_id = reply.json["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rule = custom_id.rsplit(':').next().unwrap().to_string();
+    fake.dispatch("INTERACTION_CREATE", button(9302, REP, "ana", &custom_id));
+    let ack = fake
+        .wait_for("the dispute answer", |c| {
+            c.path.ends_with("/interactions/9302/tok-9302/callback")
+        })
+        .await;
+    assert!(is_ephemeral(&ack));
+    let disputes = bot.service.store.disputes(&team()).unwrap();
+    assert_eq!(disputes.get(&rule), Some(&1), "{disputes:?}");
+    bot.stop(&fake).await;
+}
+
+fn digest_posts(fake: &FakeDiscord) -> Vec<Call> {
+    channel_posts(fake)
+        .into_iter()
+        .filter(|c| c.path == format!("/api/v10/channels/{DIGEST_CHANNEL}/messages"))
+        .collect()
+}
+
+async fn settle() {
+    // Several digest ticks (every 100 ms).
+    tokio::time::sleep(Duration::from_millis(800)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digest_task_posts_once_per_week_across_restarts_and_once_after_a_gap() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(wednesday());
+    let bot = start_bot(&fake, dir.path(), clock.clone()).await;
+    seed(&bot.service);
+    bot.service
+        .change_settings(
+            &team(),
+            [SettingChange::DigestChannel(Some(
+                DIGEST_CHANNEL.to_string(),
+            ))],
+        )
+        .unwrap();
+    settle().await;
+    assert!(
+        digest_posts(&fake).is_empty(),
+        "not due before Friday 16:00"
+    );
+
+    // Friday 16:01 UTC (the default schedule): posted once, chart attached.
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 27, 16, 1, 0).unwrap());
+    fake.wait_for("the digest post", |c| {
+        c.path == format!("/api/v10/channels/{DIGEST_CHANNEL}/messages")
+    })
+    .await;
+    settle().await;
+    let first = digest_posts(&fake);
+    let parts = bot
+        .service
+        .digest(&team(), Some("2026-W48".parse().unwrap()), clock.now())
+        .unwrap()
+        .1;
+    assert_eq!(first.len(), parts.len(), "one message per part, sent once");
+    assert!(first[0].json["content"]
+        .as_str()
+        .unwrap()
+        .contains("2026-W48"));
+    assert_eq!(first.last().unwrap().files, vec!["digest.png".to_string()]);
+
+    // Restart on the same data directory: nothing new.
+    bot.stop(&fake).await;
+    let bot = start_bot(&fake, dir.path(), clock.clone()).await;
+    settle().await;
+    assert_eq!(
+        digest_posts(&fake).len(),
+        first.len(),
+        "not again after a restart"
+    );
+
+    // Three weeks of downtime later: the latest missed week, once.
+    clock.set(Utc.with_ymd_and_hms(2026, 12, 19, 9, 0, 0).unwrap());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while digest_posts(&fake).len() == first.len() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no digest after the gap"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    settle().await;
+    let all = digest_posts(&fake);
+    let new: Vec<&Call> = all[first.len()..].iter().collect();
+    let titles: Vec<&str> = new
+        .iter()
+        .filter_map(|c| c.json["content"].as_str())
+        .filter(|t| t.contains("weekly digest"))
+        .collect();
+    assert_eq!(titles.len(), 1, "one digest after the gap: {titles:?}");
+    assert!(titles[0].contains("2026-W51"), "{}", titles[0]);
+    bot.stop(&fake).await;
+}

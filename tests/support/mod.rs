@@ -1,0 +1,3 @@
+//! Shared test support: the fake Discord and fake Slack servers.
+#![allow(dead_code)]
+pub mod fake_discord;
