@@ -43,6 +43,19 @@ pub enum Command {
     /// Import historic notes from CSV (team, rep, time, text); bad rows are reported and
     /// skipped, good rows stored.
     Import(ImportArgs),
+    /// Run the chat bot: Discord (DISCORD_TOKEN) and/or the HTTP server for Slack and
+    /// Mattermost (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN, MATTERMOST_TOKEN). See README.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A TOML file of settings named like the environment variables
+    /// (`DISCORD_TOKEN = "…"`); the environment wins over the file.
+    #[arg(long, env = "CALLNUDGE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -17,5 +17,7 @@ pub mod digest_task;
 pub mod discord;
 pub mod metrics;
 pub mod prompts;
+pub mod serve;
 pub mod service;
+pub mod slack;
 pub mod store;

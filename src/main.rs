@@ -28,6 +28,41 @@ fn main() -> ExitCode {
     }
 }
 
+/// `callnudge serve`: settings from the environment over an optional TOML file.
+fn serve(a: cli::ServeArgs, prompts: Arc<Prompts>) -> anyhow::Result<()> {
+    let file: std::collections::BTreeMap<String, toml::Value> = match &a.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            toml::from_str(&text)
+                .with_context(|| format!("{} is not valid TOML", path.display()))?
+        }
+        None => Default::default(),
+    };
+    let var = |k: &str| {
+        std::env::var(k).ok().or_else(|| {
+            file.get(k).map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        })
+    };
+    let config = callnudge::serve::ServeConfig::from_vars(var)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = SledStore::open(&a.data.data_dir)?;
+        let service = Arc::new(Service::new(Arc::new(store), prompts));
+        callnudge::serve::serve(
+            config,
+            service,
+            Arc::new(callnudge::clock::SystemClock),
+            callnudge::serve::signal(),
+        )
+        .await?;
+        anyhow::Ok(())
+    })
+}
+
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CALLNUDGE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
@@ -119,6 +154,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             a.format == ExportFormat::Json,
             &mut out,
         )?,
+        Command::Serve(a) => serve(a, prompts.clone())?,
         Command::Import(a) => {
             let file = std::fs::File::open(&a.file)
                 .with_context(|| format!("cannot read {}", a.file.display()))?;

@@ -29,7 +29,7 @@ pub const TOKEN_HELP: &str = "DISCORD_TOKEN is not set. To create the bot:
   2. Intents (Bot page): none are required; enable \"Message Content\" only if you want notes
      channels, and then also set CALLNUDGE_DISCORD_MESSAGE_CONTENT=1.
   3. Invite it with scopes `bot applications.commands` and the permissions View Channels,
-     Send Messages, Attach Files, Read Message History:
+     Send Messages, Embed Links, Attach Files, Read Message History (117760):
      https://discord.com/oauth2/authorize?client_id=YOUR_APPLICATION_ID&scope=bot%20applications.commands&permissions=117760
   4. DISCORD_TOKEN=… callnudge serve   (CALLNUDGE_DISCORD_GUILD=ID registers commands in one
      server at once, for development).

@@ -51,6 +51,10 @@ pub trait Store: Send + Sync + 'static {
     fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError>;
     /// Claims the digest of `week`: true if this call claimed it, false if it was already sent.
     fn mark_digest_sent(&self, team: &str, week: Week) -> Result<bool, StoreError>;
+    /// Records a chat event id (a Slack retry carries the same one): true the first time.
+    fn first_sighting(&self, event: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Forgets event ids first seen before `before`; returns how many.
+    fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Deletes every record of the rep; returns how many notes were deleted.
     fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError>;
     /// Drops the text of the team's notes older than `before`; returns how many.

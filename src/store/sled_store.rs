@@ -21,6 +21,8 @@ pub struct SledStore {
     teams: sled::Tree,
     disputes: sled::Tree,
     digests: sled::Tree,
+    /// Chat event id → first-seen time (i64 seconds, big endian), for retry deduplication.
+    events: sled::Tree,
     commit: GroupCommit,
 }
 
@@ -72,6 +74,7 @@ impl SledStore {
             teams: tree("teams")?,
             disputes: tree("disputes")?,
             digests: tree("digests")?,
+            events: tree("events")?,
             dir,
             db,
             commit: GroupCommit {
@@ -253,6 +256,35 @@ impl Store for SledStore {
                 return Ok(true);
             }
         }
+    }
+
+    fn first_sighting(&self, event: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let stamp = at.timestamp().to_be_bytes();
+        let swapped = self
+            .events
+            .compare_and_swap(event.as_bytes(), None as Option<&[u8]>, Some(&stamp[..]))
+            .map_err(|e| self.io(e))?;
+        if swapped.is_ok() {
+            self.durable()?;
+        }
+        Ok(swapped.is_ok())
+    }
+
+    fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for item in self.events.iter() {
+            let (k, v) = item.map_err(|e| self.io(e))?;
+            let at = v
+                .as_ref()
+                .try_into()
+                .map(i64::from_be_bytes)
+                .unwrap_or(i64::MIN);
+            if at < before.timestamp() {
+                self.events.remove(k).map_err(|e| self.io(e))?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError> {

@@ -1,0 +1,167 @@
+//! `callnudge serve`: runs the configured chat adapters in one process on one data directory —
+//! Discord (when `DISCORD_TOKEN` is set), the HTTP server for Slack, Mattermost and
+//! `/metrics` (when Slack or Mattermost is configured, or `CALLNUDGE_HTTP_ADDR` is set) — plus
+//! the hourly purge of note text past each team's retention. Stops on the shutdown signal,
+//! then flushes the store.
+
+use crate::clock::Clock;
+use crate::discord::{self, config::ConfigError, DiscordConfig};
+use crate::metrics::Metrics;
+use crate::service::Service;
+use crate::slack::{self, SlackConfig, SlackConfigError, SlackState};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// What `serve` will run, validated from the environment (and an optional config file).
+#[derive(Debug)]
+pub struct ServeConfig {
+    pub discord: Option<DiscordConfig>,
+    pub http: Option<SlackConfig>,
+}
+
+/// Why `serve` cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}\n\nFor Slack instead (or as well): set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (README: \"Slack\").")]
+    NothingToRun(ConfigError),
+    #[error(transparent)]
+    Discord(ConfigError),
+    #[error(transparent)]
+    Slack(#[from] SlackConfigError),
+    #[error("the HTTP server could not listen on {addr}: {reason}")]
+    Listen { addr: String, reason: String },
+    #[error("the Discord bot stopped: {0}")]
+    DiscordFailed(String),
+    #[error(transparent)]
+    Store(#[from] crate::service::ServiceError),
+}
+
+impl ServeConfig {
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<ServeConfig, ServeError> {
+        let http = SlackConfig::from_vars(&var)?;
+        let wants_http = http.slack()
+            || http.mattermost_token.is_some()
+            || var("CALLNUDGE_HTTP_ADDR").is_some_and(|a| !a.trim().is_empty());
+        let discord = match DiscordConfig::from_vars(&var) {
+            Ok(d) => Some(d),
+            Err(ConfigError::MissingToken) if wants_http => None,
+            Err(e @ ConfigError::MissingToken) => return Err(ServeError::NothingToRun(e)),
+            Err(e) => return Err(ServeError::Discord(e)),
+        };
+        Ok(ServeConfig {
+            discord,
+            http: wants_http.then_some(http),
+        })
+    }
+}
+
+/// Runs everything configured until `shutdown` resolves.
+pub async fn serve(
+    config: ServeConfig,
+    service: Arc<Service>,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let metrics = Arc::new(Metrics::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    if let Some(http) = config.http {
+        let listener = tokio::net::TcpListener::bind(http.addr)
+            .await
+            .map_err(|e| ServeError::Listen {
+                addr: http.addr.to_string(),
+                reason: e.to_string(),
+            })?;
+        tracing::info!(addr = %http.addr, slack = http.slack(), "HTTP server listening");
+        let state = SlackState::new(http, service.clone(), clock.clone(), metrics.clone());
+        let stop = stopped();
+        tasks.spawn(async move {
+            slack::run(listener, state, stop)
+                .await
+                .map_err(|e| ServeError::Listen {
+                    addr: "the HTTP server".into(),
+                    reason: e.to_string(),
+                })
+        });
+    }
+    if let Some(d) = config.discord {
+        let (s, c, m, stop) = (service.clone(), clock.clone(), metrics.clone(), stopped());
+        tasks.spawn(async move {
+            discord::run(d, s, c, m, stop)
+                .await
+                .map_err(|e| ServeError::DiscordFailed(e.to_string()))
+        });
+    }
+    let (s, c, stop) = (service.clone(), clock.clone(), stopped());
+    tasks.spawn(async move {
+        tokio::select! {
+            () = purge_loop(s, c) => Ok(()),
+            () = stop => Ok(()),
+        }
+    });
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+    });
+    let mut result = Ok(());
+    while let Some(r) = tasks.join_next().await {
+        if let Ok(Err(e)) = r {
+            tracing::error!(error = %e, "an adapter stopped");
+            result = result.and(Err(e));
+        }
+    }
+    let s = service.clone();
+    tokio::task::spawn_blocking(move || s.store.flush())
+        .await
+        .ok()
+        .transpose()
+        .map_err(crate::service::ServiceError::from)?;
+    result
+}
+
+/// Drops note text past each team's retention, hourly.
+async fn purge_loop(service: Arc<Service>, clock: Arc<dyn Clock>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let (s, now) = (service.clone(), clock.now());
+        match tokio::task::spawn_blocking(move || s.purge_expired_text(now)).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(notes = n, "note text past retention purged"),
+            Ok(Err(e)) => tracing::error!(error = %e, "retention purge failed"),
+            _ => {}
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,124 @@
+//! The slice of Slack's Web API callnudge uses (`chat.postEphemeral`, `chat.postMessage`) and
+//! replies to a command's `response_url`. The base URL is configurable (`SLACK_API_URL`).
+
+use serde_json::{json, Value};
+
+/// Why a Web API call failed. Never carries the token.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("Slack API {method}: {reason}")]
+    Call { method: String, reason: String },
+}
+
+/// A Slack message: fallback text plus optional Block Kit blocks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub blocks: Option<Value>,
+}
+
+impl Reply {
+    pub fn text(t: impl Into<String>) -> Reply {
+        Reply {
+            text: t.into(),
+            blocks: None,
+        }
+    }
+
+    /// The body of an ephemeral command answer (HTTP response or `response_url`).
+    pub fn ephemeral_json(&self) -> Value {
+        let mut v =
+            json!({"response_type": "ephemeral", "text": self.text, "replace_original": false});
+        if let Some(b) = &self.blocks {
+            v["blocks"] = b.clone();
+        }
+        v
+    }
+}
+
+#[derive(Clone)]
+pub struct WebApi {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for WebApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebApi")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebApi {
+    pub fn new(base: &str, token: &str) -> WebApi {
+        WebApi {
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+
+    async fn call(&self, method: &str, body: Value) -> Result<Value, ApiError> {
+        let err = |reason: String| ApiError::Call {
+            method: method.to_string(),
+            reason,
+        };
+        let resp = self
+            .http
+            .post(format!("{}/{method}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| err(e.without_url().to_string()))?;
+        let v: Value = resp.json().await.map_err(|e| err(e.to_string()))?;
+        if v["ok"].as_bool() != Some(true) {
+            return Err(err(v["error"].as_str().unwrap_or("not ok").to_string()));
+        }
+        Ok(v)
+    }
+
+    /// A message only `user` sees, in `channel`.
+    pub async fn post_ephemeral(
+        &self,
+        channel: &str,
+        user: &str,
+        reply: &Reply,
+    ) -> Result<(), ApiError> {
+        let mut body = json!({"channel": channel, "user": user, "text": reply.text});
+        if let Some(b) = &reply.blocks {
+            body["blocks"] = b.clone();
+        }
+        self.call("chat.postEphemeral", body).await.map(|_| ())
+    }
+
+    /// A message in a channel (the weekly digest).
+    pub async fn post_message(&self, channel: &str, text: &str) -> Result<(), ApiError> {
+        let body = json!({"channel": channel, "text": text, "unfurl_links": false});
+        self.call("chat.postMessage", body).await.map(|_| ())
+    }
+
+    /// Answers a command or button press through its `response_url`.
+    pub async fn respond(&self, response_url: &str, reply: &Reply) -> Result<(), ApiError> {
+        let err = |reason: String| ApiError::Call {
+            method: "response_url".into(),
+            reason,
+        };
+        let resp = self
+            .http
+            .post(response_url)
+            .json(&reply.ephemeral_json())
+            .send()
+            .await
+            .map_err(|e| err(e.without_url().to_string()))?;
+        if !resp.status().is_success() {
+            return Err(err(resp.status().to_string()));
+        }
+        Ok(())
+    }
+}

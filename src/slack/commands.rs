@@ -1,0 +1,260 @@
+//! Slack-style slash commands, shared by Slack and Mattermost: `/note TEXT`, `/trend [WEEKS]`,
+//! `/digest [WEEK]`, `/setup …`, `/forget-me [confirm]`, `/rules`, `/callnudge help` (and
+//! `/callnudge SUBCOMMAND …`, so one registered command is enough). Parsing is separate from
+//! running, so the parser is tested without a server.
+
+use super::api::Reply;
+use super::SlackState;
+use crate::core::settings::SettingChange;
+use crate::core::{Nudge, Week};
+use crate::metrics::Metrics;
+use crate::service::{ServiceError, DEFAULT_TREND_WEEKS};
+use serde_json::json;
+
+/// Who typed a command, where.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// The callnudge team id (`slack-T…` or `mattermost-…`).
+    pub team: String,
+    pub team_title: Option<String>,
+    pub user: String,
+    pub user_name: String,
+    /// Whether buttons (Block Kit) can be shown.
+    pub blocks: bool,
+}
+
+/// A command, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Note(String),
+    Trend(usize),
+    Digest(Option<String>),
+    Setup(Vec<SettingChange>),
+    ForgetMe { confirmed: bool },
+    Rules,
+    Help,
+}
+
+pub const HELP: &str = "*callnudge* — post a call note, get a private nudge toward peer selling.
+• `/note TEXT` — analyse and store a note; only you see the answer
+• `/trend [WEEKS]` — your own weekly trend (what your manager sees)
+• `/digest [2026-W48]` — managers: the team's weekly digest
+• `/setup schedule fri 16 Europe/Berlin` · `/setup digest-channel #channel` · `/setup notes-channel #channel` · `/setup manager @user` · `/setup retention 90` · `/setup rule RULE-ID off|suggestion|warning` — managers
+• `/rules` — what callnudge looks for · `/forget-me` — delete your data";
+
+/// An id from Slack's escaped mention (`<@U123|ana>`, `<#C123|sales>`) or a bare id.
+fn mention_id(s: &str) -> String {
+    let s = s.trim();
+    let inner = s
+        .strip_prefix("<@")
+        .or_else(|| s.strip_prefix("<#"))
+        .and_then(|r| r.strip_suffix('>'))
+        .unwrap_or(s);
+    inner
+        .split('|')
+        .next()
+        .unwrap_or(inner)
+        .trim_start_matches(['@', '#'])
+        .to_string()
+}
+
+/// Parses `/setup …`'s words into changes; an unknown form gets a usage message.
+fn parse_setup(args: &str) -> Result<Vec<SettingChange>, String> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let usage = || format!("Unknown setup. {HELP}");
+    let int = |w: &str, what: &str| {
+        w.parse::<i64>()
+            .map_err(|_| format!("{what} must be a number, not `{w}`"))
+    };
+    match words.as_slice() {
+        ["schedule", day, hour] => Ok(vec![
+            SettingChange::Weekday(day.to_string()),
+            SettingChange::Hour(int(hour, "the hour")?),
+        ]),
+        ["schedule", day, hour, tz] => Ok(vec![
+            SettingChange::Weekday(day.to_string()),
+            SettingChange::Hour(int(hour, "the hour")?),
+            SettingChange::TimeZone(tz.to_string()),
+        ]),
+        ["timezone", tz] => Ok(vec![SettingChange::TimeZone(tz.to_string())]),
+        ["digest-channel", c] => Ok(vec![SettingChange::DigestChannel(Some(mention_id(c)))]),
+        ["notes-channel", c] => Ok(vec![SettingChange::NotesChannel(Some(mention_id(c)))]),
+        ["manager", u] => Ok(vec![SettingChange::AddManager(mention_id(u))]),
+        ["remove-manager", u] => Ok(vec![SettingChange::RemoveManager(mention_id(u))]),
+        ["retention", d] => Ok(vec![SettingChange::RetentionDays(int(d, "retention")?)]),
+        ["rule", id, v] => Ok(vec![SettingChange::Rule(id.to_string(), v.to_string())]),
+        _ => Err(usage()),
+    }
+}
+
+/// Parses a command (`/note`, or `/callnudge note`) and its text.
+pub fn parse(command: &str, text: &str) -> Result<Command, String> {
+    let name = command.trim().trim_start_matches('/');
+    let (name, text) = if name == "callnudge" {
+        let t = text.trim_start();
+        let (first, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
+        (first, rest)
+    } else {
+        (name, text)
+    };
+    match name {
+        "note" => Ok(Command::Note(text.to_string())),
+        "trend" => match text.trim() {
+            "" => Ok(Command::Trend(DEFAULT_TREND_WEEKS)),
+            w => w
+                .parse::<usize>()
+                .map(Command::Trend)
+                .map_err(|_| format!("`/trend` takes a number of weeks, not `{w}`")),
+        },
+        "digest" => Ok(Command::Digest(
+            Some(text.trim().to_string()).filter(|w| !w.is_empty()),
+        )),
+        "setup" => parse_setup(text).map(Command::Setup),
+        "forget-me" => Ok(Command::ForgetMe {
+            confirmed: text.trim() == "confirm",
+        }),
+        "rules" => Ok(Command::Rules),
+        "" | "help" => Ok(Command::Help),
+        other => Err(format!("Unknown command `{other}`.\n{HELP}")),
+    }
+}
+
+/// Slack's mrkdwn: `**bold**` → `*bold*`, `*italic*` → `_italic_`.
+pub fn mrkdwn(markdown: &str) -> String {
+    markdown
+        .replace("**", "\u{0}")
+        .replace('*', "_")
+        .replace('\u{0}', "*")
+}
+
+/// The nudge as a Slack message: the text, and a "not reactive here" button per finding.
+pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
+    let text = mrkdwn(&nudge.text);
+    if !blocks || nudge.shown.is_empty() {
+        return Reply::text(text);
+    }
+    let buttons: Vec<_> = nudge
+        .shown
+        .iter()
+        .map(|f| {
+            json!({
+                "type": "button", "action_id": format!("dispute:{}", f.rule),
+                "text": {"type": "plain_text", "text": format!("Not reactive here: {}", f.rule).chars().take(75).collect::<String>()},
+                "value": format!("{note}:{}", f.rule)
+            })
+        })
+        .collect();
+    Reply {
+        blocks: Some(json!([
+            {"type": "section", "text": {"type": "mrkdwn", "text": text.chars().take(3000).collect::<String>()}},
+            {"type": "actions", "elements": buttons}
+        ])),
+        text,
+    }
+}
+
+const NOT_MANAGER: &str = "Only this team's callnudge managers can do that. A manager adds others with `/setup manager @user`; the first one is set from the server: `callnudge team --team TEAM --manager USER_ID`.";
+
+/// Runs a parsed command for `who`. Blocking (the store flushes): call it off the async runtime.
+pub fn run(state: &SlackState, who: &Caller, command: Command) -> Reply {
+    match execute(state, who, command) {
+        Ok(r) => r,
+        Err(e) => {
+            if matches!(e, ServiceError::Store(_)) {
+                Metrics::inc(&state.metrics.errors);
+                tracing::error!(team = %who.team, error = %e, "command failed");
+                Reply::text(format!("Nothing was stored: {e}. Please try again later."))
+            } else {
+                Reply::text(e.to_string())
+            }
+        }
+    }
+}
+
+fn execute(state: &SlackState, who: &Caller, command: Command) -> Result<Reply, ServiceError> {
+    let service = &state.service;
+    let now = state.clock.now();
+    let manager = || service.is_manager(&who.team, &who.user, false);
+    Ok(match command {
+        Command::Note(text) => {
+            service.remember_names(&who.team, who.team_title.as_deref(), &who.user, &who.user_name)?;
+            let s = service.submit_note(&who.team, &who.user, &text, now)?;
+            Metrics::inc(&state.metrics.notes_analysed);
+            Metrics::inc(&state.metrics.nudges_sent);
+            nudge_reply(s.note.id, &s.nudge, who.blocks)
+        }
+        Command::Trend(weeks) => {
+            let (_, text) = service.trend_weeks(&who.team, &who.user, weeks, &who.user_name)?;
+            Reply::text(mrkdwn(&text))
+        }
+        Command::Digest(week) => {
+            if !manager()? {
+                return Ok(Reply::text(NOT_MANAGER));
+            }
+            let week = match week.map(|w| w.parse::<Week>()).transpose() {
+                Ok(w) => w,
+                Err(e) => return Ok(Reply::text(e.to_string())),
+            };
+            let (_, parts) = service.digest(&who.team, week, now)?;
+            Reply::text(mrkdwn(&parts.join("\n")))
+        }
+        Command::Setup(changes) => {
+            if !manager()? {
+                return Ok(Reply::text(NOT_MANAGER));
+            }
+            let s = service.change_settings(&who.team, changes)?;
+            Reply::text(format!(
+                "Saved. Digest: {} at {}:00 ({}), channel {}; notes channel {}; note text kept {} days.",
+                s.schedule.weekday,
+                s.schedule.hour,
+                s.schedule.tz,
+                s.digest_channel.as_deref().map_or("not set".into(), |c| format!("<#{c}>")),
+                s.notes_channel.as_deref().map_or("not set".into(), |c| format!("<#{c}>")),
+                s.retention_days
+            ))
+        }
+        Command::ForgetMe { confirmed: false } => Reply::text(
+            "This deletes all your notes, scores and disputes in this team, for good. To go ahead: `/forget-me confirm`",
+        ),
+        Command::ForgetMe { confirmed: true } => {
+            let n = service.forget(&who.team, &who.user)?;
+            Reply::text(format!("Done: {n} notes and every other record of you in this team are deleted."))
+        }
+        Command::Rules => Reply::text(mrkdwn(&service.rules_overview(&who.team)?.join("\n"))),
+        Command::Help => Reply::text(HELP),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_in_both_spellings() {
+        assert_eq!(parse("/note", "hi").unwrap(), Command::Note("hi".into()));
+        assert_eq!(
+            parse("/callnudge", "note hi there").unwrap(),
+            Command::Note("hi there".into())
+        );
+        assert_eq!(parse("/trend", "4").unwrap(), Command::Trend(4));
+        assert!(parse("/trend", "four").is_err());
+        assert_eq!(
+            parse("/setup", "digest-channel <#C123|sales>").unwrap(),
+            Command::Setup(vec![SettingChange::DigestChannel(Some("C123".into()))])
+        );
+        assert_eq!(
+            parse("/setup", "manager <@U9|mo>").unwrap(),
+            Command::Setup(vec![SettingChange::AddManager("U9".into())])
+        );
+        assert!(parse("/setup", "schedule fri noon").is_err());
+        assert_eq!(
+            parse("/forget-me", "confirm").unwrap(),
+            Command::ForgetMe { confirmed: true }
+        );
+    }
+
+    #[test]
+    fn markdown_becomes_mrkdwn() {
+        assert_eq!(mrkdwn("**Peer score** *why*"), "*Peer score* _why_");
+    }
+}

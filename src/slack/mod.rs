@@ -1,0 +1,453 @@
+//! The HTTP adapter for Slack and Slack-compatible chat (Mattermost): an axum server with
+//! signed requests, plus `/healthz` and `/metrics` for every adapter.
+//!
+//! Routes: `POST /slack/commands`, `POST /slack/events`, `POST /slack/interactivity`,
+//! `POST /mattermost/commands` (verified by the command's token), `GET /healthz`,
+//! `GET /metrics`. Every Slack request is verified ([`verify`]) before anything else is read.
+//! Slack wants an answer within 3 seconds: slow work runs after the acknowledgement and
+//! answers through `response_url` or the Web API ([`api`]).
+
+pub mod api;
+pub mod commands;
+pub mod digest;
+pub mod verify;
+
+use crate::clock::Clock;
+use crate::discord::config::Secret;
+use crate::metrics::Metrics;
+use crate::service::Service;
+use api::{Reply, WebApi};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use commands::Caller;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Largest request body accepted; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// How long a command may take before the answer goes through `response_url` instead.
+pub const INLINE_ANSWER_WITHIN: Duration = Duration::from_millis(2000);
+/// How long event ids are remembered for retry deduplication.
+pub const EVENT_MEMORY: chrono::Duration = chrono::Duration::hours(24);
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum SlackConfigError {
+    #[error("set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (Slack app → Basic Information → Signing Secret; OAuth & Permissions → Bot User OAuth Token), or neither")]
+    Half,
+    #[error("CALLNUDGE_HTTP_ADDR must be host:port such as 127.0.0.1:3000, not `{0}`")]
+    Addr(String),
+}
+
+/// The validated settings.
+#[derive(Clone, Debug)]
+pub struct SlackConfig {
+    pub signing_secret: Option<Secret>,
+    pub bot_token: Option<Secret>,
+    pub api_url: String,
+    pub mattermost_token: Option<Secret>,
+    pub addr: SocketAddr,
+    pub digest_every: Duration,
+}
+
+impl SlackConfig {
+    /// Reads `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`, `MATTERMOST_TOKEN`,
+    /// `CALLNUDGE_HTTP_ADDR` through `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, SlackConfigError> {
+        let get = |k: &str| {
+            var(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let secret = get("SLACK_SIGNING_SECRET").map(Secret::new);
+        let token = get("SLACK_BOT_TOKEN").map(Secret::new);
+        if secret.is_some() != token.is_some() {
+            return Err(SlackConfigError::Half);
+        }
+        let addr = get("CALLNUDGE_HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        Ok(SlackConfig {
+            signing_secret: secret,
+            bot_token: token,
+            api_url: get("SLACK_API_URL").unwrap_or_else(|| "https://slack.com/api".into()),
+            mattermost_token: get("MATTERMOST_TOKEN").map(Secret::new),
+            addr: addr.parse().map_err(|_| SlackConfigError::Addr(addr))?,
+            digest_every: Duration::from_secs(60),
+        })
+    }
+
+    /// Whether Slack is configured.
+    pub fn slack(&self) -> bool {
+        self.signing_secret.is_some()
+    }
+}
+
+/// What every handler reaches.
+pub struct SlackState {
+    pub service: Arc<Service>,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
+    pub config: SlackConfig,
+    pub api: WebApi,
+}
+
+impl SlackState {
+    pub fn new(
+        config: SlackConfig,
+        service: Arc<Service>,
+        clock: Arc<dyn Clock>,
+        metrics: Arc<Metrics>,
+    ) -> Arc<SlackState> {
+        let token = config.bot_token.as_ref().map_or("", |t| t.expose());
+        let api = WebApi::new(&config.api_url, token);
+        Arc::new(SlackState {
+            service,
+            clock,
+            metrics,
+            config,
+            api,
+        })
+    }
+}
+
+/// The routes.
+pub fn router(state: Arc<SlackState>) -> Router {
+    Router::new()
+        .route("/slack/commands", post(slack_command))
+        .route("/slack/events", post(slack_event))
+        .route("/slack/interactivity", post(slack_interactivity))
+        .route("/mattermost/commands", post(mattermost_command))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves (mini-redis style: the listener and the signal come in).
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: Arc<SlackState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let digests = state
+        .config
+        .slack()
+        .then(|| tokio::spawn(digest::run_loop(state.clone())));
+    let r = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    if let Some(d) = digests {
+        d.abort();
+    }
+    r
+}
+
+async fn metrics(State(state): State<Arc<SlackState>>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+fn unauthorized(state: &SlackState) -> Response {
+    Metrics::inc(&state.metrics.requests_rejected);
+    (StatusCode::UNAUTHORIZED, "invalid request signature\n").into_response()
+}
+
+/// Verifies a Slack request; the caller answers `false` with [`unauthorized`].
+fn verified(state: &SlackState, headers: &HeaderMap, body: &[u8]) -> bool {
+    let Some(secret) = &state.config.signing_secret else {
+        return false;
+    };
+    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok());
+    verify::verify(
+        secret.expose().as_bytes(),
+        h("x-slack-request-timestamp"),
+        h("x-slack-signature"),
+        body,
+        state.clock.now().timestamp(),
+    )
+    .map_err(|e| tracing::warn!(reason = %e, "slack request refused"))
+    .is_ok()
+}
+
+#[derive(Debug, Deserialize)]
+struct SlashForm {
+    #[serde(default)]
+    token: String,
+    team_id: String,
+    #[serde(default)]
+    team_domain: Option<String>,
+    user_id: String,
+    #[serde(default)]
+    user_name: Option<String>,
+    command: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    response_url: Option<String>,
+}
+
+fn bad_request(what: &str) -> Response {
+    (StatusCode::BAD_REQUEST, format!("{what}\n")).into_response()
+}
+
+/// Runs a command off the runtime; answers inline if it finishes in time, else acknowledges
+/// and answers through `response_url`.
+async fn answer_command(
+    state: Arc<SlackState>,
+    who: Caller,
+    form: SlashForm,
+    to_json: fn(&Reply) -> Value,
+) -> Response {
+    let command = match commands::parse(&form.command, &form.text) {
+        Ok(c) => c,
+        Err(usage) => return Json(to_json(&Reply::text(usage))).into_response(),
+    };
+    tracing::info!(team = %who.team, user = %who.user, command = %form.command, "command");
+    let s = state.clone();
+    let mut work = tokio::task::spawn_blocking(move || commands::run(&s, &who, command));
+    match tokio::time::timeout(INLINE_ANSWER_WITHIN, &mut work).await {
+        Ok(Ok(reply)) => Json(to_json(&reply)).into_response(),
+        Ok(Err(e)) => {
+            Metrics::inc(&state.metrics.errors);
+            tracing::error!(error = %e, "command task failed");
+            Json(to_json(&Reply::text(
+                "callnudge could not do that; the error is logged.",
+            )))
+            .into_response()
+        }
+        Err(_) => {
+            let Some(url) = form.response_url else {
+                return Json(to_json(&Reply::text("Still working on it…"))).into_response();
+            };
+            tokio::spawn(async move {
+                if let Ok(reply) = work.await {
+                    if let Err(e) = state.api.respond(&url, &reply).await {
+                        Metrics::inc(&state.metrics.errors);
+                        tracing::error!(error = %e, "late command answer failed");
+                    }
+                }
+            });
+            Json(to_json(&Reply::text(
+                "Working on it — the answer follows in a moment.",
+            )))
+            .into_response()
+        }
+    }
+}
+
+async fn slack_command(
+    State(state): State<Arc<SlackState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !verified(&state, &headers, &body) {
+        return unauthorized(&state);
+    }
+    let Ok(form) = serde_urlencoded::from_bytes::<SlashForm>(&body) else {
+        return bad_request("not a slash command form");
+    };
+    let who = Caller {
+        team: format!("slack-{}", form.team_id),
+        team_title: form.team_domain.clone(),
+        user: form.user_id.clone(),
+        user_name: form
+            .user_name
+            .clone()
+            .unwrap_or_else(|| form.user_id.clone()),
+        blocks: true,
+    };
+    answer_command(state, who, form, Reply::ephemeral_json).await
+}
+
+async fn mattermost_command(State(state): State<Arc<SlackState>>, body: Bytes) -> Response {
+    let Some(expected) = &state.config.mattermost_token else {
+        return unauthorized(&state);
+    };
+    let Ok(form) = serde_urlencoded::from_bytes::<SlashForm>(&body) else {
+        return unauthorized(&state);
+    };
+    if !verify::same_secret(&form.token, expected.expose()) {
+        tracing::warn!("mattermost request refused");
+        return unauthorized(&state);
+    }
+    let who = Caller {
+        team: format!("mattermost-{}", form.team_id),
+        team_title: form.team_domain.clone(),
+        user: form.user_id.clone(),
+        user_name: form
+            .user_name
+            .clone()
+            .unwrap_or_else(|| form.user_id.clone()),
+        blocks: false,
+    };
+    answer_command(
+        state,
+        who,
+        form,
+        |r| json!({"response_type": "ephemeral", "text": r.text}),
+    )
+    .await
+}
+
+async fn slack_event(
+    State(state): State<Arc<SlackState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !verified(&state, &headers, &body) {
+        return unauthorized(&state);
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return bad_request("not JSON");
+    };
+    match v["type"].as_str() {
+        Some("url_verification") => Json(json!({"challenge": v["challenge"]})).into_response(),
+        Some("event_callback") => {
+            let (Some(event_id), Some(team_id)) = (v["event_id"].as_str(), v["team_id"].as_str())
+            else {
+                return bad_request("event without event_id or team_id");
+            };
+            let key = format!("slack:{event_id}");
+            let now = state.clock.now();
+            let s = state.clone();
+            let first =
+                tokio::task::spawn_blocking(move || s.service.store.first_sighting(&key, now))
+                    .await;
+            match first {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => {
+                    tracing::info!(event = event_id, "event retry ignored");
+                    return StatusCode::OK.into_response();
+                }
+                _ => {
+                    Metrics::inc(&state.metrics.errors);
+                    // Let Slack retry later rather than lose the note.
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+            }
+            let team = format!("slack-{team_id}");
+            let event = v["event"].clone();
+            tokio::spawn(async move { notes_channel_message(state, team, event).await });
+            StatusCode::OK.into_response()
+        }
+        _ => StatusCode::OK.into_response(),
+    }
+}
+
+/// A message event: analysed and answered privately if it is in the team's notes channel.
+async fn notes_channel_message(state: Arc<SlackState>, team: String, event: Value) {
+    let is_plain = event["type"] == "message"
+        && event.get("subtype").is_none()
+        && event.get("bot_id").is_none();
+    let (Some(user), Some(channel), Some(text)) = (
+        event["user"].as_str().map(str::to_string),
+        event["channel"].as_str().map(str::to_string),
+        event["text"].as_str().map(str::to_string),
+    ) else {
+        return;
+    };
+    if !is_plain {
+        return;
+    }
+    let s = state.clone();
+    let ch = channel.clone();
+    let u = user.clone();
+    let result = tokio::task::spawn_blocking(
+        move || -> Result<Option<Reply>, crate::service::ServiceError> {
+            let settings = s.service.settings(&team)?;
+            if settings.notes_channel.as_deref() != Some(ch.as_str()) {
+                return Ok(None);
+            }
+            let now = s.clock.now();
+            let sub = s.service.submit_note(&team, &u, &text, now)?;
+            Metrics::inc(&s.metrics.notes_analysed);
+            Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
+        },
+    )
+    .await;
+    match result {
+        Ok(Ok(Some(reply))) => match state.api.post_ephemeral(&channel, &user, &reply).await {
+            Ok(()) => Metrics::inc(&state.metrics.nudges_sent),
+            Err(e) => {
+                Metrics::inc(&state.metrics.errors);
+                tracing::error!(error = %e, "nudge could not be delivered");
+            }
+        },
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => {
+            Metrics::inc(&state.metrics.errors);
+            tracing::error!(error = %e, "note from the notes channel not stored");
+        }
+        Err(e) => tracing::error!(error = %e, "note task failed"),
+    }
+}
+
+#[derive(Deserialize)]
+struct InteractivityForm {
+    payload: String,
+}
+
+async fn slack_interactivity(
+    State(state): State<Arc<SlackState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !verified(&state, &headers, &body) {
+        return unauthorized(&state);
+    }
+    let Some(v) = serde_urlencoded::from_bytes::<InteractivityForm>(&body)
+        .ok()
+        .and_then(|f| serde_json::from_str::<Value>(&f.payload).ok())
+    else {
+        return bad_request("not an interactivity payload");
+    };
+    let (Some(team), Some(user), Some(value)) = (
+        v["team"]["id"].as_str(),
+        v["user"]["id"].as_str(),
+        v["actions"][0]["value"].as_str(),
+    ) else {
+        return StatusCode::OK.into_response();
+    };
+    let Some((note, rule)) = value
+        .split_once(':')
+        .and_then(|(n, r)| n.parse::<u64>().ok().map(|n| (n, r.to_string())))
+    else {
+        return StatusCode::OK.into_response();
+    };
+    let (team, user) = (format!("slack-{team}"), user.to_string());
+    let response_url = v["response_url"].as_str().map(str::to_string);
+    tokio::spawn(async move {
+        let s = state.clone();
+        let r = rule.clone();
+        let stored =
+            tokio::task::spawn_blocking(move || s.service.dispute(&team, &user, &r, note)).await;
+        let reply = match stored {
+            Ok(Ok(())) => {
+                Metrics::inc(&state.metrics.disputes);
+                tracing::info!(note, rule = %rule, "dispute stored");
+                Reply::text(format!(
+                    "Thanks — noted that `{rule}` was not reactive here."
+                ))
+            }
+            _ => {
+                Metrics::inc(&state.metrics.errors);
+                Reply::text("That could not be stored; please try again.")
+            }
+        };
+        if let Some(url) = response_url {
+            if let Err(e) = state.api.respond(&url, &reply).await {
+                tracing::error!(error = %e, "dispute answer failed");
+            }
+        }
+    });
+    StatusCode::OK.into_response()
+}
