@@ -43,9 +43,18 @@ pub enum Command {
     /// Import historic notes from CSV (team, rep, time, text); bad rows are reported and
     /// skipped, good rows stored.
     Import(ImportArgs),
+    /// Dry run over a file of notes (CSV with a text column, or one note per line): how often
+    /// each rule fires, with examples. Nothing is stored.
+    Calibrate(CalibrateArgs),
     /// Run the chat bot: Discord (DISCORD_TOKEN) and/or the HTTP server for Slack and
     /// Mattermost (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN, MATTERMOST_TOKEN). See README.
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The notes ("-" for standard input).
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

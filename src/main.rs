@@ -2,7 +2,7 @@
 //! library's adapters. Errors end here: printed with their cause, exit status 2.
 
 use anyhow::Context;
-use callnudge::console::{analyze as analyze_cmd, demo, session, team, transfer};
+use callnudge::console::{analyze as analyze_cmd, calibrate, demo, session, team, transfer};
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
 use callnudge::store::SledStore;
@@ -21,6 +21,13 @@ fn main() -> ExitCode {
     init_tracing();
     match run(cli) {
         Ok(code) => code,
+        // `callnudge … | head` closing the pipe early is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("callnudge: error: {e:#}");
             ExitCode::from(2)
@@ -155,16 +162,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &mut out,
         )?,
         Command::Serve(a) => serve(a, prompts.clone())?,
+        Command::Calibrate(a) => {
+            let input = if a.file.as_os_str() == "-" {
+                read_stdin()?
+            } else {
+                let bytes = std::fs::read(&a.file)
+                    .with_context(|| format!("cannot read {}", a.file.display()))?;
+                String::from_utf8(bytes).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{} is not UTF-8 text (invalid byte at offset {})",
+                        a.file.display(),
+                        e.utf8_error().valid_up_to()
+                    )
+                })?
+            };
+            let notes = calibrate::notes_of(&input);
+            let result = calibrate::calibrate(&prompts.rules, &notes);
+            calibrate::print(&prompts.rules, &result, &mut out)?;
+        }
         Command::Import(a) => {
             let file = std::fs::File::open(&a.file)
                 .with_context(|| format!("cannot read {}", a.file.display()))?;
             let service = open(&a.data.data_dir)?;
-            let result = transfer::import(&service, std::io::BufReader::new(file), |rows| {
-                if rows % 1000 == 0 {
-                    eprint!("\rimported {rows} rows");
-                }
-            })?;
-            eprintln!();
+            // Drawn only when stderr is a terminal.
+            let bar = indicatif::ProgressBar::new(file.metadata().map_or(0, |m| m.len()));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "importing {bar:40} {bytes}/{total_bytes} ({eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let result = transfer::import(&service, std::io::BufReader::new(file), |bytes| {
+                bar.set_position(bytes)
+            });
+            bar.finish_and_clear();
+            let result = result?;
             for (line, reason) in &result.skipped {
                 eprintln!("{}:{line}: skipped: {reason}", a.file.display());
             }

@@ -161,15 +161,14 @@ impl Service {
         ))
     }
 
-    /// Analyses a note with the team's rule overrides, stores it durably, and returns the
-    /// nudge. Nothing is acknowledged that was not stored.
-    pub fn submit_note(
+    /// Checks and analyses a note with the team's rule overrides, without storing it.
+    pub fn prepare_note(
         &self,
         team: &str,
         rep: &str,
         text: &str,
         now: DateTime<Utc>,
-    ) -> Result<Submitted, ServiceError> {
+    ) -> Result<(NoteRecord, Report), ServiceError> {
         if text.trim().is_empty() {
             return Err(ServiceError::EmptyNote);
         }
@@ -195,6 +194,19 @@ impl Service {
         if settings.as_ref().is_some_and(|s| s.retention_days == 0) {
             record.text = None;
         }
+        Ok((record, report))
+    }
+
+    /// Analyses a note with the team's rule overrides, stores it durably, and returns the
+    /// nudge. Nothing is acknowledged that was not stored.
+    pub fn submit_note(
+        &self,
+        team: &str,
+        rep: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted, ServiceError> {
+        let (record, report) = self.prepare_note(team, rep, text, now)?;
         let note = self.store.add_note(record)?;
         let nudge = nudge(&self.prompts.rules, &self.prompts.nudge, &report);
         tracing::info!(
@@ -239,7 +251,15 @@ impl Service {
     ) -> Result<(Digest, Vec<String>), ServiceError> {
         let settings = self.settings(team)?;
         let week = week.unwrap_or_else(|| Week::of(now, settings.schedule.tz));
-        let notes = self.store.notes(team, None)?;
+        // Only the sparkline window is read; a day of margin covers any time zone offset.
+        let first = (1..digest::SPARK_WEEKS).fold(week, |w, _| w.prev());
+        let since = first
+            .monday()
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            - Duration::days(1);
+        let notes = self.store.notes_since(team, since)?;
         let disputes = self.store.disputes(team)?;
         let d = digest::build(&settings, week, &notes, &disputes, &self.prompts.digest);
         let parts = digest::render(&d, &self.prompts.digest);

@@ -231,3 +231,51 @@ fn broken_rule_files_name_file_line_and_reason() {
         }
     }
 }
+
+#[test]
+fn serve_without_a_token_exits_2_and_says_how_to_create_the_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["serve", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("SLACK_SIGNING_SECRET")
+        .env_remove("SLACK_BOT_TOKEN")
+        .env_remove("MATTERMOST_TOKEN")
+        .env_remove("CALLNUDGE_HTTP_ADDR")
+        .env_remove("CALLNUDGE_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for needed in [
+        "DISCORD_TOKEN",
+        "developers/applications",
+        "bot applications.commands",
+        "Message Content",
+        "callnudge console",
+    ] {
+        assert!(err.contains(needed), "missing {needed:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn calibrate_counts_rule_hits_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "team,rep,time,text\n\
+               t,ana,2026-11-27T10:00:00Z,\"They asked for a quote, I'll send it EOD.\"\n\
+               t,ben,2026-11-27T11:00:00Z,Dana will pull the churn numbers before the review.\n\
+               t,ana,2026-11-27T12:00:00Z,\"Just checking in, I'll send the deck again.\"\n";
+    let out = callnudge(&["calibrate", "-"], csv.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("3 notes analysed"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("rep-owns-next-step"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cols[2], "2", "fires on two of three notes: {row}");
+    assert!(text.contains("never fired:"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -454,3 +454,53 @@ async fn the_digest_task_posts_once_per_week_across_restarts_and_once_after_a_ga
     assert!(titles[0].contains("2026-W51"), "{}", titles[0]);
     bot.stop(&fake).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    bot.service
+        .change_settings(
+            &team(),
+            [SettingChange::NotesChannel(Some(CHANNEL.to_string()))],
+        )
+        .unwrap();
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        json!({
+            "id": "5200000000000001", "channel_id": CHANNEL.to_string(), "guild_id": GUILD.to_string(),
+            "author": {"id": REP.to_string(), "username": "ana", "discriminator": "0", "avatar": null, "global_name": null},
+            "member": {"roles": [], "deaf": false, "mute": false, "flags": 0, "joined_at": "2026-01-01T00:00:00.000000+00:00"},
+            "content": NOTE, "timestamp": "2026-11-25T10:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": false, "type": 0
+        }),
+    );
+    let opened = fake
+        .wait_for("the DM channel", |c| {
+            c.path == "/api/v10/users/@me/channels"
+        })
+        .await;
+    assert_eq!(opened.json["recipient_id"], REP.to_string());
+    let dm = fake
+        .wait_for("the DM", |c| {
+            c.path == "/api/v10/channels/7000000000000001/messages"
+        })
+        .await;
+    assert!(content(&dm).unwrap().contains("15% discount"));
+    let in_channel: Vec<Call> = channel_posts(&fake)
+        .into_iter()
+        .filter(|c| c.path == format!("/api/v10/channels/{CHANNEL}/messages"))
+        .collect();
+    assert!(in_channel.is_empty(), "never into the notes channel");
+    assert_eq!(
+        bot.service
+            .store
+            .notes(&team(), Some(&REP.to_string()))
+            .unwrap()
+            .len(),
+        1
+    );
+    bot.stop(&fake).await;
+}

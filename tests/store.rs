@@ -190,3 +190,38 @@ fn a_non_manager_gets_no_digest() {
     s.save_settings(&settings).unwrap();
     assert!(s.digest_for("t", "maria", false, None, now).is_ok());
 }
+
+#[test]
+fn notes_since_is_the_team_notes_from_that_time_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let start = at(2026, 9, 1, 9);
+    // Reps whose ids are prefixes of each other, in two teams whose ids are too.
+    for (i, rep) in ["a", "ab", "b", "a\u{e9}"].iter().enumerate() {
+        for day in 0..40 {
+            let when = start + Duration::days(day) + Duration::hours(i as i64);
+            for team in ["t", "t2"] {
+                s.submit_note(team, rep, "I'll send the deck.", when)
+                    .unwrap();
+            }
+        }
+    }
+    for cut in [
+        start - Duration::days(1),
+        start + Duration::days(13),
+        start + Duration::days(50),
+    ] {
+        let expected: Vec<_> = s
+            .store
+            .notes("t", None)
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.at >= cut)
+            .collect();
+        assert_eq!(
+            s.store.notes_since("t", cut).unwrap(),
+            expected,
+            "since {cut}"
+        );
+    }
+}

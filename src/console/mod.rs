@@ -1,6 +1,7 @@
 //! The console adapter: every flow of the bot from a terminal, with no chat service.
 
 pub mod analyze;
+pub mod calibrate;
 pub mod demo;
 pub mod session;
 pub mod team;

@@ -60,7 +60,11 @@ pub struct Imported {
     pub skipped: Vec<(u64, String)>,
 }
 
-/// Imports CSV rows; `progress` is called after each row with the number of rows done.
+/// Rows stored per flush during an import.
+const IMPORT_BATCH: usize = 500;
+
+/// Imports CSV rows, stored in batches with one flush each; `progress` is called with the
+/// number of input bytes read so far.
 pub fn import(
     service: &Service,
     input: impl Read,
@@ -79,6 +83,14 @@ pub fn import(
         anyhow::bail!("the CSV header must name the columns team, rep, time and text");
     };
     let mut result = Imported::default();
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let flush = |batch: &mut Vec<_>, result: &mut Imported| -> anyhow::Result<()> {
+        if !batch.is_empty() {
+            let n = service.store.add_notes(std::mem::take(batch))?.len();
+            result.stored += n as u64;
+        }
+        Ok(())
+    };
     for row in r.records() {
         let row = match row {
             Ok(row) => row,
@@ -109,15 +121,19 @@ pub fn import(
                 .push((line, "team and rep must not be empty".into()));
             continue;
         }
-        match service.submit_note(field(team), field(rep), row.get(text).unwrap_or(""), at) {
-            Ok(_) => result.stored += 1,
+        match service.prepare_note(field(team), field(rep), row.get(text).unwrap_or(""), at) {
+            Ok((record, _)) => batch.push(record),
             Err(
                 e @ (crate::service::ServiceError::EmptyNote
                 | crate::service::ServiceError::NoteTooLong { .. }),
             ) => result.skipped.push((line, e.to_string())),
             Err(e) => return Err(e.into()),
         }
-        progress(result.stored + result.skipped.len() as u64);
+        if batch.len() >= IMPORT_BATCH {
+            flush(&mut batch, &mut result)?;
+        }
+        progress(row.position().map_or(0, |p| p.byte()));
     }
+    flush(&mut batch, &mut result)?;
     Ok(result)
 }

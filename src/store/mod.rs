@@ -38,8 +38,12 @@ pub enum StoreError {
 pub trait Store: Send + Sync + 'static {
     /// Stores a note and returns it with its id, once it is durable.
     fn add_note(&self, note: NoteRecord) -> Result<NoteRecord, StoreError>;
+    /// Stores many notes atomically with one flush (imports); returns them with their ids.
+    fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError>;
     /// A team's notes (or one rep's), oldest first.
     fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError>;
+    /// A team's notes at or after `since`, oldest first (what a digest window needs).
+    fn notes_since(&self, team: &str, since: DateTime<Utc>) -> Result<Vec<NoteRecord>, StoreError>;
     fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError>;
     fn put_team(&self, settings: &TeamSettings) -> Result<(), StoreError>;
     fn teams(&self) -> Result<Vec<TeamSettings>, StoreError>;

@@ -176,6 +176,21 @@ impl Store for SledStore {
         Ok(note)
     }
 
+    fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut out = Vec::with_capacity(notes.len());
+        for mut note in notes {
+            note.team = clean(&note.team);
+            note.rep = clean(&note.rep);
+            note.id = self.db.generate_id().map_err(|e| self.io(e))?;
+            batch.insert(note_key(&note), encode(&note));
+            out.push(note);
+        }
+        self.notes.apply_batch(batch).map_err(|e| self.io(e))?;
+        self.durable()?;
+        Ok(out)
+    }
+
     fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError> {
         let key = match rep {
             Some(rep) => prefix(&[team, rep]),
@@ -185,6 +200,41 @@ impl Store for SledStore {
         for item in self.notes.scan_prefix(key) {
             let (_, v) = item.map_err(|e| self.io(e))?;
             out.push(decode::<NoteRecord>("notes", &v)?);
+        }
+        out.sort_by_key(|n| (n.at, n.id));
+        Ok(out)
+    }
+
+    fn notes_since(&self, team: &str, since: DateTime<Utc>) -> Result<Vec<NoteRecord>, StoreError> {
+        // Skip-scan: keys are team\0rep\0time(8)id(8), so each rep's notes since `since` are
+        // one range; the next rep starts after the current rep's prefix ends (\0 → \x01).
+        let team_prefix = prefix(&[team]);
+        let since = since.timestamp_micros().to_be_bytes();
+        let mut out = Vec::new();
+        let mut cursor = team_prefix.clone();
+        loop {
+            let next = self
+                .notes
+                .range(cursor.as_slice()..)
+                .next()
+                .transpose()
+                .map_err(|e| self.io(e))?;
+            let Some((key, _)) = next else { break };
+            if !key.starts_with(&team_prefix) || key.len() < team_prefix.len() + 17 {
+                break;
+            }
+            let rep_prefix = &key[..key.len() - 16];
+            let mut start = rep_prefix.to_vec();
+            start.extend_from_slice(&since);
+            let mut end = rep_prefix.to_vec();
+            if let Some(last) = end.last_mut() {
+                *last = 1; // the \0 ending the rep id becomes \x01: just past every key of the rep
+            }
+            for item in self.notes.range(start..end.clone()) {
+                let (_, v) = item.map_err(|e| self.io(e))?;
+                out.push(decode::<NoteRecord>("notes", &v)?);
+            }
+            cursor = end;
         }
         out.sort_by_key(|n| (n.at, n.id));
         Ok(out)
