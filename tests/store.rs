@@ -225,3 +225,50 @@ fn notes_since_is_the_team_notes_from_that_time_on() {
         );
     }
 }
+
+#[test]
+fn concurrent_writers_sharing_flushes_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Arc::new(service(dir.path()));
+    let now = at(2026, 11, 27, 12);
+    let ids: Vec<u64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..32)
+            .map(|w| {
+                let s = s.clone();
+                scope.spawn(move || {
+                    (0..25)
+                        .map(|i| {
+                            s.submit_note(
+                                "t",
+                                &format!("rep{w}"),
+                                &format!("I'll send deck {i}."),
+                                now,
+                            )
+                            .unwrap()
+                            .note
+                            .id
+                        })
+                        .collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    drop(s);
+    let s = service(dir.path());
+    let mut stored: Vec<u64> = s
+        .store
+        .notes("t", None)
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    let mut acked = ids.clone();
+    stored.sort_unstable();
+    acked.sort_unstable();
+    assert_eq!(stored, acked, "every acknowledged note, once");
+    assert_eq!(s.store.check().unwrap(), 800);
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// A sled database in one directory.
 pub struct SledStore {
@@ -24,13 +24,34 @@ pub struct SledStore {
     /// Chat event id → first-seen time (i64 seconds, big endian), for retry deduplication.
     events: sled::Tree,
     commit: GroupCommit,
+    /// Notes waiting to be written together (see [`NoteQueue`]).
+    queue: Mutex<NoteQueue>,
+    written: Condvar,
 }
 
-/// Group commit: each writer takes a ticket after its insert; whoever holds the flush lock
-/// flushes for every ticket issued so far, so one fsync serves many concurrent writers.
+/// Group commit for settings, disputes and digests: each writer takes a ticket after its
+/// insert; whoever holds the flush lock flushes for every ticket issued so far.
 struct GroupCommit {
     issued: AtomicU64,
     durable: Mutex<u64>,
+}
+
+/// Group commit for notes, the hot path. A writer queues its note; if no writer is leading,
+/// it leads: takes everything queued, writes it as one sled batch, flushes once, wakes the
+/// waiting writers, and repeats while notes keep arriving. Others wait until their batch is
+/// durable (or failed: then each of them gets the error; nothing is acknowledged unwritten).
+/// sled blocks inserts while it flushes, so batching before the insert, not after, is what
+/// lets one fsync serve many writers.
+#[derive(Default)]
+struct NoteQueue {
+    pending: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The batch the pending notes will be written in.
+    next_batch: u64,
+    /// Every batch up to this one is finished (durable or failed).
+    finished: u64,
+    leading: bool,
+    /// Batches that failed, with the reason (kept briefly for their waiting writers).
+    failed: BTreeMap<u64, String>,
 }
 
 impl SledStore {
@@ -81,6 +102,11 @@ impl SledStore {
                 issued: AtomicU64::new(0),
                 durable: Mutex::new(0),
             },
+            queue: Mutex::new(NoteQueue {
+                next_batch: 1,
+                ..NoteQueue::default()
+            }),
+            written: Condvar::new(),
         })
     }
 
@@ -91,6 +117,57 @@ impl SledStore {
 
     fn io(&self, e: impl std::fmt::Display) -> StoreError {
         io(&self.dir, e)
+    }
+
+    fn lock_queue(&self) -> MutexGuard<'_, NoteQueue> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes `entries` (note key, encoded note) durably, batched with concurrent writers.
+    fn write_notes(&self, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), StoreError> {
+        let mut q = self.lock_queue();
+        q.pending.extend(entries);
+        let mine = q.next_batch;
+        if q.leading {
+            while q.finished < mine {
+                q = self.written.wait(q).unwrap_or_else(|p| p.into_inner());
+            }
+            return match q.failed.get(&mine) {
+                Some(reason) => Err(self.io(reason)),
+                None => Ok(()),
+            };
+        }
+        q.leading = true;
+        let mut result = Ok(());
+        while !q.pending.is_empty() {
+            let work = std::mem::take(&mut q.pending);
+            let batch_id = q.next_batch;
+            q.next_batch += 1;
+            drop(q);
+            let mut batch = sled::Batch::default();
+            for (k, v) in work {
+                batch.insert(k, v);
+            }
+            let outcome = self
+                .notes
+                .apply_batch(batch)
+                .and_then(|()| self.db.flush().map(|_| ()))
+                .map_err(|e| e.to_string());
+            q = self.lock_queue();
+            q.finished = batch_id;
+            if let Err(reason) = outcome {
+                if batch_id == mine {
+                    result = Err(self.io(&reason));
+                }
+                q.failed.insert(batch_id, reason);
+            }
+            // Forget failures no waiter can still be asking about.
+            let keep_from = batch_id.saturating_sub(1024);
+            q.failed.retain(|b, _| *b >= keep_from);
+            self.written.notify_all();
+        }
+        q.leading = false;
+        result
     }
 
     /// Returns once everything written before this call is durable.
@@ -168,26 +245,22 @@ impl Store for SledStore {
         note.team = clean(&note.team);
         note.rep = clean(&note.rep);
         note.id = self.db.generate_id().map_err(|e| self.io(e))?;
-        self.notes
-            .insert(note_key(&note), encode(&note))
-            .map_err(|e| self.io(e))?;
-        self.durable()?;
+        self.write_notes(vec![(note_key(&note), encode(&note))])?;
         tracing::debug!(note = note.id, team = %note.team, "note stored");
         Ok(note)
     }
 
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError> {
-        let mut batch = sled::Batch::default();
+        let mut entries = Vec::with_capacity(notes.len());
         let mut out = Vec::with_capacity(notes.len());
         for mut note in notes {
             note.team = clean(&note.team);
             note.rep = clean(&note.rep);
             note.id = self.db.generate_id().map_err(|e| self.io(e))?;
-            batch.insert(note_key(&note), encode(&note));
+            entries.push((note_key(&note), encode(&note)));
             out.push(note);
         }
-        self.notes.apply_batch(batch).map_err(|e| self.io(e))?;
-        self.durable()?;
+        self.write_notes(entries)?;
         Ok(out)
     }
 

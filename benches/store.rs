@@ -1,0 +1,164 @@
+//! Storage benchmarks (issue #3), a bench command: `cargo bench --bench store`.
+//!
+//! 1. Durable ingestion through `Service::submit_note` (analysis + flush before the ack) with
+//!    1 writer — which is one flush per note — and with 64 concurrent writers sharing flushes
+//!    (group commit): notes per second and the ratio (target ≥ 10×).
+//! 2. The digest of a team of 1,000 reps × 52 weeks × 10 notes a week (520,000 notes), timed in
+//!    a fresh child process that also reports its peak memory (targets: < 1 s, < 200 MB).
+//!
+//! `CALLNUDGE_BENCH_QUICK=1` shrinks both for a smoke run.
+
+use callnudge::core::{analyze, NoteRecord, Week};
+use callnudge::prompts::Prompts;
+use callnudge::service::Service;
+use callnudge::store::SledStore;
+use chrono::{Duration, TimeZone, Utc};
+use std::sync::Arc;
+use std::time::Instant;
+
+const NOTES: [&str; 4] = [
+    "Acme - they asked for an updated quote for 500 units. I'll send it over by EOD.",
+    "Met their CFO about cutting churn 10% this year; she owns the pilot plan and will book the review.",
+    "Just checking in again, no reply yet. I'll follow up Friday with the deck.",
+    "Demoed the dashboards and integrations; they loved it. Procurement wants our security docs.",
+];
+
+fn service(dir: &std::path::Path) -> Service {
+    let store = SledStore::open(dir).expect("open the store");
+    Service::new(Arc::new(store), Arc::new(Prompts::load(None).unwrap()))
+}
+
+fn quick() -> bool {
+    std::env::var("CALLNUDGE_BENCH_QUICK").is_ok()
+}
+
+/// Notes per second with `writers` threads each storing `each` notes, through the whole use
+/// case (`full`: analysis + store + flush) or the store alone (pre-analysed records).
+fn rate(writers: usize, each: usize, full: bool) -> f64 {
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = Arc::new(service(dir.path()));
+    let records: Vec<NoteRecord> = NOTES
+        .iter()
+        .map(|t| s.prepare_note("bench", "x", t, now).unwrap().0)
+        .collect();
+    let t = Instant::now();
+    std::thread::scope(|scope| {
+        for w in 0..writers {
+            let (s, records) = (s.clone(), &records);
+            scope.spawn(move || {
+                let rep = format!("rep{w}");
+                for i in 0..each {
+                    if full {
+                        s.submit_note("bench", &rep, NOTES[(i + w) % 4], now)
+                            .unwrap();
+                    } else {
+                        let mut r = records[(i + w) % 4].clone();
+                        r.rep.clone_from(&rep);
+                        s.store.add_note(r).unwrap();
+                    }
+                }
+            });
+        }
+    });
+    let rate = (writers * each) as f64 / t.elapsed().as_secs_f64();
+    let stored = s.store.notes("bench", None).unwrap().len();
+    assert_eq!(stored, writers * each, "every acknowledged note is stored");
+    rate
+}
+
+fn ingestion() {
+    let (single, each) = if quick() { (200, 20) } else { (3000, 300) };
+    println!("ingestion, durable (flush before ack); 1 writer = one flush per note:");
+    for (label, full) in [
+        ("store (add_note)", false),
+        ("use case (submit_note: analyse + store)", true),
+    ] {
+        let one = rate(1, single, full);
+        let many = rate(64, each, full);
+        println!("  {label}:");
+        println!("    1 writer  : {one:>9.0} notes/s");
+        println!(
+            "    64 writers: {many:>9.0} notes/s  ratio {:.1}× (target ≥ 10×)",
+            many / one
+        );
+    }
+}
+
+fn seed(dir: &std::path::Path) -> usize {
+    let (reps, weeks, per_week) = if quick() {
+        (100, 52, 10)
+    } else {
+        (1000, 52, 10)
+    };
+    let prompts = Prompts::load(None).unwrap();
+    let templates: Vec<NoteRecord> = NOTES
+        .iter()
+        .map(|t| NoteRecord::new("big", "x", Utc::now(), t, &analyze(&prompts.rules, t)))
+        .collect();
+    let s = service(dir);
+    let start = Utc.with_ymd_and_hms(2025, 12, 1, 9, 0, 0).unwrap();
+    let mut batch = Vec::with_capacity(10_000);
+    let mut n = 0;
+    for r in 0..reps {
+        let rep = format!("rep{r:04}");
+        for w in 0..weeks {
+            for k in 0..per_week {
+                let mut note = templates[(r + w + k) % 4].clone();
+                note.rep.clone_from(&rep);
+                note.at = start + Duration::weeks(w as i64) + Duration::hours((k * 7) as i64);
+                batch.push(note);
+                n += 1;
+                if batch.len() == 10_000 {
+                    s.store.add_notes(std::mem::take(&mut batch)).unwrap();
+                }
+            }
+        }
+    }
+    s.store.add_notes(batch).unwrap();
+    n
+}
+
+/// In the child: open, build the digest of the last seeded week, report time and peak memory.
+fn digest_child(dir: &str) {
+    let s = service(std::path::Path::new(dir));
+    let week: Week = "2026-W48".parse().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    let t = Instant::now();
+    let (d, parts) = s.digest("big", Some(week), now).unwrap();
+    let took = t.elapsed();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .unwrap_or("VmHWM: ? kB")
+        .to_string();
+    println!(
+        "  digest of {week}: {} reps active, {} parts, {:.0} ms; peak memory {}",
+        d.active_reps,
+        parts.len(),
+        took.as_secs_f64() * 1000.0,
+        hwm.trim_start_matches("VmHWM:").trim()
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo test --benches` asks for a list
+    }
+    if let Ok(dir) = std::env::var("CALLNUDGE_BENCH_DIGEST_DIR") {
+        digest_child(&dir);
+        return;
+    }
+    ingestion();
+    let dir = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let n = seed(dir.path());
+    println!("digest (targets < 1 s, < 200 MB):");
+    println!("  seeded {n} notes in {:.1} s", t.elapsed().as_secs_f64());
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .env("CALLNUDGE_BENCH_DIGEST_DIR", dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
