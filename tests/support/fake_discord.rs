@@ -33,6 +33,8 @@ pub struct Call {
     pub json: Value,
     /// Names of the files a multipart request carried.
     pub files: Vec<String>,
+    /// When the request arrived.
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -88,6 +90,7 @@ fn multipart(body: &str) -> (Value, Vec<String>) {
 }
 
 async fn rest(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let at = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let multipart_body = req
@@ -158,6 +161,7 @@ async fn rest(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         path,
         json,
         files,
+        at,
     });
     shared.changed.notify_waiters();
     answer
@@ -233,6 +237,18 @@ impl FakeDiscord {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// The time each matching call arrived, by path.
+    pub fn arrivals(&self, f: impl Fn(&Call) -> bool) -> Vec<(String, std::time::Instant)> {
+        self.shared
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| f(c))
+            .map(|c| (c.path.clone(), c.at))
+            .collect()
     }
 
     /// Sends a dispatch event (op 0) to the connected bot.

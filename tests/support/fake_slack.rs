@@ -1,6 +1,8 @@
 //! A fake Slack Web API on 127.0.0.1: `chat.postEphemeral`, `chat.postMessage` and a
 //! `response_url` endpoint, recording each call with its Authorization header.
 
+#![allow(dead_code)]
+
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
