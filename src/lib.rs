@@ -15,6 +15,7 @@ pub mod console;
 pub mod core;
 pub mod digest_task;
 pub mod discord;
+pub mod logging;
 pub mod metrics;
 pub mod prompts;
 pub mod serve;
