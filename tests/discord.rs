@@ -504,3 +504,95 @@ async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
     );
     bot.stop(&fake).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    seed(&bot.service);
+
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9401, REP, "ana", false, "forget-me", json!([])),
+    );
+    let ask = fake
+        .wait_for("the confirmation", |c| {
+            c.path.ends_with("/interactions/9401/tok-9401/callback")
+        })
+        .await;
+    assert!(is_ephemeral(&ask));
+    let confirm = ask.json["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        bot.service
+            .store
+            .notes(&team(), Some(&REP.to_string()))
+            .unwrap()
+            .len(),
+        1,
+        "nothing deleted before the confirmation"
+    );
+
+    // Someone else's press deletes nothing.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        button(9402, OTHER_REP, "ben", &confirm),
+    );
+    fake.wait_for("the refusal", |c| {
+        c.path.ends_with("/interactions/9402/tok-9402/callback")
+    })
+    .await;
+    assert_eq!(
+        bot.service
+            .store
+            .notes(&team(), Some(&REP.to_string()))
+            .unwrap()
+            .len(),
+        1
+    );
+
+    fake.dispatch("INTERACTION_CREATE", button(9403, REP, "ana", &confirm));
+    let done = fake
+        .wait_for("the deletion", |c| {
+            c.path.ends_with("/interactions/9403/tok-9403/callback")
+        })
+        .await;
+    assert!(content(&done).unwrap().contains("deleted"));
+    assert!(bot
+        .service
+        .store
+        .notes(&team(), Some(&REP.to_string()))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        bot.service
+            .store
+            .notes(&team(), Some(&OTHER_REP.to_string()))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(!bot
+        .service
+        .settings(&team())
+        .unwrap()
+        .names
+        .contains_key(&REP.to_string()));
+
+    // /rules lists the categories, privately.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9404, REP, "ana", false, "rules", json!([])),
+    );
+    let rules = fake
+        .wait_for("the rules", |c| {
+            c.path.contains("tok-9404") && content(c).is_some()
+        })
+        .await;
+    assert!(content(&rules).unwrap().contains("unearned-concession"));
+    assert!(is_ephemeral(&rules));
+    bot.stop(&fake).await;
+}
