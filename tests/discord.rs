@@ -107,6 +107,18 @@ fn is_ephemeral(c: &Call) -> bool {
     flags.is_some_and(|f| f & 64 != 0)
 }
 
+/// `/note NOTE-TEXT` from the rep.
+fn note_command(id: u64, text: &str) -> serde_json::Value {
+    slash(
+        id,
+        REP,
+        "ana",
+        false,
+        "note",
+        json!([{"name": "text", "type": 3, "value": text}]),
+    )
+}
+
 /// The text a call carries: a message's content or an interaction response's.
 fn content(c: &Call) -> Option<&str> {
     c.json["content"]
@@ -131,17 +143,7 @@ async fn note_with_text_answers_privately_and_stores_the_note() {
     let dir = tempfile::tempdir().unwrap();
     let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
 
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        slash(
-            9001,
-            REP,
-            "ana",
-            false,
-            "note",
-            json!([{"name": "text", "type": 3, "value": NOTE}]),
-        ),
-    );
+    fake.dispatch("INTERACTION_CREATE", note_command(9001, NOTE));
     let reply = fake.wait_for("the nudge", follow_up("tok-9001")).await;
     let content = reply.json["content"].as_str().unwrap();
     assert!(
@@ -340,17 +342,7 @@ async fn the_dispute_button_stores_a_dispute_for_that_rule() {
     let dir = tempfile::tempdir().unwrap();
     let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
 
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        slash(
-            9301,
-            REP,
-            "ana",
-            false,
-            "note",
-            json!([{"name": "text", "type": 3, "value": NOTE}]),
-        ),
-    );
+    fake.dispatch("INTERACTION_CREATE", note_command(9301, NOTE));
     let reply = fake.wait_for("the nudge", follow_up("tok-9301")).await;
     let custom_id = reply.json["components"][0]["components"][0]["custom_id"]
         .as_str()

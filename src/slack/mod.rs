@@ -195,6 +195,22 @@ struct SlashForm {
     response_url: Option<String>,
 }
 
+impl SlashForm {
+    /// Who sent the command: the callnudge team is `{platform}-{team_id}`.
+    fn caller(&self, platform: &str, blocks: bool) -> Caller {
+        Caller {
+            team: format!("{platform}-{}", self.team_id),
+            team_title: self.team_domain.clone(),
+            user: self.user_id.clone(),
+            user_name: self
+                .user_name
+                .clone()
+                .unwrap_or_else(|| self.user_id.clone()),
+            blocks,
+        }
+    }
+}
+
 fn bad_request(what: &str) -> Response {
     (StatusCode::BAD_REQUEST, format!("{what}\n")).into_response()
 }
@@ -255,16 +271,7 @@ async fn slack_command(
     let Ok(form) = serde_urlencoded::from_bytes::<SlashForm>(&body) else {
         return bad_request("not a slash command form");
     };
-    let who = Caller {
-        team: format!("slack-{}", form.team_id),
-        team_title: form.team_domain.clone(),
-        user: form.user_id.clone(),
-        user_name: form
-            .user_name
-            .clone()
-            .unwrap_or_else(|| form.user_id.clone()),
-        blocks: true,
-    };
+    let who = form.caller("slack", true);
     answer_command(state, who, form, Reply::ephemeral_json).await
 }
 
@@ -279,16 +286,7 @@ async fn mattermost_command(State(state): State<Arc<SlackState>>, body: Bytes) -
         tracing::warn!("mattermost request refused");
         return unauthorized(&state);
     }
-    let who = Caller {
-        team: format!("mattermost-{}", form.team_id),
-        team_title: form.team_domain.clone(),
-        user: form.user_id.clone(),
-        user_name: form
-            .user_name
-            .clone()
-            .unwrap_or_else(|| form.user_id.clone()),
-        blocks: false,
-    };
+    let who = form.caller("mattermost", false);
     answer_command(
         state,
         who,
