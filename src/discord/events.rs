@@ -51,10 +51,14 @@ async fn button(
         let (Some(guild), Some(note), Some(rule)) = (it.next(), it.next(), it.next()) else {
             return Ok(());
         };
-        let (Ok(guild), Ok(note)) = (guild.parse::<u64>(), note.parse::<u64>()) else {
+        // Ids the bot wrote itself; anything else (a zero id included) is ignored.
+        let (Some(guild), Ok(note)) = (
+            guild.parse::<u64>().ok().filter(|g| *g != 0),
+            note.parse::<u64>(),
+        ) else {
             return Ok(());
         };
-        let team = team_id(serenity::GuildId::new(guild.max(1)));
+        let team = team_id(serenity::GuildId::new(guild));
         let rule = rule.to_string();
         let r = rule.clone();
         blocking(&data.service, move |s| s.dispute(&team, &user, &r, note)).await?;

@@ -79,12 +79,12 @@ pub async fn run(
         );
     }
     let guild = config.guild;
-    let data = Arc::new(Data {
+    let data = Data {
         service: service.clone(),
         clock: clock.clone(),
         metrics: metrics.clone(),
         message_content: config.message_content,
-    });
+    };
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -105,7 +105,7 @@ pub async fn run(
                     None => poise::builtins::register_globally(ctx, commands).await?,
                 }
                 tracing::info!(bot = %ready.user.id, guilds = ready.guilds.len(), "discord ready");
-                Ok(Arc::into_inner(data).unwrap_or_else(|| unreachable!("setup runs once")))
+                Ok(data)
             })
         })
         .build();
