@@ -26,7 +26,9 @@ pub struct SledStore {
     commit: GroupCommit,
     /// Notes waiting to be written together (see [`NoteQueue`]).
     queue: Mutex<NoteQueue>,
-    written: Condvar,
+    /// Writers of batch `b` wait on `written[b % 2]`, so finishing a batch wakes only its own
+    /// writers, not those already queued for the next one.
+    written: [Condvar; 2],
 }
 
 /// Group commit for settings, disputes and digests: each writer takes a ticket after its
@@ -106,7 +108,7 @@ impl SledStore {
                 next_batch: 1,
                 ..NoteQueue::default()
             }),
-            written: Condvar::new(),
+            written: [Condvar::new(), Condvar::new()],
         })
     }
 
@@ -130,7 +132,9 @@ impl SledStore {
         let mine = q.next_batch;
         if q.leading {
             while q.finished < mine {
-                q = self.written.wait(q).unwrap_or_else(|p| p.into_inner());
+                q = self.written[(mine % 2) as usize]
+                    .wait(q)
+                    .unwrap_or_else(|p| p.into_inner());
             }
             return match q.failed.get(&mine) {
                 Some(reason) => Err(self.io(reason)),
@@ -164,7 +168,7 @@ impl SledStore {
             // Forget failures no waiter can still be asking about.
             let keep_from = batch_id.saturating_sub(1024);
             q.failed.retain(|b, _| *b >= keep_from);
-            self.written.notify_all();
+            self.written[(batch_id % 2) as usize].notify_all();
         }
         q.leading = false;
         result
