@@ -476,4 +476,11 @@ async fn the_digest_task_posts_once_per_week_with_the_bot_token() {
         Some(&*format!("Bearer {BOT_TOKEN}"))
     );
     assert_eq!(app.metric("callnudge_digests_sent_total").await, 1);
+    // The chart follows through the external upload flow, into the digest channel.
+    let upload = app.slack.calls("/upload/F1");
+    assert_eq!(upload.len(), 1);
+    assert!(upload[0].body.starts_with(b"\x89PNG"), "a PNG is uploaded");
+    let done = app.slack.calls("files.completeUploadExternal");
+    assert_eq!(done[0].json["channel_id"], "CDIGEST");
+    assert_eq!(done[0].json["files"][0]["id"], "F1");
 }

@@ -103,6 +103,53 @@ impl WebApi {
         self.call("chat.postMessage", body).await.map(|_| ())
     }
 
+    /// Shares a PNG in a channel with Slack's external upload flow: reserve an upload URL,
+    /// send the bytes there, then complete the upload into the channel.
+    pub async fn upload_png(
+        &self,
+        channel: &str,
+        filename: &str,
+        title: &str,
+        png: Vec<u8>,
+    ) -> Result<(), ApiError> {
+        let err = |method: &str, reason: String| ApiError::Call {
+            method: method.to_string(),
+            reason,
+        };
+        let method = "files.getUploadURLExternal";
+        let length = png.len().to_string();
+        let resp = self
+            .http
+            .post(format!("{}/{method}", self.base))
+            .bearer_auth(&self.token)
+            .form(&[("filename", filename), ("length", length.as_str())])
+            .send()
+            .await
+            .map_err(|e| err(method, e.without_url().to_string()))?;
+        let v: Value = resp.json().await.map_err(|e| err(method, e.to_string()))?;
+        let (Some(url), Some(file_id)) = (v["upload_url"].as_str(), v["file_id"].as_str()) else {
+            return Err(err(
+                method,
+                v["error"].as_str().unwrap_or("no upload_url").to_string(),
+            ));
+        };
+        let sent = self
+            .http
+            .post(url)
+            .header("content-type", "image/png")
+            .body(png)
+            .send()
+            .await
+            .map_err(|e| err("file upload", e.without_url().to_string()))?;
+        if !sent.status().is_success() {
+            return Err(err("file upload", sent.status().to_string()));
+        }
+        let body = json!({"files": [{"id": file_id, "title": title}], "channel_id": channel});
+        self.call("files.completeUploadExternal", body)
+            .await
+            .map(|_| ())
+    }
+
     /// Answers a command or button press through its `response_url`.
     pub async fn respond(&self, response_url: &str, reply: &Reply) -> Result<(), ApiError> {
         let err = |reason: String| ApiError::Call {

@@ -1,6 +1,7 @@
 //! The Slack digest task: every tick, claim the due digests of Slack teams with a digest
 //! channel (exactly once, see [`crate::digest_task`]) and post each part with
-//! `chat.postMessage` and the bot token. Also forgets old event ids.
+//! `chat.postMessage` and the bot token, then the PNG chart (external upload flow). Also
+//! forgets old event ids.
 
 use super::commands::mrkdwn;
 use super::{SlackState, EVENT_MEMORY};
@@ -43,6 +44,19 @@ pub async fn step(state: &Arc<SlackState>) -> usize {
             }
         }
         if ok {
+            match crate::chart::weekly_scores_png(&d.digest) {
+                Ok(png) => {
+                    let title = format!("{} — weekly peer score", d.digest.team);
+                    if let Err(e) = state
+                        .api
+                        .upload_png(&channel, "digest.png", &title, png)
+                        .await
+                    {
+                        tracing::warn!(team = %d.team.team, error = %e, "digest chart not uploaded");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "digest chart not drawn"),
+            }
             posted += 1;
             Metrics::inc(&state.metrics.digests_sent);
             tracing::info!(team = %d.team.team, week = %d.week, "digest posted");

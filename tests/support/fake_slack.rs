@@ -1,5 +1,5 @@
-//! A fake Slack Web API on 127.0.0.1: `chat.postEphemeral`, `chat.postMessage` and a
-//! `response_url` endpoint, recording each call with its Authorization header.
+//! A fake Slack Web API on 127.0.0.1: `chat.postEphemeral`, `chat.postMessage`, the external
+//! file upload flow and a `response_url` endpoint, recording each call with its Authorization header.
 
 #![allow(dead_code)]
 
@@ -18,6 +18,7 @@ pub struct SlackCall {
     pub path: String,
     pub auth: Option<String>,
     pub json: Value,
+    pub body: Vec<u8>,
 }
 
 pub struct FakeSlack {
@@ -29,16 +30,20 @@ pub struct FakeSlack {
     task: tokio::task::JoinHandle<()>,
 }
 
+#[derive(Clone)]
+struct Shared {
+    calls: Arc<Mutex<Vec<SlackCall>>>,
+    base: String,
+}
+
 impl Drop for FakeSlack {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-async fn record(
-    State(calls): State<Arc<Mutex<Vec<SlackCall>>>>,
-    req: Request,
-) -> impl IntoResponse {
+async fn record(State(shared): State<Shared>, req: Request) -> impl IntoResponse {
+    let calls = &shared.calls;
     let path = req.uri().path().to_string();
     let auth = req
         .headers()
@@ -53,8 +58,16 @@ async fn record(
         path: path.clone(),
         auth,
         json,
+        body: body.to_vec(),
     });
-    if path.starts_with("/api/") {
+    if path.ends_with("files.getUploadURLExternal") {
+        let url = format!("{}/upload/F1", shared.base);
+        (
+            StatusCode::OK,
+            Json(json!({"ok": true, "upload_url": url, "file_id": "F1"})),
+        )
+            .into_response()
+    } else if path.starts_with("/api/") {
         (StatusCode::OK, Json(json!({"ok": true, "ts": "1.0"}))).into_response()
     } else {
         (StatusCode::OK, "").into_response()
@@ -66,9 +79,11 @@ impl FakeSlack {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = axum::Router::new()
-            .fallback(record)
-            .with_state(calls.clone());
+        let shared = Shared {
+            calls: calls.clone(),
+            base: base.clone(),
+        };
+        let app = axum::Router::new().fallback(record).with_state(shared);
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
