@@ -20,6 +20,7 @@ use support::fake_slack::FakeSlack;
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const BOT_TOKEN: &str = "xoxb-test-token";
 const MM_TOKEN: &str = "mm-command-token";
+const MM_BOT_TOKEN: &str = "mm-bot-token";
 const NOTE: &str = "They asked for a 15% discount and I said yes. I'll send the pricing deck.";
 
 struct App {
@@ -51,6 +52,8 @@ async fn spawn_app() -> App {
         "SLACK_BOT_TOKEN" => Some(BOT_TOKEN.into()),
         "SLACK_API_URL" => Some(slack.api.clone()),
         "MATTERMOST_TOKEN" => Some(MM_TOKEN.into()),
+        "MATTERMOST_URL" => Some(slack.api.trim_end_matches("/api").to_string()),
+        "MATTERMOST_BOT_TOKEN" => Some(MM_BOT_TOKEN.into()),
         _ => None,
     })
     .unwrap();
@@ -483,4 +486,65 @@ async fn the_digest_task_posts_once_per_week_with_the_bot_token() {
     let done = app.slack.calls("files.completeUploadExternal");
     assert_eq!(done[0].json["channel_id"], "CDIGEST");
     assert_eq!(done[0].json["files"][0]["id"], "F1");
+}
+
+#[tokio::test]
+async fn mattermost_teams_set_their_digest_channel_here_and_get_the_digest() {
+    let app = spawn_app().await;
+    let mm = |user: &str, text: &str| {
+        let body = serde_urlencoded::to_string([
+            ("token", MM_TOKEN),
+            ("team_id", "MM1"),
+            ("channel_id", "mmchan"),
+            ("user_id", user),
+            ("user_name", user),
+            ("command", "/callnudge"),
+            ("text", text),
+        ])
+        .unwrap();
+        let req = app
+            .http
+            .post(format!("{}/mattermost/commands", app.url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send();
+        async move { req.await.unwrap().json::<Value>().await.unwrap() }
+    };
+    mm("u9", &format!("note {NOTE}")).await;
+    let refused = mm("u9", "setup digest-channel here").await;
+    assert!(refused["text"]
+        .as_str()
+        .unwrap()
+        .contains("Only this team's callnudge managers"));
+    app.service
+        .change_settings("mattermost-MM1", [SettingChange::AddManager("u9".into())])
+        .unwrap();
+    let saved = mm("u9", "setup digest-channel here").await;
+    assert!(
+        saved["text"].as_str().unwrap().starts_with("Saved"),
+        "{saved}"
+    );
+    assert_eq!(
+        app.service
+            .settings("mattermost-MM1")
+            .unwrap()
+            .digest_channel
+            .as_deref(),
+        Some("mmchan")
+    );
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 27, 16, 5, 0).unwrap());
+    assert_eq!(slack::digest::step(&app.state).await, 1);
+    assert_eq!(slack::digest::step(&app.state).await, 0, "once per week");
+    let posts = app.slack.calls("/api/v4/posts");
+    assert!(!posts.is_empty());
+    assert_eq!(posts[0].json["channel_id"], "mmchan");
+    assert!(posts[0].json["message"]
+        .as_str()
+        .unwrap()
+        .contains("2026-W48"));
+    assert_eq!(
+        posts[0].auth.as_deref(),
+        Some(&*format!("Bearer {MM_BOT_TOKEN}"))
+    );
 }

@@ -150,6 +150,32 @@ impl WebApi {
             .map(|_| ())
     }
 
+    /// Posts a message to a Mattermost channel (`POST /api/v4/posts`) with a bot token.
+    pub async fn mattermost_post(
+        &self,
+        server: &str,
+        token: &str,
+        channel: &str,
+        message: &str,
+    ) -> Result<(), ApiError> {
+        let err = |reason: String| ApiError::Call {
+            method: "mattermost posts".into(),
+            reason,
+        };
+        let resp = self
+            .http
+            .post(format!("{server}/api/v4/posts"))
+            .bearer_auth(token)
+            .json(&json!({"channel_id": channel, "message": message}))
+            .send()
+            .await
+            .map_err(|e| err(e.without_url().to_string()))?;
+        if !resp.status().is_success() {
+            return Err(err(resp.status().to_string()));
+        }
+        Ok(())
+    }
+
     /// Answers a command or button press through its `response_url`.
     pub async fn respond(&self, response_url: &str, reply: &Reply) -> Result<(), ApiError> {
         let err = |reason: String| ApiError::Call {

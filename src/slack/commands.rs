@@ -21,7 +21,13 @@ pub struct Caller {
     pub user_name: String,
     /// Whether buttons (Block Kit) can be shown.
     pub blocks: bool,
+    /// The channel the command was typed in (for `… here`).
+    pub channel: Option<String>,
 }
+
+/// What `/setup digest-channel here` and `/setup notes-channel here` name until the caller's
+/// channel is filled in.
+pub const HERE: &str = "here";
 
 /// A command, parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +45,7 @@ pub const HELP: &str = "*callnudge* — post a call note, get a private nudge to
 • `/note TEXT` — analyse and store a note; only you see the answer
 • `/trend [WEEKS]` — your own weekly trend (what your manager sees)
 • `/digest [2026-W48]` — managers: the team's weekly digest
-• `/setup schedule fri 16 Europe/Berlin` · `/setup digest-channel #channel` · `/setup notes-channel #channel` · `/setup manager @user` · `/setup retention 90` · `/setup rule RULE-ID off|suggestion|warning` — managers
+• `/setup schedule fri 16 Europe/Berlin` · `/setup digest-channel #channel|here` · `/setup notes-channel #channel|here` · `/setup manager @user` · `/setup retention 90` · `/setup rule RULE-ID off|suggestion|warning` — managers
 • `/rules` — what callnudge looks for · `/forget-me` — delete your data";
 
 /// An id from Slack's escaped mention (`<@U123|ana>`, `<#C123|sales>`) or a bare id.
@@ -202,6 +208,16 @@ fn execute(state: &SlackState, who: &Caller, command: Command) -> Result<Reply, 
             if !manager()? {
                 return Ok(Reply::text(NOT_MANAGER));
             }
+            // `here` is the channel the command was typed in.
+            let here = |c: Option<String>| match c.as_deref() {
+                Some(HERE) => who.channel.clone(),
+                _ => c,
+            };
+            let changes = changes.into_iter().map(|c| match c {
+                SettingChange::DigestChannel(ch) => SettingChange::DigestChannel(here(ch)),
+                SettingChange::NotesChannel(ch) => SettingChange::NotesChannel(here(ch)),
+                other => other,
+            });
             let s = service.change_settings(&who.team, changes)?;
             Reply::text(format!(
                 "Saved. Digest: {} at {}:00 ({}), channel {}; notes channel {}; note text kept {} days.",

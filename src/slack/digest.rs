@@ -1,13 +1,21 @@
-//! The Slack digest task: every tick, claim the due digests of Slack teams with a digest
-//! channel (exactly once, see [`crate::digest_task`]) and post each part with
-//! `chat.postMessage` and the bot token, then the PNG chart (external upload flow). Also
-//! forgets old event ids.
+//! The digest task of the HTTP adapter: every tick, claim the due digests of its teams that
+//! have a digest channel (exactly once, see [`crate::digest_task`]) and post them — Slack teams
+//! with `chat.postMessage` and the bot token, then the PNG chart (external upload flow);
+//! Mattermost teams with `POST /api/v4/posts` when `MATTERMOST_URL` and `MATTERMOST_BOT_TOKEN`
+//! are set. Also forgets old event ids.
 
 use super::commands::mrkdwn;
 use super::{SlackState, EVENT_MEMORY};
-use crate::digest_task::claim_due;
+use crate::digest_task::{claim_due, DueDigest};
 use crate::metrics::Metrics;
 use std::sync::Arc;
+
+/// Whether this adapter posts `team`'s digests.
+fn mine(state: &SlackState, team: &crate::core::TeamSettings) -> bool {
+    let platform = (state.config.slack() && team.team.starts_with("slack-"))
+        || (state.config.mattermost_api.is_some() && team.team.starts_with("mattermost-"));
+    platform && team.digest_channel.is_some()
+}
 
 /// One step at the clock's now; returns how many digests were posted.
 pub async fn step(state: &Arc<SlackState>) -> usize {
@@ -15,9 +23,7 @@ pub async fn step(state: &Arc<SlackState>) -> usize {
     let s = state.clone();
     let due = tokio::task::spawn_blocking(move || {
         let _ = s.service.store.prune_events(now - EVENT_MEMORY);
-        claim_due(&s.service, now, &|t| {
-            t.team.starts_with("slack-") && t.digest_channel.is_some()
-        })
+        claim_due(&s.service, now, &|t| mine(&s, t))
     })
     .await;
     let due = match due {
@@ -33,36 +39,60 @@ pub async fn step(state: &Arc<SlackState>) -> usize {
     };
     let mut posted = 0;
     for d in due {
-        let channel = d.team.digest_channel.clone().unwrap_or_default();
-        let mut ok = true;
-        for part in &d.parts {
-            if let Err(e) = state.api.post_message(&channel, &mrkdwn(part)).await {
-                tracing::error!(team = %d.team.team, week = %d.week, error = %e, "digest could not be posted");
+        let result = if d.team.team.starts_with("mattermost-") {
+            post_mattermost(state, &d).await
+        } else {
+            post_slack(state, &d).await
+        };
+        match result {
+            Ok(()) => {
+                posted += 1;
+                Metrics::inc(&state.metrics.digests_sent);
+                tracing::info!(team = %d.team.team, week = %d.week, "digest posted");
+            }
+            Err(e) => {
                 Metrics::inc(&state.metrics.errors);
-                ok = false;
-                break;
+                tracing::error!(team = %d.team.team, week = %d.week, error = %e, "digest could not be posted");
             }
-        }
-        if ok {
-            match crate::chart::weekly_scores_png(&d.digest) {
-                Ok(png) => {
-                    let title = format!("{} — weekly peer score", d.digest.team);
-                    if let Err(e) = state
-                        .api
-                        .upload_png(&channel, "digest.png", &title, png)
-                        .await
-                    {
-                        tracing::warn!(team = %d.team.team, error = %e, "digest chart not uploaded");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "digest chart not drawn"),
-            }
-            posted += 1;
-            Metrics::inc(&state.metrics.digests_sent);
-            tracing::info!(team = %d.team.team, week = %d.week, "digest posted");
         }
     }
     posted
+}
+
+async fn post_slack(state: &SlackState, d: &DueDigest) -> Result<(), super::api::ApiError> {
+    let channel = d.team.digest_channel.clone().unwrap_or_default();
+    for part in &d.parts {
+        state.api.post_message(&channel, &mrkdwn(part)).await?;
+    }
+    match crate::chart::weekly_scores_png(&d.digest) {
+        Ok(png) => {
+            let title = format!("{} — weekly peer score", d.digest.team);
+            if let Err(e) = state
+                .api
+                .upload_png(&channel, "digest.png", &title, png)
+                .await
+            {
+                tracing::warn!(team = %d.team.team, error = %e, "digest chart not uploaded");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "digest chart not drawn"),
+    }
+    Ok(())
+}
+
+async fn post_mattermost(state: &SlackState, d: &DueDigest) -> Result<(), super::api::ApiError> {
+    let Some((server, token)) = &state.config.mattermost_api else {
+        return Ok(()); // not claimed without it (see `mine`)
+    };
+    let channel = d.team.digest_channel.clone().unwrap_or_default();
+    for part in &d.parts {
+        // Mattermost renders Markdown as written.
+        state
+            .api
+            .mattermost_post(server, token.expose(), &channel, part)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Repeats [`step`] until aborted.

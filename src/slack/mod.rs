@@ -54,13 +54,16 @@ pub struct SlackConfig {
     pub bot_token: Option<Secret>,
     pub api_url: String,
     pub mattermost_token: Option<Secret>,
+    /// Mattermost server and bot token, for posting digests (`MATTERMOST_URL`,
+    /// `MATTERMOST_BOT_TOKEN`).
+    pub mattermost_api: Option<(String, Secret)>,
     pub addr: SocketAddr,
     pub digest_every: Duration,
 }
 
 impl SlackConfig {
     /// Reads `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`, `MATTERMOST_TOKEN`,
-    /// `CALLNUDGE_HTTP_ADDR` through `var`.
+    /// `MATTERMOST_URL`, `MATTERMOST_BOT_TOKEN`, `CALLNUDGE_HTTP_ADDR` through `var`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, SlackConfigError> {
         let get = |k: &str| {
             var(k)
@@ -78,6 +81,9 @@ impl SlackConfig {
             bot_token: token,
             api_url: get("SLACK_API_URL").unwrap_or_else(|| "https://slack.com/api".into()),
             mattermost_token: get("MATTERMOST_TOKEN").map(Secret::new),
+            mattermost_api: get("MATTERMOST_URL")
+                .zip(get("MATTERMOST_BOT_TOKEN"))
+                .map(|(url, token)| (url.trim_end_matches('/').to_string(), Secret::new(token))),
             addr: addr.parse().map_err(|_| SlackConfigError::Addr(addr))?,
             digest_every: Duration::from_secs(60),
         })
@@ -136,9 +142,7 @@ pub async fn run(
     state: Arc<SlackState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let digests = state
-        .config
-        .slack()
+    let digests = (state.config.slack() || state.config.mattermost_api.is_some())
         .then(|| tokio::spawn(digest::run_loop(state.clone())));
     let r = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
@@ -193,6 +197,8 @@ struct SlashForm {
     text: String,
     #[serde(default)]
     response_url: Option<String>,
+    #[serde(default)]
+    channel_id: Option<String>,
 }
 
 impl SlashForm {
@@ -207,6 +213,7 @@ impl SlashForm {
                 .clone()
                 .unwrap_or_else(|| self.user_id.clone()),
             blocks,
+            channel: self.channel_id.clone(),
         }
     }
 }
