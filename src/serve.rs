@@ -107,16 +107,33 @@ pub async fn serve(
             () = stop => Ok(()),
         }
     });
-    tokio::spawn(async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        let _ = stop_tx.send(true);
-    });
+    // Stop everything on the signal, or as soon as one adapter fails (a process that runs half
+    // of what it was asked to is worse than one that exits with the reason).
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut stopping = false;
     let mut result = Ok(());
-    while let Some(r) = tasks.join_next().await {
-        if let Ok(Err(e)) = r {
-            tracing::error!(error = %e, "an adapter stopped");
-            result = result.and(Err(e));
+    loop {
+        tokio::select! {
+            () = &mut shutdown, if !stopping => {
+                tracing::info!("shutting down");
+                stopping = true;
+                let _ = stop_tx.send(true);
+            }
+            next = tasks.join_next() => match next {
+                None => break,
+                Some(Ok(Err(e))) => {
+                    tracing::error!(error = %e, "an adapter stopped; stopping the others");
+                    result = result.and(Err(e));
+                    stopping = true;
+                    let _ = stop_tx.send(true);
+                }
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "an adapter task panicked; stopping the others");
+                    stopping = true;
+                    let _ = stop_tx.send(true);
+                }
+                Some(Ok(Ok(()))) => {}
+            },
         }
     }
     let s = service.clone();

@@ -355,3 +355,25 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn serve_on_a_busy_port_exits_2_and_names_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["serve", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .env("SLACK_SIGNING_SECRET", "s")
+        .env("SLACK_BOT_TOKEN", "xoxb-t")
+        .env("CALLNUDGE_HTTP_ADDR", &addr)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&addr) && err.contains("could not listen"),
+        "{err}"
+    );
+}
