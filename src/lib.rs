@@ -7,7 +7,9 @@
 //! - [`prompts`]: loading the rules and wording (`prompts/`), embedded or from a directory.
 //! - [`store`]: the storage trait and its sled implementation.
 //! - [`service`]: the use cases every adapter calls; [`digest_task`]: the digest step.
-//! - [`console`]: the command-line adapter.
+//! - [`console`]: the command-line adapter; [`discord`]: serenity + poise; [`slack`]: Slack and
+//!   Mattermost over HTTP (axum); [`serve`]: runs the chat adapters together.
+//! - [`clock`], [`metrics`], [`chart`], [`logging`], [`secret`]: small shared pieces.
 
 pub mod chart;
 pub mod clock;
@@ -18,6 +20,7 @@ pub mod discord;
 pub mod logging;
 pub mod metrics;
 pub mod prompts;
+pub mod secret;
 pub mod serve;
 pub mod service;
 pub mod slack;

@@ -1,27 +1,8 @@
 //! The Discord adapter's settings, read from the environment (or a config file the binary
 //! loads into it) and validated: a missing token is an error that says how to get one.
 
-use std::fmt;
+pub use crate::secret::Secret;
 use std::time::Duration;
-
-/// A secret that never shows in logs or `Debug` output.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
 
 /// How to create the bot, printed when the token is missing.
 pub const TOKEN_HELP: &str = "DISCORD_TOKEN is not set. To create the bot:

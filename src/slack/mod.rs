@@ -13,8 +13,8 @@ pub mod digest;
 pub mod verify;
 
 use crate::clock::Clock;
-use crate::discord::config::Secret;
 use crate::metrics::Metrics;
+use crate::secret::Secret;
 use crate::service::Service;
 use api::{Reply, WebApi};
 use axum::body::Bytes;
