@@ -85,6 +85,9 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
             which.clear();
             let input = Input::new(note).range(chunk.clone());
             rules.set.which_overlapping_matches(&input, &mut which);
+            if which.is_empty() {
+                continue;
+            }
             for id in which.iter() {
                 locate(
                     rules,
