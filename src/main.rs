@@ -83,7 +83,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let prompts = Arc::new(prompts);
     let open = |dir: &Path| -> anyhow::Result<Service> {
         let store = SledStore::open(dir)?;
-        Ok(Service::new(Arc::new(store), prompts.clone()))
+        let service = Service::new(Arc::new(store), prompts.clone());
+        // Note text past retention goes away however callnudge is used (at most daily).
+        if let Some(n) = service.purge_if_due(Utc::now())? {
+            tracing::info!(notes = n, "note text past retention purged");
+        }
+        Ok(service)
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -145,14 +145,16 @@ pub async fn serve(
     result
 }
 
-/// Drops note text past each team's retention, hourly.
+/// Drops note text past each team's retention: checks hourly, purges at most daily.
 async fn purge_loop(service: Arc<Service>, clock: Arc<dyn Clock>) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
         let (s, now) = (service.clone(), clock.now());
-        match tokio::task::spawn_blocking(move || s.purge_expired_text(now)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!(notes = n, "note text past retention purged"),
+        match tokio::task::spawn_blocking(move || s.purge_if_due(now)).await {
+            Ok(Ok(Some(n))) if n > 0 => {
+                tracing::info!(notes = n, "note text past retention purged")
+            }
             Ok(Err(e)) => tracing::error!(error = %e, "retention purge failed"),
             _ => {}
         }

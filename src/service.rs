@@ -312,6 +312,21 @@ impl Service {
         Ok(total)
     }
 
+    /// Runs [`Service::purge_expired_text`] if it has not run in the last day, so note text
+    /// past retention goes away however callnudge is used (the console too, not only `serve`).
+    /// Returns how many notes lost their text, if it ran.
+    pub fn purge_if_due(&self, now: DateTime<Utc>) -> Result<Option<u64>, ServiceError> {
+        const KEY: &str = "last_retention_purge";
+        if let Some(last) = self.store.meta_time(KEY)? {
+            if now - last < Duration::days(1) && last <= now {
+                return Ok(None);
+            }
+        }
+        let n = self.purge_expired_text(now)?;
+        self.store.set_meta_time(KEY, now)?;
+        Ok(Some(n))
+    }
+
     /// The teams whose digest is due at `now`, with the week to send.
     pub fn due_digests(
         &self,

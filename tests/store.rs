@@ -272,3 +272,42 @@ fn concurrent_writers_sharing_flushes_lose_nothing() {
     assert_eq!(stored, acked, "every acknowledged note, once");
     assert_eq!(s.store.check().unwrap(), 800);
 }
+
+#[test]
+fn note_text_past_retention_is_purged_at_most_daily_and_the_analysis_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let now = at(2026, 11, 27, 12);
+    s.change_settings(
+        "t",
+        [callnudge::core::settings::SettingChange::RetentionDays(30)],
+    )
+    .unwrap();
+    s.submit_note("t", "ana", "I'll send the deck.", now - Duration::days(40))
+        .unwrap();
+    s.submit_note(
+        "t",
+        "ana",
+        "Dana will pull the numbers.",
+        now - Duration::days(10),
+    )
+    .unwrap();
+    assert_eq!(s.purge_if_due(now).unwrap(), Some(1));
+    let notes = s.store.notes("t", None).unwrap();
+    assert_eq!(notes[0].text, None, "40 days old: text gone");
+    assert!(!notes[0].findings.is_empty(), "the analysis stays");
+    assert!(notes[1].text.is_some(), "10 days old: kept");
+    // Not again within a day, even across a restart.
+    drop(s);
+    let s = service(dir.path());
+    assert_eq!(s.purge_if_due(now + Duration::hours(3)).unwrap(), None);
+    // A day later the 10-day-old note is still within 30 days; 21 days later it is not.
+    assert_eq!(s.purge_if_due(now + Duration::days(1)).unwrap(), Some(0));
+    assert_eq!(s.purge_if_due(now + Duration::days(21)).unwrap(), Some(1));
+    assert!(s
+        .store
+        .notes("t", None)
+        .unwrap()
+        .iter()
+        .all(|n| n.text.is_none()));
+}

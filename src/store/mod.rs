@@ -63,6 +63,9 @@ pub trait Store: Send + Sync + 'static {
     fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError>;
     /// Drops the text of the team's notes older than `before`; returns how many.
     fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// A housekeeping time (e.g. the last retention purge).
+    fn meta_time(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
+    fn set_meta_time(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Reads every record and checks it decodes and matches its key.
     fn check(&self) -> Result<u64, StoreError>;
     fn flush(&self) -> Result<(), StoreError>;

@@ -23,6 +23,8 @@ pub struct SledStore {
     digests: sled::Tree,
     /// Chat event id → first-seen time (i64 seconds, big endian), for retry deduplication.
     events: sled::Tree,
+    /// Schema version and housekeeping times.
+    meta: sled::Tree,
     commit: GroupCommit,
     /// Notes waiting to be written together (see [`NoteQueue`]).
     queue: Mutex<NoteQueue>,
@@ -98,6 +100,7 @@ impl SledStore {
             disputes: tree("disputes")?,
             digests: tree("digests")?,
             events: tree("events")?,
+            meta,
             dir,
             db,
             commit: GroupCommit {
@@ -226,6 +229,13 @@ fn note_key(n: &NoteRecord) -> Vec<u8> {
     key.extend_from_slice(&n.at.timestamp_micros().to_be_bytes());
     key.extend_from_slice(&n.id.to_be_bytes());
     key
+}
+
+/// The time (µs since the epoch) in a note key: the 8 bytes before the id.
+fn key_micros(key: &[u8]) -> Option<i64> {
+    let n = key.len();
+    let bytes: [u8; 8] = key.get(n.checked_sub(16)?..n - 8)?.try_into().ok()?;
+    Some(i64::from_be_bytes(bytes))
 }
 
 fn decode<T: serde::de::DeserializeOwned>(tree: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -459,8 +469,13 @@ impl Store for SledStore {
 
     fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let mut purged = 0;
+        let cutoff = before.timestamp_micros();
         for item in self.notes.scan_prefix(prefix(&[team])) {
             let (k, v) = item.map_err(|e| self.io(e))?;
+            // The key carries the note's time: newer notes are skipped without decoding.
+            if key_micros(&k).is_some_and(|t| t >= cutoff) {
+                continue;
+            }
             let mut note: NoteRecord = decode("notes", &v)?;
             if note.at < before && note.text.is_some() {
                 note.text = None;
@@ -474,6 +489,21 @@ impl Store for SledStore {
             self.durable()?;
         }
         Ok(purged)
+    }
+
+    fn meta_time(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let v = self.meta.get(key.as_bytes()).map_err(|e| self.io(e))?;
+        Ok(
+            v.and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+                .and_then(DateTime::from_timestamp_micros),
+        )
+    }
+
+    fn set_meta_time(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.meta
+            .insert(key.as_bytes(), &at.timestamp_micros().to_be_bytes())
+            .map_err(|e| self.io(e))?;
+        self.durable()
     }
 
     fn check(&self) -> Result<u64, StoreError> {
