@@ -84,9 +84,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let open = |dir: &Path| -> anyhow::Result<Service> {
         let store = SledStore::open(dir)?;
         let service = Service::new(Arc::new(store), prompts.clone());
-        // Note text past retention goes away however callnudge is used (at most daily).
-        if let Some(n) = service.purge_if_due(Utc::now())? {
-            tracing::info!(notes = n, "note text past retention purged");
+        // Note text past retention goes away however callnudge is used (at most daily). A purge
+        // that cannot write (a full disk) must not stop reading or exporting: warn and go on.
+        match service.purge_if_due(Utc::now()) {
+            Ok(Some(n)) => tracing::info!(notes = n, "note text past retention purged"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "retention purge skipped"),
         }
         Ok(service)
     };
