@@ -32,7 +32,7 @@ pub enum ServeError {
     Slack(#[from] SlackConfigError),
     #[error("the HTTP server could not listen on {addr}: {reason}")]
     Listen { addr: String, reason: String },
-    #[error("the Discord bot stopped: {0}")]
+    #[error("the Discord bot stopped: {0} (check DISCORD_TOKEN, and that the machine reaches discord.com or CALLNUDGE_DISCORD_PROXY)")]
     DiscordFailed(String),
     #[error(transparent)]
     Store(#[from] crate::service::ServiceError),

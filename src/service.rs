@@ -275,7 +275,7 @@ impl Service {
         week: Option<Week>,
         now: DateTime<Utc>,
     ) -> Result<(Digest, Vec<String>), ServiceError> {
-        if !is_platform_manager && !self.settings(team)?.is_manager(user) {
+        if !self.is_manager(team, user, is_platform_manager)? {
             return Err(ServiceError::NotManager);
         }
         self.digest(team, week, now)

@@ -100,6 +100,14 @@ async fn start_bot(fake: &FakeDiscord, dir: &Path, clock: ManualClock) -> Bot {
     }
 }
 
+/// A fake Discord and the bot on a fresh data directory, its clock on Wednesday of 2026-W48.
+async fn start_fresh() -> (FakeDiscord, tempfile::TempDir, Bot) {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    (fake, dir, bot)
+}
+
 fn is_ephemeral(c: &Call) -> bool {
     let flags = c.json["flags"]
         .as_u64()
@@ -139,9 +147,7 @@ fn channel_posts(fake: &FakeDiscord) -> Vec<Call> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn note_with_text_answers_privately_and_stores_the_note() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    let (fake, _dir, bot) = start_fresh().await;
 
     fake.dispatch("INTERACTION_CREATE", note_command(9001, NOTE));
     let reply = fake.wait_for("the nudge", follow_up("tok-9001")).await;
@@ -185,9 +191,7 @@ async fn note_with_text_answers_privately_and_stores_the_note() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn note_without_text_opens_a_modal_whose_submit_gives_the_nudge() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    let (fake, _dir, bot) = start_fresh().await;
 
     fake.dispatch(
         "INTERACTION_CREATE",
@@ -243,9 +247,7 @@ fn seed(service: &Service) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn digest_and_setup_are_refused_to_reps_and_shown_to_managers() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    let (fake, _dir, bot) = start_fresh().await;
     seed(&bot.service);
 
     fake.dispatch(
@@ -338,9 +340,7 @@ async fn digest_and_setup_are_refused_to_reps_and_shown_to_managers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dispute_button_stores_a_dispute_for_that_rule() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    let (fake, _dir, bot) = start_fresh().await;
 
     fake.dispatch("INTERACTION_CREATE", note_command(9301, NOTE));
     let reply = fake.wait_for("the nudge", follow_up("tok-9301")).await;
@@ -449,9 +449,7 @@ async fn the_digest_task_posts_once_per_week_across_restarts_and_once_after_a_ga
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    let (fake, _dir, bot) = start_fresh().await;
     bot.service
         .change_settings(
             &team(),
@@ -499,9 +497,7 @@ async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    let (fake, _dir, bot) = start_fresh().await;
     seed(&bot.service);
 
     fake.dispatch(

@@ -158,40 +158,36 @@ impl WebApi {
         channel: &str,
         message: &str,
     ) -> Result<(), ApiError> {
-        let err = |reason: String| ApiError::Call {
-            method: "mattermost posts".into(),
-            reason,
-        };
-        let resp = self
+        let request = self
             .http
             .post(format!("{server}/api/v4/posts"))
             .bearer_auth(token)
-            .json(&json!({"channel_id": channel, "message": message}))
-            .send()
-            .await
-            .map_err(|e| err(e.without_url().to_string()))?;
-        if !resp.status().is_success() {
-            return Err(err(resp.status().to_string()));
-        }
-        Ok(())
+            .json(&json!({"channel_id": channel, "message": message}));
+        send_expecting_success("mattermost posts", request).await
     }
 
     /// Answers a command or button press through its `response_url`.
     pub async fn respond(&self, response_url: &str, reply: &Reply) -> Result<(), ApiError> {
-        let err = |reason: String| ApiError::Call {
-            method: "response_url".into(),
-            reason,
-        };
-        let resp = self
-            .http
-            .post(response_url)
-            .json(&reply.ephemeral_json())
-            .send()
-            .await
-            .map_err(|e| err(e.without_url().to_string()))?;
-        if !resp.status().is_success() {
-            return Err(err(resp.status().to_string()));
-        }
-        Ok(())
+        let request = self.http.post(response_url).json(&reply.ephemeral_json());
+        send_expecting_success("response_url", request).await
     }
+}
+
+/// Sends a request whose answer matters only as a 2xx status (no `{"ok": …}` body).
+async fn send_expecting_success(
+    what: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<(), ApiError> {
+    let err = |reason: String| ApiError::Call {
+        method: what.to_string(),
+        reason,
+    };
+    let resp = request
+        .send()
+        .await
+        .map_err(|e| err(e.without_url().to_string()))?;
+    if !resp.status().is_success() {
+        return Err(err(resp.status().to_string()));
+    }
+    Ok(())
 }
