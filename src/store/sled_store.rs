@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// A sled database in one directory.
 pub struct SledStore {
@@ -28,9 +28,6 @@ pub struct SledStore {
     commit: GroupCommit,
     /// Notes waiting to be written together (see [`NoteQueue`]).
     queue: Mutex<NoteQueue>,
-    /// Writers of batch `b` wait on `written[b % 2]`, so finishing a batch wakes only its own
-    /// writers, not those already queued for the next one.
-    written: [Condvar; 2],
 }
 
 /// Group commit for settings, disputes and digests: each writer takes a ticket after its
@@ -41,21 +38,50 @@ struct GroupCommit {
 }
 
 /// Group commit for notes, the hot path. A writer queues its note; if no writer is leading,
-/// it leads: takes everything queued, writes it as one sled batch, flushes once, wakes the
-/// waiting writers, and repeats while notes keep arriving. Others wait until their batch is
-/// durable (or failed: then each of them gets the error; nothing is acknowledged unwritten).
-/// sled blocks inserts while it flushes, so batching before the insert, not after, is what
-/// lets one fsync serve many writers.
+/// it leads: takes everything queued, writes it as one sled batch and flushes once. Before
+/// telling that batch's writers the outcome, it hands the lead to one writer still waiting
+/// (if any), so the next batch is written while it wakes the others. Waiting writers park
+/// until their batch is durable (or failed: then each of them gets the error; nothing is
+/// acknowledged unwritten). sled blocks inserts while it flushes, so batching before the
+/// insert, not after, is what lets one fsync serve many writers; and each writer is woken
+/// once, directly, instead of all of them racing for the queue's lock.
 #[derive(Default)]
 struct NoteQueue {
     pending: Vec<(Vec<u8>, Vec<u8>)>,
-    /// The batch the pending notes will be written in.
-    next_batch: u64,
-    /// Every batch up to this one is finished (durable or failed).
-    finished: u64,
+    /// The writers whose notes are pending (the leader is not among them).
+    waiting: Vec<Arc<Waiter>>,
     leading: bool,
-    /// Batches that failed, with the reason (kept briefly for their waiting writers).
-    failed: BTreeMap<u64, String>,
+}
+
+/// What a parked writer is told.
+enum Signal {
+    /// Its batch is finished: durable, or failed with this reason.
+    Done(Result<(), String>),
+    /// Its notes are still pending and it leads the next batch.
+    Lead,
+}
+
+/// A parked writer and, once set, what it was told.
+struct Waiter {
+    thread: std::thread::Thread,
+    signal: OnceLock<Signal>,
+}
+
+impl Waiter {
+    fn wait(&self) -> &Signal {
+        loop {
+            // `park` may return spuriously; the signal is what counts.
+            if let Some(signal) = self.signal.get() {
+                return signal;
+            }
+            std::thread::park();
+        }
+    }
+
+    fn tell(&self, signal: Signal) {
+        let _ = self.signal.set(signal);
+        self.thread.unpark();
+    }
 }
 
 impl SledStore {
@@ -107,11 +133,7 @@ impl SledStore {
                 issued: AtomicU64::new(0),
                 durable: Mutex::new(0),
             },
-            queue: Mutex::new(NoteQueue {
-                next_batch: 1,
-                ..NoteQueue::default()
-            }),
-            written: [Condvar::new(), Condvar::new()],
+            queue: Mutex::new(NoteQueue::default()),
         })
     }
 
@@ -132,49 +154,41 @@ impl SledStore {
     fn write_notes(&self, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), StoreError> {
         let mut q = self.lock_queue();
         q.pending.extend(entries);
-        let mine = q.next_batch;
         if q.leading {
-            while q.finished < mine {
-                q = self.written[(mine % 2) as usize]
-                    .wait(q)
-                    .unwrap_or_else(|p| p.into_inner());
+            let me = Arc::new(Waiter {
+                thread: std::thread::current(),
+                signal: OnceLock::new(),
+            });
+            q.waiting.push(me.clone());
+            drop(q);
+            match me.wait() {
+                Signal::Done(outcome) => return outcome.clone().map_err(|r| self.io(r)),
+                Signal::Lead => q = self.lock_queue(),
             }
-            return match q.failed.get(&mine) {
-                Some(reason) => Err(self.io(reason)),
-                None => Ok(()),
-            };
         }
         q.leading = true;
-        let mut result = Ok(());
-        while !q.pending.is_empty() {
-            let work = std::mem::take(&mut q.pending);
-            let batch_id = q.next_batch;
-            q.next_batch += 1;
-            drop(q);
-            let mut batch = sled::Batch::default();
-            for (k, v) in work {
-                batch.insert(k, v);
-            }
-            let outcome = self
-                .notes
-                .apply_batch(batch)
-                .and_then(|()| self.db.flush().map(|_| ()))
-                .map_err(|e| e.to_string());
-            q = self.lock_queue();
-            q.finished = batch_id;
-            if let Err(reason) = outcome {
-                if batch_id == mine {
-                    result = Err(self.io(&reason));
-                }
-                q.failed.insert(batch_id, reason);
-            }
-            // Forget failures no waiter can still be asking about.
-            let keep_from = batch_id.saturating_sub(1024);
-            q.failed.retain(|b, _| *b >= keep_from);
-            self.written[(batch_id % 2) as usize].notify_all();
+        let work = std::mem::take(&mut q.pending);
+        let waiting = std::mem::take(&mut q.waiting);
+        drop(q);
+        let mut batch = sled::Batch::default();
+        for (k, v) in work {
+            batch.insert(k, v);
         }
-        q.leading = false;
-        result
+        let outcome = self
+            .notes
+            .apply_batch(batch)
+            .and_then(|()| self.db.flush().map(|_| ()))
+            .map_err(|e| e.to_string());
+        let mut q = self.lock_queue();
+        match q.waiting.pop() {
+            Some(next) => next.tell(Signal::Lead),
+            None => q.leading = false,
+        }
+        drop(q);
+        for w in waiting {
+            w.tell(Signal::Done(outcome.clone()));
+        }
+        outcome.map_err(|r| self.io(r))
     }
 
     /// Returns once everything written before this call is durable.
