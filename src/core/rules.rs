@@ -128,7 +128,9 @@ pub struct Rule {
     pub enabled: bool,
     pub message: Arc<str>,
     pub suggestion: Arc<str>,
-    pub(crate) exceptions: Option<Regex>,
+    /// Shared between a rule set and its copies with overrides (a cloned `Regex` would start
+    /// with cold caches).
+    pub(crate) exceptions: Option<Arc<Regex>>,
 }
 
 /// The wording of one category.
@@ -160,7 +162,9 @@ pub enum RuleOverride {
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     /// Every pattern in one automaton (`MatchKind::All`), asked which patterns match a chunk.
-    pub(crate) set: meta::Regex,
+    /// Behind an `Arc` because cloning a `meta::Regex` gives the clone an empty cache pool: a
+    /// team's copy with overrides would rebuild its lazy DFA states for every note.
+    pub(crate) set: Arc<meta::Regex>,
     pub(crate) patterns: Arc<[Pattern]>,
     /// The only part a team's overrides change; everything else is shared between copies.
     pub(crate) rules: Vec<Rule>,
@@ -310,7 +314,7 @@ impl RuleSet {
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
         Ok(RuleSet {
-            set,
+            set: Arc::new(set),
             by_id: Arc::new(by_id),
             patterns: patterns.into(),
             rules,
@@ -414,7 +418,7 @@ fn compile_rule(
             build_regex(&source, &e.origin)?;
             parts.push(format!("(?:{source})"));
         }
-        Some(build_regex(&parts.join("|"), &spec.origin)?)
+        Some(Arc::new(build_regex(&parts.join("|"), &spec.origin)?))
     };
     Ok(Rule {
         id: spec.id.as_str().into(),
