@@ -1,7 +1,7 @@
 //! `analyze(&RuleSet, &str) -> Report`: the engine that turns a call note into findings.
 //!
-//! Pure and total: no I/O, no clock, no panics, for any string. One automaton holding every
-//! pattern tells which patterns match in each chunk of the note; only those are located. Each match is then checked, in bounded windows, for
+//! Pure and total: no I/O, no clock, no panics, for any string. The matcher finds every
+//! pattern's matches in each chunk of the note in one scan. Each match is then checked, in bounded windows, for
 //! negation ("did not offer a discount"), the rule's exceptions, and ownership ("they will send"
 //! is the client's step, "I'll send" the rep's; first person inside quotes is the client
 //! speaking). Conditional rules (`unless`) are settled last, on the whole note.
@@ -10,8 +10,10 @@ use super::category::{Category, Level, Polarity};
 use super::rules::{Owner, RuleSet};
 use super::score::peer_score;
 use super::text;
-use regex_automata::{Input, PatternSet};
+use regex_automata::{Anchored, Input};
 use serde::Serialize;
+use std::cell::OnceCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Capture groups a pattern may use (checked when rules compile).
@@ -73,30 +75,29 @@ impl Report {
 
 /// Analyses one note. Never fails and never panics; an empty note gives an empty report.
 ///
-/// The note is cut into chunks (sentences and lines); the pattern set says which patterns match
-/// in each chunk, and only those are located there. Look-arounds (`\b`, `^`) still see the
-/// whole note, so a chunk boundary never invents a word or line start.
+/// The note is cut into chunks (sentences and lines) and every pattern's matches are found in
+/// each chunk (see [`super::matcher`]); each match is then checked. Look-arounds (`\b`, `^`)
+/// still see the whole note, so a chunk boundary never invents a word or line start.
 pub fn analyze(rules: &RuleSet, note: &str) -> Report {
     let mut findings = Vec::new();
     if !note.trim().is_empty() {
-        let quotes = text::quoted_ranges(note);
-        let mut which = PatternSet::new(rules.set.pattern_len());
+        // Where the quotes are matters only when a match's subject is first person.
+        let quotes = OnceCell::new();
+        let mut matches = Vec::new();
         for chunk in text::chunks(note) {
-            which.clear();
-            let input = Input::new(note).range(chunk.clone());
-            rules.set.which_overlapping_matches(&input, &mut which);
-            if which.is_empty() {
-                continue;
+            matches.clear();
+            let wanted = |pattern: usize| rules.rules[rules.patterns[pattern].rule].enabled;
+            if rules
+                .matcher
+                .matches(note, chunk.clone(), wanted, &mut matches)
+                .is_err()
+            {
+                // The lazy DFAs gave up on this note: search pattern by pattern instead.
+                matches.clear();
+                matches_one_by_one(rules, note, chunk, &mut matches);
             }
-            for id in which.iter() {
-                locate(
-                    rules,
-                    note,
-                    &quotes,
-                    chunk.clone(),
-                    id.as_usize(),
-                    &mut findings,
-                );
+            for (pattern, span) in matches.drain(..) {
+                findings.extend(check(rules, note, &quotes, pattern, span));
             }
         }
     }
@@ -105,88 +106,89 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
     Report { score, findings }
 }
 
-/// Every accepted match of one pattern inside one chunk.
-fn locate(
+/// What [`super::matcher::Matcher::matches`] finds, found by searching for each pattern alone:
+/// slower, but it cannot give up.
+fn matches_one_by_one(
     rules: &RuleSet,
     note: &str,
-    quotes: &[std::ops::Range<usize>],
-    chunk: std::ops::Range<usize>,
-    index: usize,
-    findings: &mut Vec<Finding>,
+    chunk: Range<usize>,
+    out: &mut Vec<(usize, Range<usize>)>,
 ) {
-    let pattern = &rules.patterns[index];
-    let rule = &rules.rules[pattern.rule];
-    if !rule.enabled {
-        return;
-    }
-    let mut input = Input::new(note).range(chunk);
-    loop {
-        // Only patterns with an `{owner}` need their groups (and the slower engine for them).
-        let (span, owner_span) = match pattern.owner_group {
-            None => match pattern.regex.search(&input) {
-                Some(m) => (m.range(), None),
-                None => break,
-            },
-            Some(group) => {
-                let mut slots = [None; 2 * MAX_GROUPS];
-                let used = (2 * (group + 1)).min(slots.len());
-                if pattern
-                    .regex
-                    .search_slots(&input, &mut slots[..used])
-                    .is_none()
-                {
-                    break;
-                }
-                let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
-                let (Some(start), Some(end)) = (slot(0), slot(1)) else {
-                    break;
-                };
-                let owner = slot(2 * group).zip(slot(2 * group + 1));
-                (start..end, owner)
-            }
-        };
-        if span.is_empty() {
-            // No rule should match nothing; step over it on a char boundary.
-            let next = text::ceil_boundary(note, span.end + 1);
-            if next > input.end() {
+    for (index, pattern) in rules.patterns.iter().enumerate() {
+        if !rules.rules[pattern.rule].enabled {
+            continue;
+        }
+        let mut input = Input::new(note).range(chunk.clone());
+        while let Some(m) = pattern.regex.search(&input) {
+            let next = if m.is_empty() {
+                text::ceil_boundary(note, m.end() + 1)
+            } else {
+                out.push((index, m.range()));
+                m.end()
+            };
+            if next > chunk.end {
                 break;
             }
             input.set_start(next);
-            continue;
         }
-        input.set_start(span.end);
-        if rule.negatable && negated(rules, note, span.start, owner_span) {
-            continue;
-        }
-        if let Some(exceptions) = &rule.exceptions {
-            let sentence = text::sentence_around(note, span.clone());
-            if exceptions.is_match(&note[sentence]) {
-                continue;
-            }
-        }
-        if let Some(wanted) = rule.owner {
-            let party = party_of(rules, note, owner_span, quotes);
-            let accepted = match wanted {
-                Owner::Rep => party == Party::Rep,
-                Owner::Client => party == Party::Client,
-            };
-            if !accepted {
-                continue;
-            }
-        }
-        findings.push(Finding {
-            rule: rule.id.clone(),
-            category: rule.category,
-            polarity: rule.category.polarity(),
-            level: rule.level,
-            weight: rule.weight,
-            start: span.start,
-            end: span.end,
-            text: note[span].to_string(),
-            message: rule.message.clone(),
-            suggestion: rule.suggestion.clone(),
-        });
     }
+}
+
+/// The finding a match makes, unless it is negated, excepted, or owned by the wrong party.
+fn check(
+    rules: &RuleSet,
+    note: &str,
+    quotes: &OnceCell<Vec<Range<usize>>>,
+    index: usize,
+    span: Range<usize>,
+) -> Option<Finding> {
+    let pattern = &rules.patterns[index];
+    let rule = &rules.rules[pattern.rule];
+    // Only patterns with an `{owner}` need their groups: the same match, searched for again
+    // with the engine that reports groups, anchored on exactly its span.
+    let owner_span =
+        pattern
+            .owner_group
+            .zip(pattern.groups.as_ref())
+            .and_then(|(group, groups)| {
+                let mut slots = [None; 2 * MAX_GROUPS];
+                let used = (2 * (group + 1)).min(slots.len());
+                let input = Input::new(note).range(span.clone()).anchored(Anchored::Yes);
+                groups.search_slots(&input, &mut slots[..used])?;
+                let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
+                slot(2 * group).zip(slot(2 * group + 1))
+            });
+    if rule.negatable && negated(rules, note, span.start, owner_span) {
+        return None;
+    }
+    if let Some(exceptions) = &rule.exceptions {
+        let sentence = text::sentence_around(note, span.clone());
+        if exceptions.is_match(&note[sentence]) {
+            return None;
+        }
+    }
+    if let Some(wanted) = rule.owner {
+        let party = party_of(rules, note, owner_span, quotes);
+        let accepted = match wanted {
+            Owner::Rep => party == Party::Rep,
+            Owner::Client => party == Party::Client,
+        };
+        if !accepted {
+            return None;
+        }
+    }
+    Some(Finding {
+        rule: rule.id.clone(),
+        category: rule.category,
+        polarity: rule.category.polarity(),
+        level: rule.level,
+        weight: rule.weight,
+        start: span.start,
+        end: span.end,
+        text: note[span].to_string(),
+        message: rule.message.clone(),
+        suggestion: rule.suggestion.clone(),
+    })
 }
 
 /// Who a match's `{owner}` names.
@@ -213,7 +215,7 @@ fn party_of(
     rules: &RuleSet,
     note: &str,
     span: Option<(usize, usize)>,
-    quotes: &[std::ops::Range<usize>],
+    quotes: &OnceCell<Vec<Range<usize>>>,
 ) -> Party {
     let Some((start, end)) = span else {
         return Party::Rep;
@@ -227,7 +229,7 @@ fn party_of(
         if rules.words.rep_subjects.contains(base)
             || rules.words.rep_subjects.contains(word.as_str())
         {
-            return if text::inside(quotes, start) {
+            return if text::inside(quotes.get_or_init(|| text::quoted_ranges(note)), start) {
                 Party::Client
             } else {
                 Party::Rep
@@ -331,4 +333,83 @@ fn settle(rules: &RuleSet, mut findings: Vec<Finding>) -> Vec<Finding> {
     });
     kept.sort_by_key(|f| (f.start, f.end, f.category));
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    //! The matcher against the plain way of finding the same matches (each pattern searched for
+    //! alone): they must agree on every note, or the fast path changed what callnudge finds.
+    use super::*;
+    use crate::prompts::Prompts;
+    use proptest::prelude::*;
+
+    fn spans(v: Vec<(usize, Range<usize>)>) -> Vec<(usize, usize, usize)> {
+        let mut v: Vec<_> = v.into_iter().map(|(p, r)| (p, r.start, r.end)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn assert_same(rules: &RuleSet, note: &str) {
+        let (mut fast, mut plain) = (Vec::new(), Vec::new());
+        for chunk in text::chunks(note) {
+            rules
+                .matcher
+                .matches(note, chunk.clone(), |_| true, &mut fast)
+                .expect("the lazy DFAs do not give up on these notes");
+            matches_one_by_one(rules, note, chunk, &mut plain);
+        }
+        assert_eq!(spans(fast), spans(plain), "note: {note:?}");
+    }
+
+    fn written_notes() -> Vec<String> {
+        let mut notes: Vec<String> = [
+            include_str!("../../tests/eval/notes.jsonl"),
+            include_str!("../../tests/eval/holdout.jsonl"),
+        ]
+        .iter()
+        .flat_map(|f| f.lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["note"].as_str().map(str::to_string))
+        .collect();
+        // The same notes run together, as long write-ups are.
+        let joined: Vec<String> = notes.chunks(7).map(|c| c.join("\n- ")).collect();
+        notes.extend(joined);
+        notes
+    }
+
+    #[test]
+    fn the_matcher_agrees_with_searching_each_pattern_alone_on_written_notes() {
+        let prompts = Prompts::embedded().unwrap();
+        for note in written_notes() {
+            assert_same(&prompts.rules, &note);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Notes stitched from words of real notes, with odd punctuation and Unicode between.
+        #[test]
+        fn the_matcher_agrees_with_searching_each_pattern_alone_on_any_mix(
+            picks in prop::collection::vec((0usize..100_000, 0usize..12), 1..60)
+        ) {
+            thread_local! {
+                static SETUP: (Prompts, Vec<String>) = {
+                    let words = written_notes()
+                        .iter()
+                        .flat_map(|n| n.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+                        .collect();
+                    (Prompts::embedded().unwrap(), words)
+                };
+            }
+            const GLUE: [&str; 12] = [" ", " ", " ", "\n- ", ". ", ", ", " “", "” ", " — ", "’", " 🙂 ", " w/ "];
+            SETUP.with(|(prompts, words)| {
+                let mut note = String::new();
+                for (w, g) in &picks {
+                    note.push_str(&words[w % words.len()]);
+                    note.push_str(GLUE[*g]);
+                }
+                assert_same(&prompts.rules, &note);
+            });
+        }
+    }
 }

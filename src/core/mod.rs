@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod category;
 pub mod digest;
+mod matcher;
 pub mod nudge;
 pub mod record;
 pub mod rules;

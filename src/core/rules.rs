@@ -8,10 +8,10 @@
 //! one pass of a single multi-pattern automaton.
 
 use super::category::{Category, Level};
+use super::matcher::Matcher;
 use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::util::syntax;
-use regex_automata::MatchKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -148,6 +148,9 @@ pub(crate) struct Pattern {
     pub regex: meta::Regex,
     /// Index of the `owner` capture group, if the pattern has one.
     pub owner_group: Option<usize>,
+    /// For a pattern with an `owner` group: the same pattern without the DFAs, which only
+    /// find a match's bounds; given those bounds, it goes straight to reporting groups.
+    pub groups: Option<meta::Regex>,
 }
 
 /// How a team changes a rule: switch it off, or give it another level.
@@ -161,10 +164,10 @@ pub enum RuleOverride {
 /// Every rule, compiled, ready for [`crate::core::analyze`].
 #[derive(Clone, Debug)]
 pub struct RuleSet {
-    /// Every pattern in one automaton (`MatchKind::All`), asked which patterns match a chunk.
-    /// Behind an `Arc` because cloning a `meta::Regex` gives the clone an empty cache pool: a
-    /// team's copy with overrides would rebuild its lazy DFA states for every note.
-    pub(crate) set: Arc<meta::Regex>,
+    /// Every pattern in three automata that find all matches in a chunk. Behind an `Arc`
+    /// because a team's copy with overrides must share it, caches included (a copy with cold
+    /// caches would rebuild its lazy DFA states for every note).
+    pub(crate) matcher: Arc<Matcher>,
     pub(crate) patterns: Arc<[Pattern]>,
     /// The only part a team's overrides change; everything else is shared between copies.
     pub(crate) rules: Vec<Rule>,
@@ -270,10 +273,19 @@ impl RuleSet {
                             "the rule has `owner = \"client\"` but this pattern has no `{owner}` part (without one, a step is the rep's)",
                         ));
                     }
+                    let groups = match owner_group {
+                        Some(_) => Some(build_pattern_with(
+                            &source,
+                            &pattern.origin,
+                            meta::Config::new().hybrid(false).dfa(false),
+                        )?),
+                        None => None,
+                    };
                     patterns.push(Pattern {
                         rule: rule_index,
                         regex,
                         owner_group,
+                        groups,
                     });
                     sources.push(source);
                 }
@@ -289,24 +301,15 @@ impl RuleSet {
                 format!("no rules file for category `{missing}`"),
             ));
         }
-        let set = meta::Builder::new()
-            .syntax(syntax_config())
-            .configure(
-                meta::Config::new()
-                    .match_kind(MatchKind::All)
-                    .nfa_size_limit(Some(SIZE_LIMIT * 8))
-                    .hybrid_cache_capacity(SIZE_LIMIT * 8),
+        let matcher = Matcher::new(&sources, syntax_config(), SIZE_LIMIT * 8).map_err(|e| {
+            RuleError::new(
+                &Origin {
+                    file: "rules".into(),
+                    line: 0,
+                },
+                format!("the rules together are too large to compile: {e}"),
             )
-            .build_many(&sources)
-            .map_err(|e| {
-                RuleError::new(
-                    &Origin {
-                        file: "rules".into(),
-                        line: 0,
-                    },
-                    format!("the rules together are too large to compile: {e}"),
-                )
-            })?;
+        })?;
         let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
         let by_id = rules
             .iter()
@@ -314,7 +317,7 @@ impl RuleSet {
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
         Ok(RuleSet {
-            set: Arc::new(set),
+            matcher: Arc::new(matcher),
             by_id: Arc::new(by_id),
             patterns: patterns.into(),
             rules,
@@ -441,9 +444,17 @@ fn syntax_config() -> syntax::Config {
 
 /// A pattern as the engine runs it: searched only inside chunks the set said it matches.
 fn build_pattern(source: &str, origin: &Origin) -> Result<meta::Regex, RuleError> {
+    build_pattern_with(source, origin, meta::Config::new())
+}
+
+fn build_pattern_with(
+    source: &str,
+    origin: &Origin,
+    config: meta::Config,
+) -> Result<meta::Regex, RuleError> {
     meta::Builder::new()
         .syntax(syntax_config())
-        .configure(meta::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
+        .configure(config.nfa_size_limit(Some(SIZE_LIMIT)))
         .build(source)
         .map_err(|e| {
             RuleError::new(

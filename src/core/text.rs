@@ -89,12 +89,19 @@ pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
 
 /// The words of `text` with their byte offsets, lower-cased, curly apostrophes made straight.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
+    raw_words(text).map(move |w| {
+        let offset = w.as_ptr() as usize - text.as_ptr() as usize;
+        (offset, normalize(w))
+    })
+}
+
+fn raw_words(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .filter(|w| !w.is_empty())
-        .map(move |w| {
-            let offset = w.as_ptr() as usize - text.as_ptr() as usize;
-            (offset, w.to_lowercase().replace('’', "'"))
-        })
+}
+
+fn normalize(word: &str) -> String {
+    word.to_lowercase().replace('’', "'")
 }
 
 /// The last few words before `at`, within the same clause, lower-cased.
@@ -105,13 +112,11 @@ pub fn words_before(text: &str, at: usize) -> Vec<String> {
         Some((i, c)) => &window[i + c.len_utf8()..],
         None => window,
     };
-    let mut words: Vec<String> = words(clause).map(|(_, w)| w).collect();
-    if lo > 0 && window.len() == clause.len() && !words.is_empty() {
-        // The window may have cut the first word in half; it is not a word of its own.
-        words.remove(0);
-    }
-    let keep = words.len().saturating_sub(NEGATION_WORDS);
-    words.split_off(keep)
+    // The window may have cut the first word in half; it is not a word of its own.
+    let skip_first = lo > 0 && window.len() == clause.len();
+    let total = raw_words(clause).count();
+    let first = usize::from(skip_first).max(total.saturating_sub(NEGATION_WORDS));
+    raw_words(clause).skip(first).map(normalize).collect()
 }
 
 /// The byte ranges inside double quotes (straight or curly), quote marks excluded.

@@ -1,0 +1,227 @@
+//! `Matcher`: finds every pattern's matches in a chunk of a note with three lazy DFAs built
+//! from all patterns at once, so a note costs one scan plus a short search per match.
+//!
+//! 1. One forward scan with every pattern (`MatchKind::All`, overlapping) reports each
+//!    `(pattern, end)` pair where some match of that pattern ends.
+//! 2. From those ends, a reverse search anchored on the pattern finds the leftmost start
+//!    (`MatchKind::All` in reverse stops at the leftmost one).
+//! 3. From that start, a forward search anchored on the pattern (`MatchKind::LeftmostFirst`)
+//!    finds the end the pattern prefers.
+//!
+//! The result is exactly what searching the chunk for each pattern alone would give (leftmost-
+//! first, non-overlapping), without scanning the chunk once per pattern. Time stays linear in
+//! the chunk: the lazy DFAs never backtrack. They can give up (a Unicode word boundary on
+//! non-ASCII text, a pathological rule file): then [`Matcher::matches`] says so and the caller
+//! searches pattern by pattern instead.
+
+use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
+use regex_automata::nfa::thompson::{self, NFA};
+use regex_automata::util::pool::Pool;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternID};
+use std::fmt;
+use std::ops::Range;
+
+/// Lazy DFA cache budget per automaton; states beyond it are rebuilt, never an error.
+const CACHE_CAPACITY: usize = 32 << 20;
+
+type CacheFn =
+    Box<dyn Fn() -> Caches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// The three automata (see the module docs) and a pool of their caches, one set per thread.
+pub(crate) struct Matcher {
+    scan: DFA,
+    start: DFA,
+    end: DFA,
+    caches: Pool<Caches, CacheFn>,
+}
+
+/// Mutable search state for one thread.
+pub(crate) struct Caches {
+    scan: Cache,
+    start: Cache,
+    end: Cache,
+    /// `(pattern, end)` pairs of the current chunk.
+    ends: Vec<(usize, usize)>,
+    /// Per end of the pattern being located: the leftmost start of a match ending there, once
+    /// searched for.
+    starts: Vec<Option<Option<usize>>>,
+}
+
+impl fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Matcher")
+            .field("patterns", &self.scan.pattern_len())
+            .finish()
+    }
+}
+
+impl Matcher {
+    /// Compiles `sources` (already checked one by one) into the three automata.
+    pub fn new(
+        sources: &[String],
+        syntax: syntax::Config,
+        size_limit: usize,
+    ) -> Result<Matcher, String> {
+        // The DFAs never report groups, so the NFAs need none.
+        let nfa_config = thompson::Config::new()
+            .nfa_size_limit(Some(size_limit))
+            .which_captures(thompson::WhichCaptures::None);
+        let forward: NFA = thompson::Compiler::new()
+            .syntax(syntax)
+            .configure(nfa_config.clone())
+            .build_many(sources)
+            .map_err(|e| e.to_string())?;
+        let reverse: NFA = thompson::Compiler::new()
+            .syntax(syntax)
+            .configure(nfa_config.reverse(true))
+            .build_many(sources)
+            .map_err(|e| e.to_string())?;
+        let config = || {
+            DFA::config()
+                .cache_capacity(CACHE_CAPACITY)
+                .skip_cache_capacity_check(true)
+        };
+        let scan = DFA::builder()
+            .configure(config().match_kind(MatchKind::All))
+            .build_from_nfa(forward.clone())
+            .map_err(|e| e.to_string())?;
+        let start = DFA::builder()
+            .configure(
+                config()
+                    .match_kind(MatchKind::All)
+                    .starts_for_each_pattern(true),
+            )
+            .build_from_nfa(reverse)
+            .map_err(|e| e.to_string())?;
+        let end = DFA::builder()
+            .configure(
+                config()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .starts_for_each_pattern(true),
+            )
+            .build_from_nfa(forward)
+            .map_err(|e| e.to_string())?;
+        let (s, b, e) = (scan.clone(), start.clone(), end.clone());
+        let create: CacheFn = Box::new(move || Caches {
+            scan: s.create_cache(),
+            start: b.create_cache(),
+            end: e.create_cache(),
+            ends: Vec::new(),
+            starts: Vec::new(),
+        });
+        Ok(Matcher {
+            scan,
+            start,
+            end,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// Appends to `out` every match `(pattern, span)` of the patterns `wanted` accepts inside
+    /// `chunk` of `note`: per pattern leftmost-first and non-overlapping, by pattern then start.
+    /// Look-arounds see the whole note. An error means the lazy DFAs gave up on this note.
+    pub fn matches(
+        &self,
+        note: &str,
+        chunk: Range<usize>,
+        wanted: impl Fn(usize) -> bool,
+        out: &mut Vec<(usize, Range<usize>)>,
+    ) -> Result<(), MatchError> {
+        let mut guard = self.caches.get();
+        let caches = &mut *guard;
+        caches.ends.clear();
+        let input = Input::new(note).range(chunk.clone());
+        let mut state = OverlappingState::start();
+        loop {
+            self.scan
+                .try_search_overlapping_fwd(&mut caches.scan, &input, &mut state)?;
+            let Some(m) = state.get_match() else { break };
+            if wanted(m.pattern().as_usize()) {
+                caches.ends.push((m.pattern().as_usize(), m.offset()));
+            }
+        }
+        if caches.ends.is_empty() {
+            return Ok(());
+        }
+        // Ends arrive in order of position; group them by pattern, keeping that order.
+        caches.ends.sort_by_key(|&(pattern, _)| pattern);
+        let ends = std::mem::take(&mut caches.ends);
+        let result = self.locate_all(note, chunk, &ends, caches, out);
+        caches.ends = ends;
+        result
+    }
+
+    fn locate_all(
+        &self,
+        note: &str,
+        chunk: Range<usize>,
+        ends: &[(usize, usize)],
+        caches: &mut Caches,
+        out: &mut Vec<(usize, Range<usize>)>,
+    ) -> Result<(), MatchError> {
+        for group in ends.chunk_by(|a, b| a.0 == b.0) {
+            let pattern = group[0].0;
+            let pid = PatternID::new_unchecked(pattern);
+            let starts = &mut caches.starts;
+            starts.clear();
+            starts.resize(group.len(), None);
+            let mut lower = chunk.start;
+            loop {
+                let mut leftmost: Option<usize> = None;
+                let mut candidates = 0;
+                for (&(_, end), known) in group.iter().zip(starts.iter_mut()) {
+                    if end <= lower {
+                        continue; // inside a match already taken, or empty
+                    }
+                    // A start found earlier still holds unless it lies before `lower` (then
+                    // there may be another between `lower` and the end).
+                    if known.is_none_or(|s| s.is_some_and(|s| s < lower)) {
+                        let input = Input::new(note)
+                            .range(lower..end)
+                            .anchored(Anchored::Pattern(pid));
+                        let found = self.start.try_search_rev(&mut caches.start, &input)?;
+                        *known = Some(found.map(|m| m.offset()));
+                    }
+                    let Some(Some(s)) = *known else { continue };
+                    match leftmost {
+                        Some(l) if l < s => {}
+                        Some(l) if l == s => candidates += 1,
+                        _ => {
+                            leftmost = Some(s);
+                            candidates = 1;
+                        }
+                    }
+                }
+                let Some(start) = leftmost else { break };
+                // One end for that start: it is the match. Several: the pattern's preference
+                // (leftmost-first) picks, as searching for the pattern alone would.
+                let end = if candidates == 1 {
+                    group
+                        .iter()
+                        .zip(starts.iter())
+                        .find(|(&(_, e), known)| e > lower && **known == Some(Some(start)))
+                        .map(|(&(_, e), _)| e)
+                } else {
+                    let input = Input::new(note)
+                        .range(start..chunk.end)
+                        .anchored(Anchored::Pattern(pid));
+                    self.end
+                        .try_search_fwd(&mut caches.end, &input)?
+                        .map(|m| m.offset())
+                };
+                let Some(end) = end else { break };
+                if end > start {
+                    out.push((pattern, start..end));
+                    lower = end;
+                } else {
+                    lower = super::text::ceil_boundary(note, start + 1);
+                }
+                if lower >= chunk.end {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
