@@ -26,7 +26,7 @@ pub struct SledStore {
     /// Schema version and housekeeping times.
     meta: sled::Tree,
     commit: GroupCommit,
-    /// Notes waiting to be written together (see [`NoteQueue`]).
+    /// Writers waiting for a shared flush (see [`NoteQueue`]).
     queue: Mutex<NoteQueue>,
 }
 
@@ -37,27 +37,25 @@ struct GroupCommit {
     durable: Mutex<u64>,
 }
 
-/// Group commit for notes, the hot path. A writer queues its note; if no writer is leading,
-/// it leads: takes everything queued, writes it as one sled batch and flushes once. Before
-/// telling that batch's writers the outcome, it hands the lead to one writer still waiting
-/// (if any), so the next batch is written while it wakes the others. Waiting writers park
-/// until their batch is durable (or failed: then each of them gets the error; nothing is
-/// acknowledged unwritten). sled blocks inserts while it flushes, so batching before the
-/// insert, not after, is what lets one fsync serve many writers; and each writer is woken
-/// once, directly, instead of all of them racing for the queue's lock.
+/// Group commit for notes, the hot path. Each writer inserts its own notes (in parallel with
+/// the others), then asks for a flush: if no writer is leading, it leads and flushes once for
+/// every writer waiting at that moment; the others park. Before telling its flush's writers the
+/// outcome, the leader hands the lead to a writer that arrived during the flush (if any), so
+/// the next flush starts while it wakes the others. A writer is acknowledged only by a flush
+/// that began after its insert (or gets that flush's error: nothing is acknowledged unwritten).
+/// Each writer is woken once, directly, instead of all of them racing for the queue's lock.
 #[derive(Default)]
 struct NoteQueue {
-    pending: Vec<(Vec<u8>, Vec<u8>)>,
-    /// The writers whose notes are pending (the leader is not among them).
+    /// Writers whose notes are inserted and who wait for the next flush.
     waiting: Vec<Arc<Waiter>>,
     leading: bool,
 }
 
 /// What a parked writer is told.
 enum Signal {
-    /// Its batch is finished: durable, or failed with this reason.
+    /// Its flush is finished: durable, or failed with this reason.
     Done(Result<(), String>),
-    /// Its notes are still pending and it leads the next batch.
+    /// It leads the next flush.
     Lead,
 }
 
@@ -150,10 +148,21 @@ impl SledStore {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Writes `entries` (note key, encoded note) durably, batched with concurrent writers.
+    /// Writes `entries` (note key, encoded note) durably, sharing a flush with concurrent writers.
     fn write_notes(&self, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), StoreError> {
+        // One note is a plain insert; several (an import) go in atomically, all or none.
+        let inserted = match <[_; 1]>::try_from(entries) {
+            Ok([(k, v)]) => self.notes.insert(k, v).map(|_| ()),
+            Err(entries) => {
+                let mut batch = sled::Batch::default();
+                for (k, v) in entries {
+                    batch.insert(k, v);
+                }
+                self.notes.apply_batch(batch)
+            }
+        };
+        inserted.map_err(|e| self.io(e))?;
         let mut q = self.lock_queue();
-        q.pending.extend(entries);
         if q.leading {
             let me = Arc::new(Waiter {
                 thread: std::thread::current(),
@@ -167,18 +176,9 @@ impl SledStore {
             }
         }
         q.leading = true;
-        let work = std::mem::take(&mut q.pending);
         let waiting = std::mem::take(&mut q.waiting);
         drop(q);
-        let mut batch = sled::Batch::default();
-        for (k, v) in work {
-            batch.insert(k, v);
-        }
-        let outcome = self
-            .notes
-            .apply_batch(batch)
-            .and_then(|()| self.db.flush().map(|_| ()))
-            .map_err(|e| e.to_string());
+        let outcome = self.db.flush().map(|_| ()).map_err(|e| e.to_string());
         let mut q = self.lock_queue();
         match q.waiting.pop() {
             Some(next) => next.tell(Signal::Lead),
