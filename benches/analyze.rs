@@ -3,6 +3,7 @@
 //!
 //! Targets (issue #2): ≥ 100,000 notes/s on one core; p99 < 50 µs per note up to 4,000 chars.
 //! A second case runs the same notes for a team with a rule override (its own copy of the rules).
+//! Last, two 1 MB notes (with sentences, and as one long sentence) show time stays linear.
 
 use callnudge::core::{analyze, RuleOverride};
 use callnudge::prompts::Prompts;
@@ -111,10 +112,33 @@ fn latency() {
     );
 }
 
+/// The largest notes the analysis accepts in a file: 1 MB, with sentences and as one long
+/// sentence (time must stay linear in the length, however the text is cut).
+fn huge() {
+    let prompts = Prompts::embedded().unwrap();
+    for (label, piece) in [
+        (
+            "sentences",
+            "They asked for a quote and I'll send it. Dana will pull the numbers. ",
+        ),
+        ("one sentence", "I'll send the quote, "),
+    ] {
+        let note = piece.repeat(1_000_000 / piece.len() + 1);
+        let t = Instant::now();
+        let report = black_box(analyze(&prompts.rules, &note));
+        println!(
+            "1 MB note ({label}): {} findings in {:.0} ms",
+            report.findings.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
+
 criterion_group!(benches, throughput);
 
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     latency();
+    huge();
 }

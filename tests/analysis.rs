@@ -142,3 +142,21 @@ fn a_huge_note_is_analysed() {
     let n = nudge(&p.rules, &p.nudge, &report);
     assert!(n.text.chars().count() <= 2000);
 }
+
+#[test]
+fn a_long_note_without_a_full_stop_finds_every_repetition() {
+    // One chunk of 100 KB with the same step 5,000 times: each one is found once.
+    let p = prompts();
+    let note = "I'll send the quote, ".repeat(5_000);
+    let report = analyze(&p.rules, &note);
+    let order_taking = report
+        .findings
+        .iter()
+        .filter(|f| f.category == Category::OrderTaking)
+        .count();
+    assert_eq!(order_taking, 5_000);
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| note[f.start..f.end] == f.text));
+}

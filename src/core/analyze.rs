@@ -92,7 +92,7 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
                 .matches(note, chunk.clone(), wanted, &mut matches)
                 .is_err()
             {
-                // The lazy DFAs gave up on this note: search pattern by pattern instead.
+                // The matcher gave up on this chunk: search pattern by pattern instead.
                 matches.clear();
                 matches_one_by_one(rules, note, chunk, &mut matches);
             }
@@ -325,7 +325,8 @@ fn settle(rules: &RuleSet, mut findings: Vec<Finding>) -> Vec<Finding> {
             _ => kept.push(f),
         }
     }
-    let present: Vec<Category> = kept.iter().map(|f| f.category).collect();
+    // At most sixteen categories, however many findings (a set, so a huge note stays linear).
+    let present: std::collections::BTreeSet<Category> = kept.iter().map(|f| f.category).collect();
     kept.retain(|f| {
         rules
             .rule(&f.rule)

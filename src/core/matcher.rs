@@ -10,9 +10,10 @@
 //!
 //! The result is exactly what searching the chunk for each pattern alone would give (leftmost-
 //! first, non-overlapping), without scanning the chunk once per pattern. Time stays linear in
-//! the chunk: the lazy DFAs never backtrack. They can give up (a Unicode word boundary on
-//! non-ASCII text, a pathological rule file): then [`Matcher::matches`] says so and the caller
-//! searches pattern by pattern instead.
+//! the chunk: the lazy DFAs never backtrack. The matcher gives up on a chunk when a lazy DFA
+//! does (a Unicode word boundary on non-ASCII text) or when one pattern ends too often in it
+//! (see [`MAX_ENDS`]): then [`Matcher::matches`] says so and the caller searches pattern by
+//! pattern instead.
 
 use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
 use regex_automata::nfa::thompson::{self, NFA};
@@ -24,6 +25,12 @@ use std::ops::Range;
 
 /// Lazy DFA cache budget per automaton; states beyond it are rebuilt, never an error.
 const CACHE_CAPACITY: usize = 32 << 20;
+
+/// Most ends of one pattern in one chunk that are located here. Locating compares every end
+/// for every match, so a long chunk full of one phrase (a megabyte without a full stop) would
+/// cost quadratic time; past this, [`Matcher::matches`] gives up on the chunk and the caller
+/// searches pattern by pattern, which stays linear.
+const MAX_ENDS: usize = 64;
 
 type CacheFn =
     Box<dyn Fn() -> Caches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
@@ -120,7 +127,7 @@ impl Matcher {
 
     /// Appends to `out` every match `(pattern, span)` of the patterns `wanted` accepts inside
     /// `chunk` of `note`: per pattern leftmost-first and non-overlapping, by pattern then start.
-    /// Look-arounds see the whole note. An error means the lazy DFAs gave up on this note.
+    /// Look-arounds see the whole note. An error means the matcher gave up on this chunk.
     pub fn matches(
         &self,
         note: &str,
@@ -161,6 +168,9 @@ impl Matcher {
         out: &mut Vec<(usize, Range<usize>)>,
     ) -> Result<(), MatchError> {
         for group in ends.chunk_by(|a, b| a.0 == b.0) {
+            if group.len() > MAX_ENDS {
+                return Err(MatchError::gave_up(group[MAX_ENDS].1));
+            }
             let pattern = group[0].0;
             let pid = PatternID::new_unchecked(pattern);
             let starts = &mut caches.starts;
