@@ -1,10 +1,11 @@
 //! `analyze(&RuleSet, &str) -> Report`: the engine that turns a call note into findings.
 //!
 //! Pure and total: no I/O, no clock, no panics, for any string. The matcher finds every
-//! pattern's matches in each chunk of the note in one scan. Each match is then checked, in bounded windows, for
-//! negation ("did not offer a discount"), the rule's exceptions, and ownership ("they will send"
-//! is the client's step, "I'll send" the rep's; first person inside quotes is the client
-//! speaking). Conditional rules (`unless`) are settled last, on the whole note.
+//! pattern's matches in each chunk of the note in one scan. Each match is then checked, in
+//! bounded windows, for negation ("did not offer a discount"), the rule's exceptions, and
+//! ownership ("they will send" is the client's step, "I'll send" the rep's; first person inside
+//! quotes is the client speaking). Conditional rules (`unless`) are settled last, on the whole
+//! note.
 
 use super::category::{Category, Level, Polarity};
 use super::rules::{Owner, RuleSet};

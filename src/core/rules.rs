@@ -5,7 +5,7 @@
 //! reports it with the file and line the spec came from. A compiled `RuleSet` cannot make
 //! [`crate::core::analyze`] fail: the engine is linear in the note's length because every pattern
 //! runs on `regex-automata`'s finite automata (no backtracking), and all patterns are tried in
-//! one pass of a single multi-pattern automaton.
+//! one scan of a multi-pattern automaton (see [`super::matcher`]).
 
 use super::category::{Category, Level};
 use super::matcher::Matcher;
@@ -145,6 +145,7 @@ pub struct CategoryInfo {
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     pub rule: usize,
+    /// The pattern alone, for when the matcher gives up on a chunk.
     pub regex: meta::Regex,
     /// Index of the `owner` capture group, if the pattern has one.
     pub owner_group: Option<usize>,
@@ -442,7 +443,7 @@ fn syntax_config() -> syntax::Config {
     syntax::Config::new().case_insensitive(true)
 }
 
-/// A pattern as the engine runs it: searched only inside chunks the set said it matches.
+/// A pattern compiled alone (the matcher compiles all of them together as well).
 fn build_pattern(source: &str, origin: &Origin) -> Result<meta::Regex, RuleError> {
     build_pattern_with(source, origin, meta::Config::new())
 }
