@@ -162,12 +162,6 @@ fn check(
     if rule.negatable && negated(rules, note, span.start, owner_span) {
         return None;
     }
-    if let Some(exceptions) = &rule.exceptions {
-        let sentence = text::sentence_around(note, span.clone());
-        if exceptions.is_match(&note[sentence]) {
-            return None;
-        }
-    }
     if let Some(wanted) = rule.owner {
         let party = party_of(rules, note, owner_span, quotes);
         let accepted = match wanted {
@@ -175,6 +169,13 @@ fn check(
             Owner::Client => party == Party::Client,
         };
         if !accepted {
+            return None;
+        }
+    }
+    // Last, as the dearest check: a regex over the sentence around the match.
+    if let Some(exceptions) = &rule.exceptions {
+        let sentence = text::sentence_around(note, span.clone());
+        if exceptions.is_match(&note[sentence]) {
             return None;
         }
     }

@@ -1,12 +1,15 @@
-//! `Matcher`: finds every pattern's matches in a chunk of a note with three lazy DFAs built
-//! from all patterns at once, so a note costs one scan plus a short search per match.
+//! `Matcher`: finds every pattern's matches in a chunk of a note with lazy DFAs, so a note
+//! costs one scan plus a short search per match.
 //!
 //! 1. One forward scan with every pattern (`MatchKind::All`, overlapping) reports each
 //!    `(pattern, end)` pair where some match of that pattern ends.
-//! 2. From those ends, a reverse search anchored on the pattern finds the leftmost start
-//!    (`MatchKind::All` in reverse stops at the leftmost one).
-//! 3. From that start, a forward search anchored on the pattern (`MatchKind::LeftmostFirst`)
-//!    finds the end the pattern prefers.
+//! 2. From those ends, a reverse search anchored there, with that pattern's own reverse DFA,
+//!    finds the leftmost start (`MatchKind::All` in reverse stops at the leftmost one). One
+//!    small DFA per pattern keeps these short searches in cache; one shared reverse DFA for
+//!    all patterns was slower.
+//! 3. Only when several ends share that start: a forward search anchored on the pattern
+//!    (`MatchKind::LeftmostFirst`, all patterns, per-pattern start states) finds the end the
+//!    pattern prefers.
 //!
 //! The result is exactly what searching the chunk for each pattern alone would give (leftmost-
 //! first, non-overlapping), without scanning the chunk once per pattern. Time stays linear in
@@ -35,10 +38,10 @@ const MAX_ENDS: usize = 64;
 type CacheFn =
     Box<dyn Fn() -> Caches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
-/// The three automata (see the module docs) and a pool of their caches, one set per thread.
+/// The automata (see the module docs) and a pool of their caches, one set per thread.
 pub(crate) struct Matcher {
     scan: DFA,
-    start: DFA,
+    start: Vec<DFA>,
     end: DFA,
     caches: Pool<Caches, CacheFn>,
 }
@@ -46,7 +49,7 @@ pub(crate) struct Matcher {
 /// Mutable search state for one thread.
 pub(crate) struct Caches {
     scan: Cache,
-    start: Cache,
+    start: Vec<Cache>,
     end: Cache,
     /// `(pattern, end)` pairs of the current chunk.
     ends: Vec<(usize, usize)>,
@@ -79,11 +82,6 @@ impl Matcher {
             .configure(nfa_config.clone())
             .build_many(sources)
             .map_err(|e| e.to_string())?;
-        let reverse: NFA = thompson::Compiler::new()
-            .syntax(syntax)
-            .configure(nfa_config.reverse(true))
-            .build_many(sources)
-            .map_err(|e| e.to_string())?;
         let config = || {
             DFA::config()
                 .cache_capacity(CACHE_CAPACITY)
@@ -93,14 +91,20 @@ impl Matcher {
             .configure(config().match_kind(MatchKind::All))
             .build_from_nfa(forward.clone())
             .map_err(|e| e.to_string())?;
-        let start = DFA::builder()
-            .configure(
-                config()
-                    .match_kind(MatchKind::All)
-                    .starts_for_each_pattern(true),
-            )
-            .build_from_nfa(reverse)
-            .map_err(|e| e.to_string())?;
+        let mut start = Vec::with_capacity(sources.len());
+        for source in sources {
+            let reverse: NFA = thompson::Compiler::new()
+                .syntax(syntax)
+                .configure(nfa_config.clone().reverse(true))
+                .build(source)
+                .map_err(|e| e.to_string())?;
+            start.push(
+                DFA::builder()
+                    .configure(config().match_kind(MatchKind::All))
+                    .build_from_nfa(reverse)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
         let end = DFA::builder()
             .configure(
                 config()
@@ -112,7 +116,7 @@ impl Matcher {
         let (s, b, e) = (scan.clone(), start.clone(), end.clone());
         let create: CacheFn = Box::new(move || Caches {
             scan: s.create_cache(),
-            start: b.create_cache(),
+            start: b.iter().map(DFA::create_cache).collect(),
             end: e.create_cache(),
             ends: Vec::new(),
             starts: Vec::new(),
@@ -187,10 +191,9 @@ impl Matcher {
                     // A start found earlier still holds unless it lies before `lower` (then
                     // there may be another between `lower` and the end).
                     if known.is_none_or(|s| s.is_some_and(|s| s < lower)) {
-                        let input = Input::new(note)
-                            .range(lower..end)
-                            .anchored(Anchored::Pattern(pid));
-                        let found = self.start.try_search_rev(&mut caches.start, &input)?;
+                        let input = Input::new(note).range(lower..end).anchored(Anchored::Yes);
+                        let found = self.start[pattern]
+                            .try_search_rev(&mut caches.start[pattern], &input)?;
                         *known = Some(found.map(|m| m.offset()));
                     }
                     let Some(Some(s)) = *known else { continue };
