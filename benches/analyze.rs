@@ -98,18 +98,55 @@ fn latency() {
             times.push((t.elapsed().as_nanos(), n.len()));
         }
     }
-    times.sort_unstable();
-    let pct =
-        |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)].0 as f64 / 1000.0;
     let total: u128 = times.iter().map(|t| t.0).sum();
     println!(
-        "analyze latency over {} runs (notes up to 4,000 chars): p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs; {:.0} notes/s",
+        "analyze latency over {} runs (notes up to 4,000 chars): {}; {:.0} notes/s",
         times.len(),
-        pct(0.50),
-        pct(0.99),
-        pct(1.0),
+        percentiles(&times),
         times.len() as f64 / (total as f64 / 1e9)
     );
+    // The same runs by length, with the findings a note of that length carries on average.
+    for (label, lo, hi) in [
+        ("under 200 chars", 0, 200),
+        ("200 to 1,000", 200, 1_000),
+        ("1,000 to 4,000", 1_000, 4_001),
+    ] {
+        let class: Vec<(u128, usize)> = times
+            .iter()
+            .copied()
+            .filter(|&(_, len)| (lo..hi).contains(&len))
+            .collect();
+        let picked: Vec<&String> = notes
+            .iter()
+            .filter(|n| (lo..hi).contains(&n.len()))
+            .collect();
+        let findings: usize = picked
+            .iter()
+            .map(|n| analyze(&prompts.rules, n).findings.len())
+            .sum();
+        println!(
+            "  {label}: {} notes, {:.1} findings each: {}",
+            picked.len(),
+            findings as f64 / picked.len().max(1) as f64,
+            percentiles(&class)
+        );
+    }
+}
+
+/// p50, p99 and max of `(nanoseconds, length)` samples, in µs.
+fn percentiles(times: &[(u128, usize)]) -> String {
+    let mut ns: Vec<u128> = times.iter().map(|t| t.0).collect();
+    if ns.is_empty() {
+        return "no notes".into();
+    }
+    ns.sort_unstable();
+    let pct = |p: f64| ns[((ns.len() as f64 * p) as usize).min(ns.len() - 1)] as f64 / 1000.0;
+    format!(
+        "p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        pct(0.50),
+        pct(0.99),
+        pct(1.0)
+    )
 }
 
 /// The largest notes the analysis accepts in a file: 1 MB, with sentences and as one long
