@@ -10,7 +10,6 @@ use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// A sled database in one directory.
@@ -25,28 +24,21 @@ pub struct SledStore {
     events: sled::Tree,
     /// Schema version and housekeeping times.
     meta: sled::Tree,
-    commit: GroupCommit,
-    /// Writers waiting for a shared flush (see [`NoteQueue`]).
-    queue: Mutex<NoteQueue>,
+    /// Writers waiting for a shared flush (see [`FlushQueue`]).
+    queue: Mutex<FlushQueue>,
 }
 
-/// Group commit for settings, disputes and digests: each writer takes a ticket after its
-/// insert; whoever holds the flush lock flushes for every ticket issued so far.
-struct GroupCommit {
-    issued: AtomicU64,
-    durable: Mutex<u64>,
-}
-
-/// Group commit for notes, the hot path. Each writer inserts its own notes (in parallel with
-/// the others), then asks for a flush: if no writer is leading, it leads and flushes once for
-/// every writer waiting at that moment; the others park. Before telling its flush's writers the
-/// outcome, the leader hands the lead to a writer that arrived during the flush (if any), so
-/// the next flush starts while it wakes the others. A writer is acknowledged only by a flush
-/// that began after its insert (or gets that flush's error: nothing is acknowledged unwritten).
-/// Each writer is woken once, directly, instead of all of them racing for the queue's lock.
+/// Group commit, for every write (notes are the hot path). Each writer makes its own change
+/// (in parallel with the others), then asks for a flush: if no writer is leading, it leads and
+/// flushes once for every writer waiting at that moment; the others park. Before telling its
+/// flush's writers the outcome, the leader hands the lead to a writer that arrived during the
+/// flush (if any), so the next flush starts while it wakes the others. A writer is acknowledged
+/// only by a flush that began after its change (or gets that flush's error: nothing is
+/// acknowledged unwritten). Each writer is woken once, directly, instead of all of them racing
+/// for the queue's lock.
 #[derive(Default)]
-struct NoteQueue {
-    /// Writers whose notes are inserted and who wait for the next flush.
+struct FlushQueue {
+    /// Writers whose changes are made and who wait for the next flush.
     waiting: Vec<Arc<Waiter>>,
     leading: bool,
 }
@@ -127,11 +119,7 @@ impl SledStore {
             meta,
             dir,
             db,
-            commit: GroupCommit {
-                issued: AtomicU64::new(0),
-                durable: Mutex::new(0),
-            },
-            queue: Mutex::new(NoteQueue::default()),
+            queue: Mutex::new(FlushQueue::default()),
         })
     }
 
@@ -144,7 +132,7 @@ impl SledStore {
         io(&self.dir, e)
     }
 
-    fn lock_queue(&self) -> MutexGuard<'_, NoteQueue> {
+    fn lock_queue(&self) -> MutexGuard<'_, FlushQueue> {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -162,6 +150,12 @@ impl SledStore {
             }
         };
         inserted.map_err(|e| self.io(e))?;
+        self.durable()
+    }
+
+    /// Returns once everything written before this call is durable: a flush shared with
+    /// every writer waiting at the same time (see [`FlushQueue`]).
+    fn durable(&self) -> Result<(), StoreError> {
         let mut q = self.lock_queue();
         if q.leading {
             let me = Arc::new(Waiter {
@@ -189,23 +183,6 @@ impl SledStore {
             w.tell(Signal::Done(outcome.clone()));
         }
         outcome.map_err(|r| self.io(r))
-    }
-
-    /// Returns once everything written before this call is durable.
-    fn durable(&self) -> Result<(), StoreError> {
-        let ticket = self.commit.issued.fetch_add(1, Ordering::SeqCst) + 1;
-        let mut durable = self
-            .commit
-            .durable
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if *durable >= ticket {
-            return Ok(()); // another writer's flush covered this write
-        }
-        let upto = self.commit.issued.load(Ordering::SeqCst);
-        self.db.flush().map_err(|e| self.io(e))?;
-        *durable = upto;
-        Ok(())
     }
 }
 
