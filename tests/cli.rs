@@ -14,7 +14,9 @@ fn callnudge(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A child that stops early (a broken rules file) may not read its input: a broken pipe
+    // here is not the test's business; what it printed and its exit status are.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 
