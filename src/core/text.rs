@@ -114,9 +114,17 @@ pub fn words_before(text: &str, at: usize) -> Vec<String> {
     };
     // The window may have cut the first word in half; it is not a word of its own.
     let skip_first = lo > 0 && window.len() == clause.len();
-    let total = raw_words(clause).count();
+    let total = clause_words(clause).count();
     let first = usize::from(skip_first).max(total.saturating_sub(NEGATION_WORDS));
-    raw_words(clause).skip(first).map(normalize).collect()
+    clause_words(clause).skip(first).map(normalize).collect()
+}
+
+/// Like [`raw_words`], but a hyphenated compound is one word: the "no" of "a go/no-go
+/// decision" negates nothing.
+fn clause_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
 }
 
 /// The byte ranges inside double quotes (straight or curly), quote marks excluded.
@@ -163,6 +171,13 @@ mod tests {
             vec!["we", "did", "not", "offer"]
         );
         assert_eq!(words_before("no, gave a discount", 4), Vec::<String>::new());
+        let t = "a go/no-go decision";
+        assert_eq!(
+            words_before(t, t.find("decision").unwrap()),
+            ["a", "go", "no-go"]
+        );
+        let t = "did not - offer";
+        assert_eq!(words_before(t, t.find("offer").unwrap()), ["did", "not"]);
         assert_eq!(
             words_before("They didn’t agree", "They didn’t ".len()),
             vec!["they", "didn't"]
