@@ -1,11 +1,11 @@
 //! The labelled evaluation sets: realistic notes with the categories a sales coach would tag.
 //! Prints per-category precision and recall.
 //!
-//! - `tests/eval/notes.jsonl` (228 notes): the rules were tuned on it; fails below micro-F1 0.85.
-//! - `tests/eval/holdout.jsonl` (50 notes): written after the last round of rule work and never
-//!   tuned on — the honest figure; fails below 0.80, a guard against regressions, not a target.
-//!   When the rules are tuned on its misses, its notes move to the tuned set and a fresh
-//!   held-out set is written.
+//! - `tests/eval/notes.jsonl` (386 notes): the rules were tuned on it; fails below micro-F1 0.85.
+//! - `tests/eval/holdout.jsonl` (50 notes): written before the last round of rule work and never
+//!   tuned on — the honest figure (F1 0.71 when written: precision 0.95, recall 0.57); fails
+//!   below 0.65, a guard against regressions, not a target. When the rules are tuned on its
+//!   misses, its notes move to the tuned set and a fresh held-out set is written first.
 
 use callnudge::core::{analyze, Category};
 use callnudge::prompts::Prompts;
@@ -18,7 +18,7 @@ struct Labelled {
 }
 
 const MIN_MICRO_F1: f64 = 0.85;
-const MIN_HOLDOUT_F1: f64 = 0.80;
+const MIN_HOLDOUT_F1: f64 = 0.65;
 
 fn parse(text: &str) -> Vec<Labelled> {
     text.lines()
