@@ -3,7 +3,8 @@
 //! 1. Durable ingestion through `Service::submit_note` (analysis + flush before the ack) with
 //!    1 writer — which is one flush per note — and with 64 concurrent writers sharing flushes
 //!    (group commit): notes per second and the ratio (target ≥ 10×); plus raw sled with a
-//!    flush per note, 1 and 64 writers, as a baseline outside callnudge's code.
+//!    flush per note, 1 and 64 writers, as a baseline outside callnudge's code. Each figure is
+//!    the median of five runs (one run on this VM can be 30% off).
 //! 2. The digest of a team of 1,000 reps × 52 weeks × 10 notes a week (520,000 notes), timed in
 //!    a fresh child process that also reports its peak memory (targets: < 1 s, < 200 MB).
 //!
@@ -93,23 +94,35 @@ fn flush_per_note(writers: usize, each: usize) -> f64 {
     (writers * each) as f64 / t.elapsed().as_secs_f64()
 }
 
+/// The median of `runs` measurements, and their range: this VM's disk and CPU are noisy, one
+/// run of a quarter second can be 30% off.
+fn median(runs: usize, measure: impl Fn() -> f64) -> (f64, f64, f64) {
+    let mut v: Vec<f64> = (0..runs).map(|_| measure()).collect();
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 2], v[0], v[v.len() - 1])
+}
+
 fn ingestion() {
-    let (single, each) = if quick() { (200, 20) } else { (3000, 300) };
-    let base1 = flush_per_note(1, single);
-    let base64 = flush_per_note(64, each);
+    let (single, each, runs) = if quick() {
+        (200, 20, 1)
+    } else {
+        (3000, 300, 5)
+    };
+    let (base1, _, _) = median(runs, || flush_per_note(1, single));
+    let (base64, _, _) = median(runs, || flush_per_note(64, each));
     // `rate(1, …)` is itself one flush per note (a lone writer has no one to share with).
-    println!("ingestion, durable (flush before ack):");
+    println!("ingestion, durable (flush before ack), median of {runs} runs [range]:");
     println!("  baseline, raw sled insert + flush per note: 1 writer {base1:.0}/s, 64 writers {base64:.0}/s");
     for (label, full) in [
         ("store (add_note)", false),
         ("use case (submit_note: analyse + store)", true),
     ] {
-        let one = rate(1, single, full);
-        let many = rate(64, each, full);
+        let (one, lo1, hi1) = median(runs, || rate(1, single, full));
+        let (many, lo, hi) = median(runs, || rate(64, each, full));
         println!("  {label}:");
-        println!("    1 writer  : {one:>9.0} notes/s");
+        println!("    1 writer  : {one:>9.0} notes/s [{lo1:.0}–{hi1:.0}]");
         println!(
-            "    64 writers: {many:>9.0} notes/s  = {:.1}× one writer (one flush per note; target ≥ 10×), {:.1}× the 64-writer baseline",
+            "    64 writers: {many:>9.0} notes/s [{lo:.0}–{hi:.0}] = {:.1}× one writer (one flush per note; target ≥ 10×), {:.1}× the 64-writer baseline",
             many / one,
             many / base64
         );
