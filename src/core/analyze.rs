@@ -80,7 +80,7 @@ impl Report {
 /// each chunk (see [`super::matcher`]); each match is then checked. Look-arounds (`\b`, `^`)
 /// still see the whole note, so a chunk boundary never invents a word or line start.
 pub fn analyze(rules: &RuleSet, note: &str) -> Report {
-    let mut findings = Vec::new();
+    let mut hits = Vec::new();
     if !note.trim().is_empty() {
         // Where the quotes are matters only when a match's subject is first person.
         let quotes = OnceCell::new();
@@ -98,13 +98,41 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
                 matches_one_by_one(rules, note, chunk, &mut matches);
             }
             for (pattern, span) in matches.drain(..) {
-                findings.extend(check(rules, note, &quotes, pattern, span));
+                hits.extend(check(rules, note, &quotes, pattern, span));
             }
         }
     }
-    let findings = settle(rules, findings);
+    let findings: Vec<Finding> = settle(rules, hits)
+        .into_iter()
+        .map(|hit| finding(rules, note, hit))
+        .collect();
     let score = peer_score(&findings);
     Report { score, findings }
+}
+
+/// A match that passed its checks: the rule (an index into the rule set) and the span. Only the
+/// hits [`settle`] keeps become [`Finding`]s, with their text and wording.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    rule: usize,
+    start: usize,
+    end: usize,
+}
+
+fn finding(rules: &RuleSet, note: &str, hit: Hit) -> Finding {
+    let rule = &rules.rules[hit.rule];
+    Finding {
+        rule: rule.id.clone(),
+        category: rule.category,
+        polarity: rule.category.polarity(),
+        level: rule.level,
+        weight: rule.weight,
+        start: hit.start,
+        end: hit.end,
+        text: note[hit.start..hit.end].to_string(),
+        message: rule.message.clone(),
+        suggestion: rule.suggestion.clone(),
+    }
 }
 
 /// What [`super::matcher::Matcher::matches`] finds, found by searching for each pattern alone:
@@ -135,14 +163,14 @@ fn matches_one_by_one(
     }
 }
 
-/// The finding a match makes, unless it is negated, excepted, or owned by the wrong party.
+/// The hit a match makes, unless it is negated, excepted, or owned by the wrong party.
 fn check(
     rules: &RuleSet,
     note: &str,
     quotes: &OnceCell<Vec<Range<usize>>>,
     index: usize,
     span: Range<usize>,
-) -> Option<Finding> {
+) -> Option<Hit> {
     let pattern = &rules.patterns[index];
     let rule = &rules.rules[pattern.rule];
     // Only patterns with an `{owner}` need their groups: the same match, searched for again
@@ -179,17 +207,10 @@ fn check(
             return None;
         }
     }
-    Some(Finding {
-        rule: rule.id.clone(),
-        category: rule.category,
-        polarity: rule.category.polarity(),
-        level: rule.level,
-        weight: rule.weight,
+    Some(Hit {
+        rule: pattern.rule,
         start: span.start,
         end: span.end,
-        text: note[span].to_string(),
-        message: rule.message.clone(),
-        suggestion: rule.suggestion.clone(),
     })
 }
 
@@ -301,40 +322,34 @@ fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>
         || owner.is_some_and(|(s, e)| words(&note[s..e]).any(|(_, w)| is_negator(rules, &w)))
 }
 
-/// Keeps one finding per category where spans overlap (the stronger one), then drops
-/// conditional findings whose `unless` categories are present, and sorts by position.
-fn settle(rules: &RuleSet, mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by(|a, b| {
+/// Keeps one hit per category where spans overlap (the stronger one), then drops conditional
+/// hits whose `unless` categories are present, and sorts by position.
+fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
+    let rule = |h: &Hit| &rules.rules[h.rule];
+    let strength = |h: &Hit| (rule(h).level, rule(h).weight);
+    hits.sort_by_key(|h| {
         (
-            a.category,
-            a.start,
-            std::cmp::Reverse((a.level, a.weight, a.end)),
+            rule(h).category,
+            h.start,
+            std::cmp::Reverse((strength(h), h.end)),
         )
-            .cmp(&(
-                b.category,
-                b.start,
-                std::cmp::Reverse((b.level, b.weight, b.end)),
-            ))
     });
-    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
         match kept.last_mut() {
-            Some(last) if last.category == f.category && f.start < last.end => {
-                if (f.level, f.weight) > (last.level, last.weight) {
-                    *last = f;
+            Some(last) if rule(last).category == rule(&h).category && h.start < last.end => {
+                if strength(&h) > strength(last) {
+                    *last = h;
                 }
             }
-            _ => kept.push(f),
+            _ => kept.push(h),
         }
     }
-    // At most sixteen categories, however many findings (a set, so a huge note stays linear).
-    let present: std::collections::BTreeSet<Category> = kept.iter().map(|f| f.category).collect();
-    kept.retain(|f| {
-        rules
-            .rule(&f.rule)
-            .is_none_or(|r| !r.unless.iter().any(|c| present.contains(c)))
-    });
-    kept.sort_by_key(|f| (f.start, f.end, f.category));
+    // At most sixteen categories, however many hits (a set, so a huge note stays linear).
+    let present: std::collections::BTreeSet<Category> =
+        kept.iter().map(|h| rule(h).category).collect();
+    kept.retain(|h| !rule(h).unless.iter().any(|c| present.contains(c)));
+    kept.sort_by_key(|h| (h.start, h.end, rule(h).category));
     kept
 }
 
