@@ -223,8 +223,6 @@ enum Party {
     Unknown,
 }
 
-use text::words;
-
 /// A word without its contraction: "they'll" → "they".
 fn base(word: &str) -> &str {
     word.split('\'').next().unwrap_or(word)
@@ -245,13 +243,13 @@ fn party_of(
     };
     let owner = &note[start..end];
     let owner = owner.split('(').next().unwrap_or(owner);
+    let words = &rules.words;
     let mut after_determiner = false;
-    let owner_words: Vec<(usize, String)> = words(owner).collect();
-    for (offset, word) in &owner_words {
-        let base = base(word);
-        if rules.words.rep_subjects.contains(base)
-            || rules.words.rep_subjects.contains(word.as_str())
-        {
+    let mut word = String::new();
+    for raw in text::raw_words(owner) {
+        text::normalize_into(raw, &mut word);
+        let base = base(&word);
+        if words.rep_subjects.contains(base) || words.rep_subjects.contains(word.as_str()) {
             return if text::inside(quotes.get_or_init(|| text::quoted_ranges(note)), start) {
                 Party::Client
             } else {
@@ -260,31 +258,29 @@ fn party_of(
         }
         if after_determiner {
             // The noun phrase's head is its last word.
-            let head = owner_words.last().map(|(_, w)| w.as_str()).unwrap_or(base);
-            return if rules.words.client_subjects.contains(head) {
+            if let Some(last) = text::raw_words(owner).next_back() {
+                text::normalize_into(last, &mut word);
+            }
+            return if words.client_subjects.contains(word.as_str()) {
                 Party::Client
             } else {
                 Party::Unknown
             };
         }
-        if rules.words.determiners.contains(base) {
+        if words.determiners.contains(base) {
             after_determiner = true;
             continue;
         }
-        if rules.words.coordinators.contains(base) {
+        if words.coordinators.contains(base) {
             return earlier_subject(rules, note, start);
         }
-        if rules.words.client_subjects.contains(base) {
+        if words.client_subjects.contains(base) {
             return Party::Client;
         }
-        if rules.words.non_subjects.contains(base) {
+        if words.non_subjects.contains(base) {
             return Party::Rep;
         }
-        let capital = owner[*offset..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
-        return if capital {
+        return if raw.chars().next().is_some_and(char::is_uppercase) {
             Party::Client
         } else {
             Party::Unknown
@@ -296,9 +292,10 @@ fn party_of(
 /// The nearest known subject before `at` in the same sentence; none means the rep's to-do.
 fn earlier_subject(rules: &RuleSet, note: &str, at: usize) -> Party {
     let sentence = text::sentence_around(note, at..at);
-    let before: Vec<(usize, String)> = words(&note[sentence.start..at]).collect();
-    for (_, word) in before.iter().rev() {
-        let base = base(word);
+    let mut word = String::new();
+    for raw in text::raw_words(&note[sentence.start..at]).rev() {
+        text::normalize_into(raw, &mut word);
+        let base = base(&word);
         if rules.words.rep_subjects.contains(base) {
             return Party::Rep;
         }
@@ -316,10 +313,13 @@ fn is_negator(rules: &RuleSet, word: &str) -> bool {
 /// A negator among the few words before the match, or as the match's own subject
 /// ("not send the quote" after "we did").
 fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>) -> bool {
-    text::words_before(note, at)
-        .iter()
-        .any(|w| is_negator(rules, w))
-        || owner.is_some_and(|(s, e)| words(&note[s..e]).any(|(_, w)| is_negator(rules, &w)))
+    let mut word = String::new();
+    let mut negates = |raw: &str| {
+        text::normalize_into(raw, &mut word);
+        is_negator(rules, &word)
+    };
+    text::words_before(note, at).any(&mut negates)
+        || owner.is_some_and(|(s, e)| text::raw_words(&note[s..e]).any(&mut negates))
 }
 
 /// Keeps one hit per category where spans overlap (the stronger one), then drops conditional

@@ -155,8 +155,8 @@ impl Matcher {
         if caches.ends.is_empty() {
             return Ok(());
         }
-        // Ends arrive in order of position; group them by pattern, keeping that order.
-        caches.ends.sort_by_key(|&(pattern, _)| pattern);
+        // Group the ends by pattern, each group in order of position.
+        caches.ends.sort_unstable();
         let ends = std::mem::take(&mut caches.ends);
         let result = self.locate_all(note, chunk, &ends, caches, out);
         caches.ends = ends;

@@ -87,25 +87,27 @@ pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// The words of `text` with their byte offsets, lower-cased, curly apostrophes made straight.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
-    raw_words(text).map(move |w| {
-        let offset = w.as_ptr() as usize - text.as_ptr() as usize;
-        (offset, normalize(w))
-    })
-}
-
-fn raw_words(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
+/// The words of `text` as written (letters, digits and apostrophes).
+pub fn raw_words(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .filter(|w| !w.is_empty())
 }
 
-fn normalize(word: &str) -> String {
-    word.to_lowercase().replace('’', "'")
+/// Writes `word` lower-cased, curly apostrophes made straight, into `out` (cleared first):
+/// the form the lexicon's word lists use, without allocating when `out` is reused.
+pub fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
+    for c in word.chars() {
+        match c {
+            '’' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
 }
 
-/// The last few words before `at`, within the same clause, lower-cased.
-pub fn words_before(text: &str, at: usize) -> Vec<String> {
+/// The last few words before `at`, within the same clause, as written (see [`normalize_into`]).
+pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
     let lo = floor_boundary(text, at.saturating_sub(NEGATION_REACH));
     let window = &text[lo..at];
     let clause = match window.char_indices().rev().find(|&(_, c)| ends_clause(c)) {
@@ -116,7 +118,7 @@ pub fn words_before(text: &str, at: usize) -> Vec<String> {
     let skip_first = lo > 0 && window.len() == clause.len();
     let total = clause_words(clause).count();
     let first = usize::from(skip_first).max(total.saturating_sub(NEGATION_WORDS));
-    clause_words(clause).skip(first).map(normalize).collect()
+    clause_words(clause).skip(first)
 }
 
 /// Like [`raw_words`], but a hyphenated compound is one word: the "no" of "a go/no-go
@@ -162,6 +164,16 @@ pub fn inside(ranges: &[Range<usize>], at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn normalize(word: &str) -> String {
+        let mut out = String::new();
+        normalize_into(word, &mut out);
+        out
+    }
+
+    fn words_before(t: &str, at: usize) -> Vec<String> {
+        super::words_before(t, at).map(normalize).collect()
+    }
 
     #[test]
     fn words_before_stop_at_the_clause() {
