@@ -134,7 +134,15 @@ fn clause_words(text: &str) -> impl Iterator<Item = &str> + '_ {
 pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
-    for (i, c) in text.char_indices() {
+    // Only a few bytes can start a quote mark or a line break: '"', '\n', and the lead bytes of
+    // “ ” (E2) and « » (C2). Everything else is skipped without decoding.
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !matches!(b, b'"' | b'\n' | 0xC2 | 0xE2) {
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            continue;
+        };
         match (open, c) {
             (None, '"') | (None, '“') | (None, '«') => open = Some((i + c.len_utf8(), c)),
             (Some((start, '"')), '"') | (Some((start, '“')), '”') | (Some((start, '«')), '»') =>
@@ -212,6 +220,11 @@ mod tests {
         assert_eq!(&t[q[0].clone()], "we'll send the data");
         assert!(inside(&q, t.find("send").unwrap()));
         assert!(!inside(&q, t.find("and").unwrap()));
+        // Guillemets; other characters that share a lead byte (— ’ é) are not quote marks;
+        // an unclosed quote runs to the end of its line.
+        let t = "— it’s «on me» café \"unclosed\nnext";
+        let q: Vec<&str> = quoted_ranges(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(q, ["on me", "unclosed"]);
     }
 
     #[test]
