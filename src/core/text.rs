@@ -106,7 +106,8 @@ pub fn normalize_into(word: &str, out: &mut String) {
     }
 }
 
-/// The last few words before `at`, within the same clause, as written (see [`normalize_into`]).
+/// The last few words before `at`, within the same clause, as written (see [`normalize_into`]),
+/// nearest first.
 pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
     let lo = floor_boundary(text, at.saturating_sub(NEGATION_REACH));
     let window = &text[lo..at];
@@ -115,15 +116,22 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
         None => window,
     };
     // The window may have cut the first word in half; it is not a word of its own.
-    let skip_first = lo > 0 && window.len() == clause.len();
-    let total = clause_words(clause).count();
-    let first = usize::from(skip_first).max(total.saturating_sub(NEGATION_WORDS));
-    clause_words(clause).skip(first)
+    let clause = if lo > 0 && window.len() == clause.len() {
+        match clause_words(clause).next() {
+            Some(first) => {
+                &clause[first.as_ptr() as usize - clause.as_ptr() as usize + first.len()..]
+            }
+            None => "",
+        }
+    } else {
+        clause
+    };
+    clause_words(clause).rev().take(NEGATION_WORDS)
 }
 
 /// Like [`raw_words`], but a hyphenated compound is one word: the "no" of "a go/no-go
 /// decision" negates nothing.
-fn clause_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+fn clause_words(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
         .map(|w| w.trim_matches('-'))
         .filter(|w| !w.is_empty())
@@ -179,8 +187,11 @@ mod tests {
         out
     }
 
+    /// In reading order, as a person would list them.
     fn words_before(t: &str, at: usize) -> Vec<String> {
-        super::words_before(t, at).map(normalize).collect()
+        let mut v: Vec<String> = super::words_before(t, at).map(normalize).collect();
+        v.reverse();
+        v
     }
 
     #[test]
@@ -202,6 +213,12 @@ mod tests {
             words_before("They didn’t agree", "They didn’t ".len()),
             vec!["they", "didn't"]
         );
+        // At most the last four words; a word the reach cuts in half is not one.
+        let t = "one two three four five six";
+        assert_eq!(words_before(t, t.len()), ["three", "four", "five", "six"]);
+        // The reach starts inside the long word; its tail "…nothing" is not a word.
+        let t = format!("{}nothing y", "x".repeat(NEGATION_REACH));
+        assert_eq!(words_before(&t, t.len()), ["y"]);
     }
 
     #[test]
