@@ -175,18 +175,19 @@ fn check(
     let rule = &rules.rules[pattern.rule];
     // Only patterns with an `{owner}` need their groups: the same match, searched for again
     // with the engine that reports groups, anchored on exactly its span.
-    let owner_span =
-        pattern
-            .owner_group
-            .zip(pattern.groups.as_ref())
-            .and_then(|(group, groups)| {
-                let mut slots = [None; 2 * MAX_GROUPS];
-                let used = (2 * (group + 1)).min(slots.len());
-                let input = Input::new(note).range(span.clone()).anchored(Anchored::Yes);
-                groups.search_slots(&input, &mut slots[..used])?;
-                let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
-                slot(2 * group).zip(slot(2 * group + 1))
-            });
+    // A match of ASCII text gets the same groups from the smaller ASCII program.
+    let groups = match &pattern.groups_ascii {
+        Some(ascii) if note.as_bytes()[span.clone()].is_ascii() => Some(ascii),
+        _ => pattern.groups.as_ref(),
+    };
+    let owner_span = pattern.owner_group.zip(groups).and_then(|(group, groups)| {
+        let mut slots = [None; 2 * MAX_GROUPS];
+        let used = (2 * (group + 1)).min(slots.len());
+        let input = Input::new(note).range(span.clone()).anchored(Anchored::Yes);
+        groups.search_slots(&input, &mut slots[..used])?;
+        let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
+        slot(2 * group).zip(slot(2 * group + 1))
+    });
     if rule.negatable && negated(rules, note, span.start, owner_span) {
         return None;
     }
@@ -403,6 +404,55 @@ mod tests {
         }
     }
 
+    /// Every owner match with ASCII text gets the same groups from the ASCII program as from
+    /// the full one (the owner decides whose step it is).
+    fn assert_same_groups(rules: &RuleSet, note: &str) -> usize {
+        let mut compared = 0;
+        for pattern in rules.patterns.iter() {
+            let Some(full) = &pattern.groups else {
+                continue;
+            };
+            let ascii = pattern
+                .groups_ascii
+                .as_ref()
+                .expect("every owner pattern has an ASCII program");
+            for m in pattern.regex.find_iter(note) {
+                if !note.as_bytes()[m.range()].is_ascii() {
+                    continue;
+                }
+                let input = Input::new(note).range(m.range()).anchored(Anchored::Yes);
+                let (mut a, mut b) = (full.create_captures(), ascii.create_captures());
+                full.search_captures(&input, &mut a);
+                ascii.search_captures(&input, &mut b);
+                let groups = |c: &regex_automata::util::captures::Captures| {
+                    (0..c.group_len())
+                        .map(|i| c.get_group(i))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(groups(&a), groups(&b), "note: {note:?}");
+                compared += 1;
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn ascii_groups_agree_with_the_full_program_on_written_notes() {
+        let prompts = Prompts::embedded().unwrap();
+        let mut compared = 0;
+        for note in written_notes() {
+            compared += assert_same_groups(&prompts.rules, &note);
+        }
+        // Non-ASCII right outside the match, and names with accents inside it (full program).
+        for note in [
+            "«Dana (their CFO) will send the numbers» and José will pull the data",
+            "é they’ll book the review — then we’ll send the deck",
+        ] {
+            compared += assert_same_groups(&prompts.rules, note);
+        }
+        assert!(compared > 300, "only {compared} owner matches compared");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         /// Notes stitched from words of real notes, with odd punctuation and Unicode between.
@@ -427,6 +477,7 @@ mod tests {
                     note.push_str(GLUE[*g]);
                 }
                 assert_same(&prompts.rules, &note);
+                assert_same_groups(&prompts.rules, &note);
             });
         }
     }

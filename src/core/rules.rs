@@ -12,6 +12,7 @@ use super::matcher::Matcher;
 use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::util::syntax;
+use regex_syntax::hir::Hir;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -152,6 +153,9 @@ pub(crate) struct Pattern {
     /// For a pattern with an `owner` group: the same pattern without the DFAs, which only
     /// find a match's bounds; given those bounds, it goes straight to reporting groups.
     pub groups: Option<meta::Regex>,
+    /// The same as `groups` for a match whose text is ASCII (see [`ascii_only`]): the same
+    /// groups, from a program a fraction of the size.
+    pub groups_ascii: Option<meta::Regex>,
 }
 
 /// How a team changes a rule: switch it off, or give it another level.
@@ -274,19 +278,24 @@ impl RuleSet {
                             "the rule has `owner = \"client\"` but this pattern has no `{owner}` part (without one, a step is the rep's)",
                         ));
                     }
-                    let groups = match owner_group {
-                        Some(_) => Some(build_pattern_with(
-                            &source,
-                            &pattern.origin,
-                            meta::Config::new().hybrid(false).dfa(false),
-                        )?),
-                        None => None,
+                    let groups_config = || meta::Config::new().hybrid(false).dfa(false);
+                    let (groups, groups_ascii) = match owner_group {
+                        Some(_) => (
+                            Some(build_pattern_with(
+                                &source,
+                                &pattern.origin,
+                                groups_config(),
+                            )?),
+                            build_ascii_groups(&source, groups_config()),
+                        ),
+                        None => (None, None),
                     };
                     patterns.push(Pattern {
                         rule: rule_index,
                         regex,
                         owner_group,
                         groups,
+                        groups_ascii,
                     });
                     sources.push(source);
                 }
@@ -446,6 +455,52 @@ fn syntax_config() -> syntax::Config {
 /// A pattern compiled alone (the matcher compiles all of them together as well).
 fn build_pattern(source: &str, origin: &Origin) -> Result<meta::Regex, RuleError> {
     build_pattern_with(source, origin, meta::Config::new())
+}
+
+/// The groups program of `source` for text known to be ASCII; `None` if it cannot be built
+/// (the caller then uses the full program, which always works).
+fn build_ascii_groups(source: &str, config: meta::Config) -> Option<meta::Regex> {
+    let hir = regex_automata::util::syntax::parse_with(source, &syntax_config()).ok()?;
+    meta::Builder::new()
+        .configure(config.nfa_size_limit(Some(SIZE_LIMIT)))
+        .build_from_hir(&ascii_only(&hir))
+        .ok()
+}
+
+/// `hir` with every class cut down to its ASCII part. On ASCII text it matches exactly as
+/// `hir` does, groups included: a class can only match a character it contains, ASCII text
+/// holds no others, and nothing else (literals, look-arounds, order of alternatives,
+/// greediness) changes. The program is much smaller: `\p{L}` and Unicode `\w` are thousands
+/// of states, their ASCII parts a handful.
+fn ascii_only(hir: &Hir) -> Hir {
+    use regex_syntax::hir::{Capture, Class, ClassBytesRange, ClassUnicodeRange, HirKind};
+    use regex_syntax::hir::{ClassBytes, ClassUnicode, Repetition};
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7F')]));
+            Hir::class(Class::Unicode(class))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut class = class.clone();
+            class.intersect(&ClassBytes::new([ClassBytesRange::new(0, 0x7F)]));
+            Hir::class(Class::Bytes(class))
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: r.greedy,
+            sub: Box::new(ascii_only(&r.sub)),
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(ascii_only(&c.sub)),
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(ascii_only).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(ascii_only).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+    }
 }
 
 fn build_pattern_with(
