@@ -36,6 +36,9 @@ pub enum Command {
     /// Show or change a team's settings: time zone, digest schedule, managers, retention,
     /// rule overrides.
     Team(TeamArgs),
+    /// Say a finding was "not reactive here" (the console's dispute button): a rule the team
+    /// keeps disputing is turned down for everyone. `note` prints the command to run.
+    Dispute(DisputeArgs),
     /// Delete every record of a rep.
     Forget(WhoArgs),
     /// Export a team's notes as CSV or JSON (to standard output).
@@ -117,6 +120,20 @@ pub struct NoteArgs {
     pub data: DataArgs,
     /// The note; read from standard input when absent.
     pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DisputeArgs {
+    #[command(flatten)]
+    pub who: Who,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The note's id (printed under its nudge).
+    #[arg(long)]
+    pub note: u64,
+    /// The rule id of the finding (printed under the nudge).
+    #[arg(long)]
+    pub rule: String,
 }
 
 #[derive(Debug, Args)]

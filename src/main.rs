@@ -148,6 +148,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Utc::now(),
             &mut out,
         )?,
+        Command::Dispute(a) => session::dispute(
+            &open(&a.data.data_dir)?,
+            &a.who.team,
+            &a.who.rep,
+            a.note,
+            &a.rule,
+            Utc::now(),
+            &mut out,
+        )?,
         Command::Forget(a) => {
             team::forget(&open(&a.data.data_dir)?, &a.who.team, &a.who.rep, &mut out)?
         }

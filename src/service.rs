@@ -2,6 +2,7 @@
 //! settings, dispute a finding, forget a rep. Adapters translate a platform's input into these
 //! calls and render what they return; the clock is always passed in.
 
+use crate::core::demotion::{self, Demotion};
 use crate::core::digest::{self, Digest};
 use crate::core::settings::{self, SettingChange, SettingError};
 use crate::core::trend::{self, WeekStat};
@@ -33,8 +34,21 @@ pub enum ServiceError {
     NotManager,
     #[error("rule `{0}` does not exist; rule ids are the `id = …` lines in prompts/rules/*.toml")]
     UnknownRule(String),
+    #[error(
+        "your note {note} has no `{rule}` finding; dispute a finding from one of your own nudges"
+    )]
+    NoSuchFinding { rule: String, note: u64 },
     #[error(transparent)]
     Setting(#[from] SettingError),
+}
+
+/// What a dispute did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DisputeOutcome {
+    /// Stored; the rule is unchanged.
+    Recorded,
+    /// Stored, and with it the team's disputes turned the rule down.
+    Demoted(Demotion),
 }
 
 /// What a rep gets back for a note: the stored record, the analysis and the nudge.
@@ -140,10 +154,17 @@ impl Service {
                     .rules()
                     .iter()
                     .filter(|r| r.category == *c)
-                    .map(|r| match s.rule_overrides.get(&*r.id) {
-                        Some(RuleOverride::Off) => format!("~~{}~~ (off)", r.id),
-                        Some(RuleOverride::Level(l)) => format!("{} ({})", r.id, l.id()),
-                        None => r.id.to_string(),
+                    .map(|r| {
+                        let demoted = !s.rule_overrides.contains_key(&*r.id)
+                            && s.demoted.contains_key(&*r.id);
+                        let why = if demoted { ", after disputes" } else { "" };
+                        match s.effective_overrides().find(|(id, _)| *id == &*r.id) {
+                            Some((_, RuleOverride::Off)) => format!("~~{}~~ (off{why})", r.id),
+                            Some((_, RuleOverride::Level(l))) => {
+                                format!("{} ({}{why})", r.id, l.id())
+                            }
+                            None => r.id.to_string(),
+                        }
                     })
                     .collect();
                 lines.push(format!(
@@ -181,11 +202,8 @@ impl Service {
         }
         let settings = self.store.team(team)?;
         let report = match &settings {
-            Some(s) if !s.rule_overrides.is_empty() => {
-                let rules = self
-                    .prompts
-                    .rules
-                    .with_overrides(s.rule_overrides.iter().map(|(k, v)| (k.as_str(), *v)));
+            Some(s) if !s.rule_overrides.is_empty() || !s.demoted.is_empty() => {
+                let rules = self.prompts.rules.with_overrides(s.effective_overrides());
                 analyze(&rules, text)
             }
             _ => analyze(&self.prompts.rules, text),
@@ -281,18 +299,78 @@ impl Service {
         self.digest(team, week, now)
     }
 
-    /// Records a "not reactive here" dispute of a rule on a note.
+    /// Records a rep's "not reactive here" dispute of a finding of `rule` on one of their own
+    /// notes; then, if the team keeps disputing the rule, turns it down one level for the
+    /// whole team (see [`demotion`]), unless a manager has set that rule.
     pub fn dispute(
         &self,
         team: &str,
         rep: &str,
         rule: &str,
         note: u64,
-    ) -> Result<(), ServiceError> {
-        if self.prompts.rules.rule(rule).is_none() {
+        now: DateTime<Utc>,
+    ) -> Result<DisputeOutcome, ServiceError> {
+        let Some(spec) = self.prompts.rules.rule(rule) else {
             return Err(ServiceError::UnknownRule(rule.to_string()));
+        };
+        let own_finding = self
+            .store
+            .notes(team, Some(rep))?
+            .iter()
+            .any(|n| n.id == note && n.findings.iter().any(|f| f.rule == rule));
+        if !own_finding {
+            return Err(ServiceError::NoSuchFinding {
+                rule: rule.to_string(),
+                note,
+            });
         }
-        Ok(self.store.add_dispute(team, rep, rule, note)?)
+        self.store.add_dispute(team, rep, rule, note)?;
+        let mut settings = self.settings(team)?;
+        if settings.rule_overrides.contains_key(rule) {
+            return Ok(DisputeOutcome::Recorded);
+        }
+        let last = settings.demoted.get(rule);
+        let level = match last.map(|d| d.to) {
+            None => Some(spec.level),
+            Some(RuleOverride::Level(l)) => Some(l),
+            Some(RuleOverride::Off) => None,
+        };
+        let since = demotion::window_start(now, last);
+        let notes = self.store.notes_since(team, since)?;
+        let disputes = self.store.rule_disputes(team, rule)?;
+        let tally = demotion::tally(rule, since, &notes, &disputes);
+        let (Some(from), Some(to)) = (level, demotion::decide(level, tally)) else {
+            return Ok(DisputeOutcome::Recorded);
+        };
+        let d = Demotion {
+            from,
+            to,
+            at: now,
+            tally,
+        };
+        settings.demoted.insert(rule.to_string(), d);
+        self.store.put_team(&settings)?;
+        tracing::info!(rule, to = to.id(), "rule demoted after disputes");
+        Ok(DisputeOutcome::Demoted(d))
+    }
+
+    /// What a rep is told after a dispute, from `prompts/nudge.toml`.
+    pub fn dispute_answer(&self, rule: &str, outcome: &DisputeOutcome) -> String {
+        let w = &self.prompts.nudge;
+        match outcome {
+            DisputeOutcome::Recorded => {
+                crate::core::wording::fill(&w.dispute_recorded, &[("rule", rule)])
+            }
+            DisputeOutcome::Demoted(d) => crate::core::wording::fill(
+                &w.dispute_demoted,
+                &[
+                    ("rule", rule),
+                    ("disputes", &d.tally.disputes.to_string()),
+                    ("hits", &d.tally.hits.to_string()),
+                    ("level", d.to.id()),
+                ],
+            ),
+        }
     }
 
     /// Deletes every record of a rep.

@@ -1,32 +1,12 @@
 //! `callnudge analyze` as a user runs it: files and stdin, human and JSON output, the linters'
 //! exit codes, bad input, and broken rule directories.
 
+#[path = "support/bin.rs"]
+mod bin;
+use bin::{callnudge, stderr, stdout};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn callnudge(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
-        .args(args)
-        .env_remove("CALLNUDGE_RULES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A child that stops early (a broken rules file) may not read its input: a broken pipe
-    // here is not the test's business; what it printed and its exit status are.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 #[test]
 fn exit_codes_follow_the_linters_convention() {

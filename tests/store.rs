@@ -43,7 +43,8 @@ fn forget_leaves_no_record_of_the_rep() {
         .unwrap();
     s.submit_note("t", "ben", "Dana will pull the numbers.", now)
         .unwrap();
-    s.dispute("t", "ana", "checking-in", n.note.id).unwrap();
+    s.dispute("t", "ana", "checking-in", n.note.id, now)
+        .unwrap();
     assert_eq!(s.forget("t", "ana").unwrap(), 1);
     drop(s);
     let s = service(dir.path());

@@ -1,7 +1,8 @@
-//! `callnudge note` and `callnudge console`: a rep posts notes from the terminal and reads the
-//! nudges; the console loop also answers `:trend`, `:digest` and `:quit`.
+//! `callnudge note`, `callnudge dispute` and `callnudge console`: a rep posts notes from the
+//! terminal, reads the nudges and disputes a finding ("not reactive here", the chat adapters'
+//! button); the console loop also answers `:dispute N`, `:trend`, `:digest` and `:quit`.
 
-use crate::service::{Service, ServiceError};
+use crate::service::{Service, ServiceError, Submitted};
 use chrono::{DateTime, Utc};
 use std::io::{BufRead, Write};
 
@@ -16,7 +17,63 @@ pub fn note(
 ) -> anyhow::Result<()> {
     let submitted = service.submit_note(team, rep, text, now)?;
     writeln!(out, "{}", submitted.nudge.text)?;
+    for f in &submitted.nudge.shown {
+        writeln!(
+            out,
+            "Not reactive here? callnudge dispute --team {team} --rep {rep} --note {} --rule {}",
+            submitted.note.id, f.rule
+        )?;
+    }
     Ok(())
+}
+
+/// Disputes a finding of one of the rep's notes and writes the answer.
+pub fn dispute(
+    service: &Service,
+    team: &str,
+    rep: &str,
+    note: u64,
+    rule: &str,
+    now: DateTime<Utc>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let outcome = service.dispute(team, rep, rule, note, now)?;
+    writeln!(out, "{}", service.dispute_answer(rule, &outcome))?;
+    Ok(())
+}
+
+/// `:dispute N` in the console: the N-th finding shown under the last note's nudge.
+fn dispute_shown(
+    service: &Service,
+    last: Option<&Submitted>,
+    arg: &str,
+    now: DateTime<Utc>,
+) -> Result<String, ServiceError> {
+    let shown = last.map_or(&[][..], |s| &s.nudge.shown[..]);
+    let pick = arg.trim().parse::<usize>().ok().filter(|n| *n >= 1);
+    let (Some(s), Some(f)) = (last, pick.and_then(|n| shown.get(n - 1))) else {
+        return Ok(match shown.len() {
+            0 => "Nothing to dispute: the last note's nudge showed no finding.".to_string(),
+            n => format!("Which finding? :dispute 1 … :dispute {n}, as numbered under the nudge."),
+        });
+    };
+    let outcome = service.dispute(&s.note.team, &s.note.rep, &f.rule, s.note.id, now)?;
+    Ok(service.dispute_answer(&f.rule, &outcome))
+}
+
+/// The nudge, then the shown findings numbered for `:dispute N`.
+fn with_dispute_hint(s: &Submitted) -> String {
+    let mut text = s.nudge.text.clone();
+    if !s.nudge.shown.is_empty() {
+        let numbered: Vec<String> = (1..=s.nudge.shown.len())
+            .map(|i| format!(":dispute {i}"))
+            .collect();
+        text.push_str(&format!(
+            "\n(Not reactive here? {} — for the findings in the order shown.)",
+            numbered.join(" or ")
+        ));
+    }
+    text
 }
 
 /// The interactive loop. A note is one or more lines ended by an empty line; commands start
@@ -32,15 +89,22 @@ pub fn console(
     writeln!(
         out,
         "callnudge console — team {team}, rep {rep}. Write a note and end it with an empty line; \
-         :trend, :digest, :quit."
+         :dispute N, :trend, :digest, :quit."
     )?;
     let mut note = String::new();
+    let mut last: Option<Submitted> = None;
     for line in input.lines() {
         let line = line?;
         let trimmed = line.trim();
         if note.is_empty() && trimmed.starts_with(':') {
-            match trimmed {
+            let (command, arg) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
+            match command {
                 ":quit" | ":q" => break,
+                ":dispute" => match dispute_shown(service, last.as_ref(), arg, clock()) {
+                    Ok(text) => writeln!(out, "{text}")?,
+                    Err(e @ ServiceError::NoSuchFinding { .. }) => writeln!(out, "{e}")?,
+                    Err(e) => return Err(e.into()),
+                },
                 ":trend" => writeln!(out, "{}", service.trend(team, rep)?.1)?,
                 ":digest" => match service.digest_for(team, rep, false, None, clock()) {
                     Ok((_, parts)) => writeln!(out, "{}", parts.join("\n"))?,
@@ -50,14 +114,20 @@ pub fn console(
                     )?,
                     Err(e) => return Err(e.into()),
                 },
-                other => writeln!(out, "unknown command {other}; try :trend, :digest or :quit")?,
+                other => writeln!(
+                    out,
+                    "unknown command {other}; try :dispute N, :trend, :digest or :quit"
+                )?,
             }
             continue;
         }
         if trimmed.is_empty() {
             if !note.trim().is_empty() {
                 match service.submit_note(team, rep, &note, clock()) {
-                    Ok(s) => writeln!(out, "{}\n", s.nudge.text)?,
+                    Ok(s) => {
+                        writeln!(out, "{}\n", with_dispute_hint(&s))?;
+                        last = Some(s);
+                    }
                     Err(e @ (ServiceError::EmptyNote | ServiceError::NoteTooLong { .. })) => {
                         writeln!(out, "{e}")?
                     }
@@ -73,7 +143,7 @@ pub fn console(
     }
     if !note.trim().is_empty() {
         let s = service.submit_note(team, rep, &note, clock())?;
-        writeln!(out, "{}", s.nudge.text)?;
+        writeln!(out, "{}", with_dispute_hint(&s))?;
     }
     Ok(())
 }

@@ -2,11 +2,14 @@
 //! Markdown parts that fit a chat message. Coaches, does not rank: rows are in name order.
 //! No note text unless the team turned that on.
 
-use super::category::{Category, Polarity};
+use super::category::{Category, Level, Polarity};
+use super::demotion::Tally;
 use super::record::{NoteRecord, TeamSettings};
+use super::rules::RuleOverride;
 use super::trend::{signed, sparkline, WeekAcc};
 use super::week::Week;
 use super::wording::{clip, fill, DigestWording};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -38,6 +41,17 @@ pub struct RuleDisputes {
     pub precision: f64,
 }
 
+/// A rule the team's disputes turned down (see [`super::demotion`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DemotedRule {
+    pub rule: String,
+    pub from: Level,
+    pub to: RuleOverride,
+    /// When, in the team's time zone.
+    pub date: NaiveDate,
+    pub tally: Tally,
+}
+
 /// The digest of one team for one week.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Digest {
@@ -52,6 +66,8 @@ pub struct Digest {
     /// Reps seen in recent weeks who posted nothing this week.
     pub silent: Vec<String>,
     pub disputes: Vec<RuleDisputes>,
+    /// Rules demoted after disputes that no manager has set since.
+    pub demoted: Vec<DemotedRule>,
     /// The team's mean score per week, oldest first (for the chart).
     pub team_weeks: Vec<(Week, Option<f64>)>,
     /// Quoted notes, only when the team allows it.
@@ -179,6 +195,18 @@ pub fn build<'a>(
         most_improved,
         silent,
         disputes: dispute_rows,
+        demoted: team
+            .demoted
+            .iter()
+            .filter(|(rule, _)| !team.rule_overrides.contains_key(*rule))
+            .map(|(rule, d)| DemotedRule {
+                rule: rule.clone(),
+                from: d.from,
+                to: d.to,
+                date: d.at.with_timezone(&tz).date_naive(),
+                tally: d.tally,
+            })
+            .collect(),
         team_weeks: window
             .iter()
             .map(|w| (*w, team_acc.get(w).and_then(WeekAcc::mean)))
@@ -251,6 +279,20 @@ pub fn render(d: &Digest, wording: &DigestWording) -> Vec<String> {
                 ],
             ));
         }
+    }
+    for r in &d.demoted {
+        lines.push(fill(
+            &wording.demoted_row,
+            &[
+                ("rule", &r.rule),
+                ("from", r.from.id()),
+                ("to", r.to.id()),
+                ("date", &r.date.to_string()),
+                ("disputes", &r.tally.disputes.to_string()),
+                ("hits", &r.tally.hits.to_string()),
+                ("reps", &r.tally.reps.to_string()),
+            ],
+        ));
     }
     for (rep, text) in &d.quotes {
         lines.push(format!("> {rep}: {}", text.replace('\n', " ")));

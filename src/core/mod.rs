@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod category;
+pub mod demotion;
 pub mod digest;
 mod matcher;
 pub mod nudge;

@@ -3,6 +3,7 @@
 //! pure trend, digest and schedule code.
 
 use super::category::Category;
+use super::demotion::Demotion;
 use super::rules::RuleOverride;
 use super::Report;
 use chrono::{DateTime, Utc, Weekday};
@@ -85,9 +86,13 @@ pub struct TeamSettings {
     pub managers: Vec<String>,
     /// Days the note text is kept; the analysis is kept regardless.
     pub retention_days: u32,
-    /// Rule id → off or another level.
+    /// Rule id → off or another level, as a manager set it.
     #[serde(default)]
     pub rule_overrides: BTreeMap<String, RuleOverride>,
+    /// Rule id → its demotion after the team kept disputing it (see [`super::demotion`]).
+    /// A manager's override of the same rule wins.
+    #[serde(default)]
+    pub demoted: BTreeMap<String, Demotion>,
     /// Whether digests may quote note text.
     #[serde(default)]
     pub digest_includes_text: bool,
@@ -119,6 +124,7 @@ impl TeamSettings {
             managers: Vec::new(),
             retention_days: DEFAULT_RETENTION_DAYS,
             rule_overrides: BTreeMap::new(),
+            demoted: BTreeMap::new(),
             digest_includes_text: false,
             digest_channel: None,
             notes_channel: None,
@@ -126,6 +132,20 @@ impl TeamSettings {
             title: None,
             names: BTreeMap::new(),
         }
+    }
+
+    /// What the team changed about its rules: the managers' overrides, and demotions of rules
+    /// the managers did not set.
+    pub fn effective_overrides(&self) -> impl Iterator<Item = (&str, RuleOverride)> {
+        let demoted = self
+            .demoted
+            .iter()
+            .filter(|(id, _)| !self.rule_overrides.contains_key(*id))
+            .map(|(id, d)| (id.as_str(), d.to));
+        self.rule_overrides
+            .iter()
+            .map(|(id, o)| (id.as_str(), *o))
+            .chain(demoted)
     }
 
     /// The rep's display name, or their id when none is known.

@@ -166,6 +166,16 @@ pub enum RuleOverride {
     Level(Level),
 }
 
+impl RuleOverride {
+    /// `off`, `suggestion` or `warning`, as a manager types it.
+    pub fn id(self) -> &'static str {
+        match self {
+            RuleOverride::Off => "off",
+            RuleOverride::Level(l) => l.id(),
+        }
+    }
+}
+
 /// Every rule, compiled, ready for [`crate::core::analyze`].
 #[derive(Clone, Debug)]
 pub struct RuleSet {

@@ -101,6 +101,8 @@ pub fn apply(
                 return Err(SettingError::UnknownRule(id));
             }
             let o = parse_override(&value)?;
+            // The manager decided: an earlier demotion after disputes no longer applies.
+            s.demoted.remove(&id);
             s.rule_overrides.insert(id, o);
         }
         SettingChange::DigestChannel(c) => s.digest_channel = c,

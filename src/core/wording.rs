@@ -25,6 +25,11 @@ pub struct NudgeWording {
     pub nothing_found: String,
     /// The move when nothing reactive was found.
     pub keep_going_move: String,
+    /// The answer to a "not reactive here" press; `{rule}`.
+    pub dispute_recorded: String,
+    /// The answer when that press made the team's disputes demote the rule; `{rule}`,
+    /// `{disputes}`, `{hits}`, `{level}` (what the rule is now).
+    pub dispute_demoted: String,
 }
 
 /// Everything a digest says.
@@ -45,6 +50,9 @@ pub struct DigestWording {
     pub disputes_header: String,
     /// `{rule}`, `{disputes}`, `{hits}`, `{precision}`.
     pub dispute_row: String,
+    /// A rule demoted after disputes; `{rule}`, `{from}`, `{to}`, `{date}`, `{disputes}`,
+    /// `{hits}`, `{reps}`.
+    pub demoted_row: String,
     pub no_notes: String,
     /// Coaching line per reactive category id; `default` when a category has none.
     pub tips: std::collections::BTreeMap<String, String>,

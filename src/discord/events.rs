@@ -4,6 +4,7 @@
 use super::commands::{nudge_components, DISPUTE_PREFIX, FORGET_PREFIX};
 use super::{blocking, team_id, Data, Error};
 use crate::metrics::Metrics;
+use crate::service::ServiceError;
 use poise::serenity_prelude as serenity;
 
 pub async fn handle(
@@ -60,14 +61,22 @@ async fn button(
         };
         let team = team_id(serenity::GuildId::new(guild));
         let rule = rule.to_string();
-        let r = rule.clone();
-        blocking(&data.service, move |s| s.dispute(&team, &user, &r, note)).await?;
-        Metrics::inc(&data.metrics.disputes);
-        tracing::info!(note, rule = %rule, "dispute stored");
-        let text = format!(
-            "Thanks — noted that `{rule}` was not reactive here. Your manager sees how often each rule is disputed, and the rules get better for it."
-        );
-        answer(ctx, press, text).await
+        let now = data.clock.now();
+        let (text, stored) = blocking(&data.service, move |s| {
+            match s.dispute(&team, &user, &rule, note, now) {
+                Ok(outcome) => Ok((s.dispute_answer(&rule, &outcome), true)),
+                // Not the presser's finding (a forwarded button): say so, store nothing.
+                Err(e @ ServiceError::NoSuchFinding { .. }) => Ok((e.to_string(), false)),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+        if stored {
+            Metrics::inc(&data.metrics.disputes);
+            tracing::info!(note, "dispute stored");
+        }
+        answer(ctx, press, text).await?;
+        Ok(())
     } else if let Some(owner) = id.strip_prefix(FORGET_PREFIX) {
         let Some(guild) = press.guild_id else {
             return Ok(());

@@ -15,7 +15,7 @@ pub mod verify;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::secret::Secret;
-use crate::service::Service;
+use crate::service::{Service, ServiceError};
 use api::{Reply, WebApi};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -432,17 +432,20 @@ async fn slack_interactivity(
     let response_url = v["response_url"].as_str().map(str::to_string);
     tokio::spawn(async move {
         let s = state.clone();
-        let r = rule.clone();
-        let stored =
-            tokio::task::spawn_blocking(move || s.service.dispute(&team, &user, &r, note)).await;
+        let now = state.clock.now();
+        let stored = tokio::task::spawn_blocking(move || {
+            let outcome = s.service.dispute(&team, &user, &rule, note, now);
+            outcome.map(|o| s.service.dispute_answer(&rule, &o))
+        })
+        .await;
         let reply = match stored {
-            Ok(Ok(())) => {
+            Ok(Ok(text)) => {
                 Metrics::inc(&state.metrics.disputes);
-                tracing::info!(note, rule = %rule, "dispute stored");
-                Reply::text(format!(
-                    "Thanks — noted that `{rule}` was not reactive here."
-                ))
+                tracing::info!(note, "dispute stored");
+                Reply::text(text)
             }
+            // Not the presser's finding (a forwarded message): say so, store nothing.
+            Ok(Err(e @ ServiceError::NoSuchFinding { .. })) => Reply::text(e.to_string()),
             _ => {
                 Metrics::inc(&state.metrics.errors);
                 Reply::text("That could not be stored; please try again.")

@@ -51,6 +51,8 @@ pub trait Store: Send + Sync + 'static {
     fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError>;
     /// Disputes per rule id.
     fn disputes(&self, team: &str) -> Result<BTreeMap<String, u32>, StoreError>;
+    /// One rule's disputes in a team: `(rep, note id)` each.
+    fn rule_disputes(&self, team: &str, rule: &str) -> Result<Vec<(String, u64)>, StoreError>;
     /// The latest week whose digest was sent.
     fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError>;
     /// Claims the digest of `week`: true if this call claimed it, false if it was already sent.

@@ -360,6 +360,25 @@ impl Store for SledStore {
         Ok(out)
     }
 
+    fn rule_disputes(&self, team: &str, rule: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let start = prefix(&[team, rule]);
+        let mut out = Vec::new();
+        for item in self.disputes.scan_prefix(&start) {
+            let (k, _) = item.map_err(|e| self.io(e))?;
+            // `team \0 rule \0 rep \0 note(be)`: the rep, then eight bytes of note id.
+            let rest = &k[start.len()..];
+            let corrupt = || StoreError::Corrupt {
+                tree: "disputes".into(),
+                reason: "a key without a rep and a note id".into(),
+            };
+            let split = rest.len().checked_sub(9).ok_or_else(corrupt)?;
+            let note = <[u8; 8]>::try_from(&rest[split + 1..]).map_err(|_| corrupt())?;
+            let rep = String::from_utf8_lossy(&rest[..split]).into_owned();
+            out.push((rep, u64::from_be_bytes(note)));
+        }
+        Ok(out)
+    }
+
     fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError> {
         match self.digests.get(team.as_bytes()).map_err(|e| self.io(e))? {
             None => Ok(None),
