@@ -31,6 +31,9 @@ pub enum Command {
     Console(WhoArgs),
     /// A rep's weekly trend (exactly what their manager sees).
     Trend(WhoArgs),
+    /// Hold a rep's nudges back for a while (notes are still stored and counted), or turn them
+    /// back on; without a length, says whether they are snoozed.
+    Snooze(SnoozeArgs),
     /// The team's weekly digest.
     Digest(DigestArgs),
     /// Show or change a team's settings: time zone, digest schedule, managers, retention,
@@ -120,6 +123,16 @@ pub struct NoteArgs {
     pub data: DataArgs,
     /// The note; read from standard input when absent.
     pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    #[command(flatten)]
+    pub who: Who,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// 4h, 2d or 1w (up to 30 days), or off.
+    pub length: Option<String>,
 }
 
 #[derive(Debug, Args)]

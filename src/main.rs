@@ -148,6 +148,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Utc::now(),
             &mut out,
         )?,
+        Command::Snooze(a) => {
+            let service = open(&a.data.data_dir)?;
+            let arg = a.length.unwrap_or_default();
+            let text = service.snooze(&a.who.team, &a.who.rep, &arg, Utc::now())?;
+            writeln!(out, "{text}")?;
+        }
         Command::Dispute(a) => session::dispute(
             &open(&a.data.data_dir)?,
             &a.who.team,

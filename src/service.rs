@@ -5,7 +5,9 @@
 use crate::core::demotion::{self, Demotion};
 use crate::core::digest::{self, Digest};
 use crate::core::settings::{self, SettingChange, SettingError};
+use crate::core::snooze::{self, SnoozeError, SnoozeRequest};
 use crate::core::trend::{self, WeekStat};
+use crate::core::wording::fill;
 use crate::core::{
     analyze, nudge, schedule, Category, NoteRecord, Nudge, Report, RuleOverride, TeamSettings, Week,
 };
@@ -40,6 +42,8 @@ pub enum ServiceError {
     NoSuchFinding { rule: String, note: u64 },
     #[error(transparent)]
     Setting(#[from] SettingError),
+    #[error(transparent)]
+    Snooze(#[from] SnoozeError),
 }
 
 /// What a dispute did.
@@ -56,7 +60,10 @@ pub enum DisputeOutcome {
 pub struct Submitted {
     pub note: NoteRecord,
     pub report: Report,
+    /// The nudge; while the rep has nudges snoozed, only an acknowledgement.
     pub nudge: Nudge,
+    /// When the rep's snooze ends, if one is on (a notes channel then says nothing at all).
+    pub snoozed_until: Option<DateTime<Utc>>,
 }
 
 /// The application: prompts and a store.
@@ -226,7 +233,15 @@ impl Service {
     ) -> Result<Submitted, ServiceError> {
         let (record, report) = self.prepare_note(team, rep, text, now)?;
         let note = self.store.add_note(record)?;
-        let nudge = nudge(&self.prompts.rules, &self.prompts.nudge, &report);
+        let snoozed_until = self.store.rep_prefs(team, rep)?.snoozed_at(now);
+        let nudge = match snoozed_until {
+            None => nudge(&self.prompts.rules, &self.prompts.nudge, &report),
+            Some(until) => {
+                let until = self.local_time(team, until)?;
+                let text = fill(&self.prompts.nudge.snoozed, &[("until", &until)]);
+                crate::core::nudge::snoozed(report.score, &text)
+            }
+        };
         tracing::info!(
             note = note.id,
             score = report.score,
@@ -237,7 +252,46 @@ impl Service {
             note,
             report,
             nudge,
+            snoozed_until,
         })
+    }
+
+    /// A rep's `snooze` command (`4h`, `2d`, `1w`, `off`, or nothing for the state): stores it
+    /// and returns what to tell the rep.
+    pub fn snooze(
+        &self,
+        team: &str,
+        rep: &str,
+        arg: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, ServiceError> {
+        let mut prefs = self.store.rep_prefs(team, rep)?;
+        match snooze::parse(arg)? {
+            SnoozeRequest::Status => {}
+            SnoozeRequest::Off => {
+                prefs.snoozed_until = None;
+                self.store.put_rep_prefs(team, rep, &prefs)?;
+            }
+            SnoozeRequest::For(length) => {
+                prefs.snoozed_until = Some(now + length);
+                self.store.put_rep_prefs(team, rep, &prefs)?;
+            }
+        }
+        let w = &self.prompts.nudge;
+        Ok(match prefs.snoozed_at(now) {
+            None => w.snooze_off.clone(),
+            Some(until) => fill(&w.snooze_set, &[("until", &self.local_time(team, until)?)]),
+        })
+    }
+
+    /// A moment as the team reads it: "Tue 1 Dec 14:00 (Europe/Berlin)".
+    fn local_time(&self, team: &str, at: DateTime<Utc>) -> Result<String, ServiceError> {
+        let tz = self.settings(team)?.schedule.tz;
+        Ok(format!(
+            "{} ({})",
+            at.with_timezone(&tz).format("%a %-d %b %H:%M"),
+            tz.name()
+        ))
     }
 
     /// A rep's own weekly trend and its chat rendering (exactly the rows a manager sees).
@@ -358,10 +412,8 @@ impl Service {
     pub fn dispute_answer(&self, rule: &str, outcome: &DisputeOutcome) -> String {
         let w = &self.prompts.nudge;
         match outcome {
-            DisputeOutcome::Recorded => {
-                crate::core::wording::fill(&w.dispute_recorded, &[("rule", rule)])
-            }
-            DisputeOutcome::Demoted(d) => crate::core::wording::fill(
+            DisputeOutcome::Recorded => fill(&w.dispute_recorded, &[("rule", rule)]),
+            DisputeOutcome::Demoted(d) => fill(
                 &w.dispute_demoted,
                 &[
                     ("rule", rule),

@@ -447,6 +447,18 @@ async fn the_digest_task_posts_once_per_week_across_restarts_and_once_after_a_ga
     bot.stop(&fake).await;
 }
 
+/// A message with `NOTE` from `user` in the notes channel.
+fn notes_channel_message(id: u64, user: u64, name: &str) -> serde_json::Value {
+    json!({
+        "id": id.to_string(), "channel_id": CHANNEL.to_string(), "guild_id": GUILD.to_string(),
+        "author": {"id": user.to_string(), "username": name, "discriminator": "0", "avatar": null, "global_name": null},
+        "member": {"roles": [], "deaf": false, "mute": false, "flags": 0, "joined_at": "2026-01-01T00:00:00.000000+00:00"},
+        "content": NOTE, "timestamp": "2026-11-25T10:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": [], "pinned": false, "type": 0
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
     let (fake, _dir, bot) = start_fresh().await;
@@ -458,14 +470,7 @@ async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
         .unwrap();
     fake.dispatch(
         "MESSAGE_CREATE",
-        json!({
-            "id": "5200000000000001", "channel_id": CHANNEL.to_string(), "guild_id": GUILD.to_string(),
-            "author": {"id": REP.to_string(), "username": "ana", "discriminator": "0", "avatar": null, "global_name": null},
-            "member": {"roles": [], "deaf": false, "mute": false, "flags": 0, "joined_at": "2026-01-01T00:00:00.000000+00:00"},
-            "content": NOTE, "timestamp": "2026-11-25T10:00:00.000000+00:00", "edited_timestamp": null,
-            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
-            "attachments": [], "embeds": [], "pinned": false, "type": 0
-        }),
+        notes_channel_message(5200000000000001, REP, "ana"),
     );
     let opened = fake
         .wait_for("the DM channel", |c| {
@@ -582,5 +587,67 @@ async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
         .await;
     assert!(content(&rules).unwrap().contains("unearned-concession"));
     assert!(is_ephemeral(&rules));
+    bot.stop(&fake).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snoozed_rep_gets_no_nudge_and_no_dm_but_the_note_is_stored() {
+    let (fake, _dir, bot) = start_fresh().await;
+    bot.service
+        .change_settings(
+            &team(),
+            [SettingChange::NotesChannel(Some(CHANNEL.to_string()))],
+        )
+        .unwrap();
+    let snooze = json!([{"name": "length", "type": 3, "value": "2d"}]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash(9401, REP, "ana", false, "snooze", snooze),
+    );
+    let ack = fake
+        .wait_for("the snooze answer", |c| {
+            c.path.ends_with("/interactions/9401/tok-9401/callback")
+        })
+        .await;
+    assert!(is_ephemeral(&ack));
+    assert!(content(&ack).unwrap().contains("snoozed until"), "{ack:?}");
+
+    // /note: stored, answered with the acknowledgement only, nothing to press.
+    fake.dispatch("INTERACTION_CREATE", note_command(9402, NOTE));
+    let reply = fake.wait_for("the answer", follow_up("tok-9402")).await;
+    let text = content(&reply).unwrap();
+    assert!(
+        text.contains("snoozed until") && !text.contains("15% discount"),
+        "{text}"
+    );
+    assert!(reply.json["components"]
+        .as_array()
+        .is_none_or(|c| c.is_empty()));
+
+    // The notes channel: the snoozed rep's note is stored and gets no DM; another rep's does.
+    let (rep, other) = (REP.to_string(), OTHER_REP.to_string());
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        notes_channel_message(5300000000000001, REP, "ana"),
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while bot.service.store.notes(&team(), Some(&rep)).unwrap().len() < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the note is stored");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        notes_channel_message(5300000000000002, OTHER_REP, "ben"),
+    );
+    fake.wait_for("the other rep's DM", |c| {
+        c.path == "/api/v10/users/@me/channels" && c.json["recipient_id"] == other.as_str()
+    })
+    .await;
+    let dms_to_rep = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == "/api/v10/users/@me/channels" && c.json["recipient_id"] == rep)
+        .count();
+    assert_eq!(dms_to_rep, 0, "no DM to the snoozed rep");
     bot.stop(&fake).await;
 }

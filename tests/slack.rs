@@ -548,3 +548,29 @@ async fn mattermost_teams_set_their_digest_channel_here_and_get_the_digest() {
         Some(&*format!("Bearer {MM_BOT_TOKEN}"))
     );
 }
+
+#[tokio::test]
+async fn a_snoozed_rep_gets_an_acknowledgement_instead_of_a_nudge() {
+    let app = spawn_app().await;
+    let (_, reply) = app.command("U1", "/snooze", "forever").await;
+    assert!(reply["text"].as_str().unwrap().contains("4h, 2d or 1w"));
+    let (_, reply) = app.command("U1", "/snooze", "2d").await;
+    assert_eq!(reply["response_type"], "ephemeral");
+    assert!(reply["text"].as_str().unwrap().contains("snoozed until"));
+
+    let (_, reply) = app.command("U1", "/note", NOTE).await;
+    let text = reply["text"].as_str().unwrap();
+    assert!(text.contains("snoozed until"), "{text}");
+    assert!(!text.contains("15% discount"), "no nudge: {text}");
+    assert!(reply["blocks"].is_null(), "nothing to press");
+    assert_eq!(app.service.store.notes(TEAM, Some("U1")).unwrap().len(), 1);
+    // Another rep of the team is not snoozed.
+    let (_, reply) = app.command("U2", "/note", NOTE).await;
+    assert!(reply["text"].as_str().unwrap().contains("15% discount"));
+
+    let (_, reply) = app.command("U1", "/callnudge", "snooze off").await;
+    assert!(reply["text"].as_str().unwrap().contains("Nudges are on"));
+    let (_, reply) = app.command("U1", "/note", NOTE).await;
+    assert!(reply["text"].as_str().unwrap().contains("15% discount"));
+    assert_eq!(app.metric("callnudge_nudges_sent_total").await, 2);
+}

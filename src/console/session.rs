@@ -1,6 +1,7 @@
 //! `callnudge note`, `callnudge dispute` and `callnudge console`: a rep posts notes from the
 //! terminal, reads the nudges and disputes a finding ("not reactive here", the chat adapters'
-//! button); the console loop also answers `:dispute N`, `:trend`, `:digest` and `:quit`.
+//! button); the console loop also answers `:dispute N`, `:snooze LENGTH`, `:trend`, `:digest`
+//! and `:quit`.
 
 use crate::service::{Service, ServiceError, Submitted};
 use chrono::{DateTime, Utc};
@@ -89,7 +90,7 @@ pub fn console(
     writeln!(
         out,
         "callnudge console — team {team}, rep {rep}. Write a note and end it with an empty line; \
-         :dispute N, :trend, :digest, :quit."
+         :dispute N, :snooze 2d|off, :trend, :digest, :quit."
     )?;
     let mut note = String::new();
     let mut last: Option<Submitted> = None;
@@ -105,6 +106,11 @@ pub fn console(
                     Err(e @ ServiceError::NoSuchFinding { .. }) => writeln!(out, "{e}")?,
                     Err(e) => return Err(e.into()),
                 },
+                ":snooze" => match service.snooze(team, rep, arg, clock()) {
+                    Ok(text) => writeln!(out, "{text}")?,
+                    Err(e @ ServiceError::Snooze(_)) => writeln!(out, "{e}")?,
+                    Err(e) => return Err(e.into()),
+                },
                 ":trend" => writeln!(out, "{}", service.trend(team, rep)?.1)?,
                 ":digest" => match service.digest_for(team, rep, false, None, clock()) {
                     Ok((_, parts)) => writeln!(out, "{}", parts.join("\n"))?,
@@ -116,7 +122,7 @@ pub fn console(
                 },
                 other => writeln!(
                     out,
-                    "unknown command {other}; try :dispute N, :trend, :digest or :quit"
+                    "unknown command {other}; try :dispute N, :snooze 2d, :trend, :digest or :quit"
                 )?,
             }
             continue;

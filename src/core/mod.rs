@@ -12,6 +12,7 @@ pub mod rules;
 pub mod schedule;
 pub mod score;
 pub mod settings;
+pub mod snooze;
 pub mod text;
 pub mod trend;
 pub mod week;

@@ -46,6 +46,18 @@ fn ranked(report: &Report) -> Vec<&Finding> {
     first
 }
 
+/// What a snoozed rep gets instead of a nudge: `text` (the acknowledgement) and nothing to
+/// press.
+pub fn snoozed(score: u8, text: &str) -> Nudge {
+    Nudge {
+        score,
+        shown: Vec::new(),
+        peer_signals: Vec::new(),
+        next_move: Arc::from(""),
+        text: clip(text, MAX_CHARS),
+    }
+}
+
 /// Builds the nudge for a report.
 pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge {
     let shown: Vec<Finding> = ranked(report)

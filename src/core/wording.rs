@@ -30,6 +30,12 @@ pub struct NudgeWording {
     /// The answer when that press made the team's disputes demote the rule; `{rule}`,
     /// `{disputes}`, `{hits}`, `{level}` (what the rule is now).
     pub dispute_demoted: String,
+    /// The answer to a note while nudges are snoozed; `{until}`.
+    pub snoozed: String,
+    /// The answer to `snooze 2d`; `{until}`.
+    pub snooze_set: String,
+    /// The answer to `snooze off`, or to `snooze` when nothing is snoozed.
+    pub snooze_off: String,
 }
 
 /// Everything a digest says.

@@ -11,7 +11,15 @@ use poise::CreateReply;
 
 /// Every command, for registration.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![note(), trend(), digest(), setup(), forget_me(), rules()]
+    vec![
+        note(),
+        trend(),
+        snooze(),
+        digest(),
+        setup(),
+        forget_me(),
+        rules(),
+    ]
 }
 
 /// The button ids: `cn:d:{guild}:{note}:{rule}` disputes a finding, `cn:f:{user}` confirms
@@ -166,6 +174,25 @@ pub async fn trend(
     let weeks = usize::from(weeks.unwrap_or(8));
     let (_, text) = blocking(&ctx.data().service, move |s| {
         s.trend_weeks(&team, &rep, weeks, &display)
+    })
+    .await?;
+    private(ctx, text).await
+}
+
+/// Hold your nudges back for a while (notes are still saved), or turn them back on.
+#[poise::command(slash_command, guild_only, ephemeral)]
+pub async fn snooze(
+    ctx: Context<'_>,
+    #[description = "4h, 2d or 1w (up to 30 days), or off"]
+    #[max_length = 20]
+    length: Option<String>,
+) -> Result<(), Error> {
+    let team = team_id(guild(ctx)?);
+    let rep = ctx.author().id.to_string();
+    let now = ctx.data().clock.now();
+    let arg = length.unwrap_or_default();
+    let text = blocking(&ctx.data().service, move |s| {
+        s.snooze(&team, &rep, &arg, now)
     })
     .await?;
     private(ctx, text).await

@@ -136,6 +136,9 @@ async fn notes_channel(
     })
     .await?;
     Metrics::inc(&data.metrics.notes_analysed);
+    if submitted.snoozed_until.is_some() {
+        return Ok(()); // the rep asked for quiet: stored, no DM
+    }
     let dm = serenity::CreateMessage::new()
         .content(submitted.nudge.text.clone())
         .allowed_mentions(serenity::CreateAllowedMentions::new())

@@ -34,6 +34,7 @@ pub const HERE: &str = "here";
 pub enum Command {
     Note(String),
     Trend(usize),
+    Snooze(String),
     Digest(Option<String>),
     Setup(Vec<SettingChange>),
     ForgetMe { confirmed: bool },
@@ -44,6 +45,7 @@ pub enum Command {
 pub const HELP: &str = "*callnudge* — post a call note, get a private nudge toward peer selling.
 • `/note TEXT` — analyse and store a note; only you see the answer
 • `/trend [WEEKS]` — your own weekly trend (what your manager sees)
+• `/snooze 4h|2d|1w|off` — hold your nudges back for a while (notes are still saved)
 • `/digest [2026-W48]` — managers: the team's weekly digest
 • `/setup schedule fri 16 Europe/Berlin` · `/setup digest-channel #channel|here` · `/setup notes-channel #channel|here` · `/setup manager @user` · `/setup retention 90` · `/setup rule RULE-ID off|suggestion|warning` — managers
 • `/rules` — what callnudge looks for · `/forget-me` — delete your data";
@@ -112,6 +114,7 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
                 .map(Command::Trend)
                 .map_err(|_| format!("`/trend` takes a number of weeks, not `{w}`")),
         },
+        "snooze" => Ok(Command::Snooze(text.trim().to_string())),
         "digest" => Ok(Command::Digest(
             Some(text.trim().to_string()).filter(|w| !w.is_empty()),
         )),
@@ -186,8 +189,13 @@ fn execute(state: &SlackState, who: &Caller, command: Command) -> Result<Reply, 
             service.remember_names(&who.team, who.team_title.as_deref(), &who.user, &who.user_name)?;
             let s = service.submit_note(&who.team, &who.user, &text, now)?;
             Metrics::inc(&state.metrics.notes_analysed);
-            Metrics::inc(&state.metrics.nudges_sent);
+            if s.snoozed_until.is_none() {
+                Metrics::inc(&state.metrics.nudges_sent);
+            }
             nudge_reply(s.note.id, &s.nudge, who.blocks)
+        }
+        Command::Snooze(arg) => {
+            Reply::text(mrkdwn(&service.snooze(&who.team, &who.user, &arg, now)?))
         }
         Command::Trend(weeks) => {
             let (_, text) = service.trend_weeks(&who.team, &who.user, weeks, &who.user_name)?;

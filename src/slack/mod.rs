@@ -375,6 +375,9 @@ async fn notes_channel_message(state: Arc<SlackState>, team: String, event: Valu
             let now = s.clock.now();
             let sub = s.service.submit_note(&team, &u, &text, now)?;
             Metrics::inc(&s.metrics.notes_analysed);
+            if sub.snoozed_until.is_some() {
+                return Ok(None); // the rep asked for quiet: stored, no message
+            }
             Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
         },
     )

@@ -9,6 +9,7 @@ mod sled_store;
 
 pub use sled_store::SledStore;
 
+use crate::core::snooze::RepPrefs;
 use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -47,6 +48,9 @@ pub trait Store: Send + Sync + 'static {
     fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError>;
     fn put_team(&self, settings: &TeamSettings) -> Result<(), StoreError>;
     fn teams(&self) -> Result<Vec<TeamSettings>, StoreError>;
+    /// A rep's own preferences (defaults when none were stored).
+    fn rep_prefs(&self, team: &str, rep: &str) -> Result<RepPrefs, StoreError>;
+    fn put_rep_prefs(&self, team: &str, rep: &str, prefs: &RepPrefs) -> Result<(), StoreError>;
     /// Records a "not reactive here" dispute of a rule by a rep.
     fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError>;
     /// Disputes per rule id.

@@ -1,11 +1,13 @@
 //! The sled implementation of [`Store`]: one directory, no server.
 //!
 //! Trees: `meta` (schema version), `notes` (key `team \0 rep \0 time(be) id(be)`), `teams`,
-//! `disputes` (key `team \0 rule \0 rep \0 note`), `digests` (key `team`, the last week sent).
+//! `disputes` (key `team \0 rule \0 rep \0 note`), `digests` (key `team`, the last week sent),
+//! `reps` (key `team \0 rep \0`, the rep's own preferences), `events`.
 //! Values are JSON. Durability: sled flushes in the background only every 500 ms, so
 //! `add_note` flushes before it returns; concurrent writers share one flush (group commit).
 
 use super::{Store, StoreError, SCHEMA_VERSION};
+use crate::core::snooze::RepPrefs;
 use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -20,6 +22,8 @@ pub struct SledStore {
     teams: sled::Tree,
     disputes: sled::Tree,
     digests: sled::Tree,
+    /// A rep's own preferences (snooze).
+    reps: sled::Tree,
     /// Chat event id → first-seen time (i64 seconds, big endian), for retry deduplication.
     events: sled::Tree,
     /// Schema version and housekeeping times.
@@ -115,6 +119,7 @@ impl SledStore {
             teams: tree("teams")?,
             disputes: tree("disputes")?,
             digests: tree("digests")?,
+            reps: tree("reps")?,
             events: tree("events")?,
             meta,
             dir,
@@ -342,6 +347,24 @@ impl Store for SledStore {
             .collect()
     }
 
+    fn rep_prefs(&self, team: &str, rep: &str) -> Result<RepPrefs, StoreError> {
+        match self
+            .reps
+            .get(prefix(&[team, rep]))
+            .map_err(|e| self.io(e))?
+        {
+            None => Ok(RepPrefs::default()),
+            Some(v) => decode("reps", &v),
+        }
+    }
+
+    fn put_rep_prefs(&self, team: &str, rep: &str, prefs: &RepPrefs) -> Result<(), StoreError> {
+        self.reps
+            .insert(prefix(&[team, rep]), encode(prefs))
+            .map_err(|e| self.io(e))?;
+        self.durable()
+    }
+
     fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError> {
         let mut key = prefix(&[team, rule, rep]);
         key.extend_from_slice(&note.to_be_bytes());
@@ -458,9 +481,11 @@ impl Store for SledStore {
                 s.names.remove(rep);
                 encode(&s)
             });
-        // One transaction over the three trees: a crash leaves all of the rep or none.
-        (&self.notes, &self.disputes, &self.teams)
-            .transaction(|(n, d, t)| -> ConflictableTransactionResult<(), ()> {
+        let prefs = prefix(&[team, rep]);
+        // One transaction over the four trees: a crash leaves all of the rep or none.
+        (&self.notes, &self.disputes, &self.teams, &self.reps)
+            .transaction(|(n, d, t, r)| -> ConflictableTransactionResult<(), ()> {
+                r.remove(prefs.as_slice())?;
                 for k in &notes {
                     n.remove(k)?;
                 }
@@ -532,6 +557,10 @@ impl Store for SledStore {
         for item in self.teams.iter() {
             let (_, v) = item.map_err(|e| self.io(e))?;
             decode::<TeamSettings>("teams", &v)?;
+        }
+        for item in self.reps.iter() {
+            let (_, v) = item.map_err(|e| self.io(e))?;
+            decode::<RepPrefs>("reps", &v)?;
         }
         Ok(count)
     }
