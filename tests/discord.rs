@@ -447,6 +447,18 @@ async fn the_digest_task_posts_once_per_week_across_restarts_and_once_after_a_ga
     bot.stop(&fake).await;
 }
 
+/// [`start_fresh`], with `CHANNEL` as the team's notes channel.
+async fn start_with_notes_channel() -> (FakeDiscord, tempfile::TempDir, Bot) {
+    let (fake, dir, bot) = start_fresh().await;
+    bot.service
+        .change_settings(
+            &team(),
+            [SettingChange::NotesChannel(Some(CHANNEL.to_string()))],
+        )
+        .unwrap();
+    (fake, dir, bot)
+}
+
 /// A message with `NOTE` from `user` in the notes channel.
 fn notes_channel_message(id: u64, user: u64, name: &str) -> serde_json::Value {
     json!({
@@ -461,13 +473,7 @@ fn notes_channel_message(id: u64, user: u64, name: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
-    let (fake, _dir, bot) = start_fresh().await;
-    bot.service
-        .change_settings(
-            &team(),
-            [SettingChange::NotesChannel(Some(CHANNEL.to_string()))],
-        )
-        .unwrap();
+    let (fake, _dir, bot) = start_with_notes_channel().await;
     fake.dispatch(
         "MESSAGE_CREATE",
         notes_channel_message(5200000000000001, REP, "ana"),
@@ -592,13 +598,7 @@ async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snoozed_rep_gets_no_nudge_and_no_dm_but_the_note_is_stored() {
-    let (fake, _dir, bot) = start_fresh().await;
-    bot.service
-        .change_settings(
-            &team(),
-            [SettingChange::NotesChannel(Some(CHANNEL.to_string()))],
-        )
-        .unwrap();
+    let (fake, _dir, bot) = start_with_notes_channel().await;
     let snooze = json!([{"name": "length", "type": 3, "value": "2d"}]);
     fake.dispatch(
         "INTERACTION_CREATE",
