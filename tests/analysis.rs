@@ -130,6 +130,16 @@ fn a_peer_note_gets_reinforcement_not_correction() {
     assert!(n.shown.is_empty());
     assert!(n.text.contains(&p.nudge.all_peer));
     assert!(report.score > 50);
+    // The client owns a step already: the move builds on the note, it does not ask for one.
+    assert_ne!(&*n.next_move, p.nudge.keep_going_move.as_str());
+    let first = p.rules.category(n.peer_signals[0]);
+    assert_eq!(&*n.next_move, first.moves[0].as_str());
+
+    // Peer signals but no step on the client's side: the move is to get them one.
+    let report = analyze(&p.rules, "Their CFO wants churn down 10% this year.");
+    let n = nudge(&p.rules, &p.nudge, &report);
+    assert!(n.shown.is_empty() && !n.peer_signals.is_empty(), "{n:?}");
+    assert_eq!(&*n.next_move, p.nudge.keep_going_move.as_str());
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //!
 //! Pure function of the report: the score, at most two reactive findings ranked by level, weight
 //! and position (distinct categories first), each quoted with why it matters, one move for the
-//! next call, and the peer signals named. Never longer than [`MAX_CHARS`].
+//! next call (with nothing reactive: get the client a step, or if they own one already, build on
+//! the note's first peer move), and the peer signals named. Never longer than [`MAX_CHARS`].
 
 use super::analyze::{Finding, Report};
 use super::category::Category;
@@ -83,8 +84,21 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
     }
     let score = report.score.to_string();
     let mut lines = vec![fill(&wording.header, &[("score", &score)])];
+    // Nothing reactive: if the client owns a step already (a commitment, a mutual plan), build
+    // on what the note did well (the first peer category's move); otherwise get them a step.
     let next_move: Arc<str> = match shown.first() {
         Some(top) => top.suggestion.clone(),
+        None if peer_signals
+            .iter()
+            .any(|c| matches!(c, Category::ClientCommitment | Category::MutualPlan)) =>
+        {
+            rules
+                .category(peer_signals[0])
+                .moves
+                .first()
+                .map_or(wording.keep_going_move.as_str(), String::as_str)
+                .into()
+        }
         None => wording.keep_going_move.as_str().into(),
     };
     if shown.is_empty() {
