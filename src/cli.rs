@@ -190,7 +190,7 @@ pub struct TeamArgs {
     /// Days the note text is kept (the analysis is kept regardless).
     #[arg(long)]
     pub retention_days: Option<u32>,
-    /// Rule override `ID=off|suggestion|warning`; repeatable.
+    /// Rule override `ID=off|suggestion|warning|default`; repeatable.
     #[arg(long = "rule")]
     pub rules: Vec<String>,
     #[command(flatten)]

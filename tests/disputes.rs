@@ -111,6 +111,17 @@ fn a_rule_the_team_keeps_disputing_is_turned_down_for_everyone_until_a_manager_d
     );
     assert_eq!(level_now(&s, "gus", later), Some(Level::Warning));
     assert!(s.digest("t", None, later).unwrap().0.demoted.is_empty());
+
+    // `default` hands the rule back to the rule file and to the team's disputes.
+    s.change_settings("t", [SettingChange::Rule(RULE.into(), "default".into())])
+        .unwrap();
+    assert!(s.settings("t").unwrap().rule_overrides.is_empty());
+    let much_later = later + Duration::hours(1);
+    // The team's record of the last 8 weeks still says it: the next dispute turns it down.
+    assert!(matches!(
+        dispute_each(&s, &["ana"], much_later),
+        DisputeOutcome::Demoted(_)
+    ));
 }
 
 #[test]

@@ -33,7 +33,7 @@ impl TeamChanges {
         );
         for r in self.rules {
             let (id, value) = r.split_once('=').with_context(|| {
-                format!("`{r}`: write a rule override as ID=off|suggestion|warning")
+                format!("`{r}`: write a rule override as ID=off|suggestion|warning|default")
             })?;
             out.push(SettingChange::Rule(id.to_string(), value.to_string()));
         }

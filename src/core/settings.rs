@@ -19,7 +19,7 @@ pub enum SettingChange {
     AddManager(String),
     RemoveManager(String),
     RetentionDays(i64),
-    /// `ID` and `off | suggestion | warning`.
+    /// `ID` and `off | suggestion | warning | default` (default: as the rule file says).
     Rule(String, String),
     DigestChannel(Option<String>),
     NotesChannel(Option<String>),
@@ -42,7 +42,7 @@ pub enum SettingError {
     Retention(i64),
     #[error("rule `{0}` does not exist; `/rules` lists the rule ids")]
     UnknownRule(String),
-    #[error("`{0}` is not off, suggestion or warning")]
+    #[error("`{0}` is not off, suggestion, warning or default")]
     RuleValue(String),
 }
 
@@ -57,6 +57,14 @@ pub fn parse_override(value: &str) -> Result<RuleOverride, SettingError> {
             .map(RuleOverride::Level)
             .ok_or_else(|| SettingError::RuleValue(value.to_string())),
     }
+}
+
+/// Whether a rule value asks for the rule file's own level (the team's override removed).
+fn is_default(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "default" | "reset"
+    )
 }
 
 /// Applies one change. `rule_exists` says whether a rule id is known to the loaded rules.
@@ -100,10 +108,15 @@ pub fn apply(
             if !rule_exists(&id) {
                 return Err(SettingError::UnknownRule(id));
             }
-            let o = parse_override(&value)?;
             // The manager decided: an earlier demotion after disputes no longer applies.
-            s.demoted.remove(&id);
-            s.rule_overrides.insert(id, o);
+            if is_default(&value) {
+                s.demoted.remove(&id);
+                s.rule_overrides.remove(&id);
+            } else {
+                let o = parse_override(&value)?;
+                s.demoted.remove(&id);
+                s.rule_overrides.insert(id, o);
+            }
         }
         SettingChange::DigestChannel(c) => s.digest_channel = c,
         SettingChange::NotesChannel(c) => s.notes_channel = c,
@@ -143,10 +156,17 @@ mod tests {
         assert!(apply1(SettingChange::RetentionDays(-1)).is_err());
         assert!(apply1(SettingChange::Rule("nope".into(), "off".into())).is_err());
         assert!(apply1(SettingChange::Rule("known".into(), "loud".into())).is_err());
-        let s = apply1(SettingChange::Rule("known".into(), "Warning".into())).unwrap();
+        let mut s = apply1(SettingChange::Rule("known".into(), "Warning".into())).unwrap();
         assert_eq!(
             s.rule_overrides["known"],
             RuleOverride::Level(Level::Warning)
         );
+        apply(
+            &mut s,
+            SettingChange::Rule("known".into(), "default".into()),
+            &|id| id == "known",
+        )
+        .unwrap();
+        assert!(s.rule_overrides.is_empty(), "back to the rule file's level");
     }
 }

@@ -360,7 +360,7 @@ pub async fn setup_retention(
     change(ctx, vec![SettingChange::RetentionDays(days)], done).await
 }
 
-/// The three settings a rule can have for a team.
+/// The settings a rule can have for a team (`default`: as the rule file says).
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum RuleSetting {
     #[name = "off"]
@@ -369,6 +369,8 @@ pub enum RuleSetting {
     Suggestion,
     #[name = "warning"]
     Warning,
+    #[name = "default"]
+    Default,
 }
 
 /// Switch a rule off, or give it another level, for this team (`/rules` lists the ids).
@@ -376,12 +378,14 @@ pub enum RuleSetting {
 pub async fn setup_rule(
     ctx: Context<'_>,
     #[description = "The rule id, as /rules lists it"] id: String,
-    #[description = "off, suggestion or warning"] setting: RuleSetting,
+    #[description = "off, suggestion, warning, or default (as the rule file says)"]
+    setting: RuleSetting,
 ) -> Result<(), Error> {
     let value = match setting {
         RuleSetting::Off => "off",
         RuleSetting::Suggestion => "suggestion",
         RuleSetting::Warning => "warning",
+        RuleSetting::Default => "default",
     };
     let done = format!("Rule `{id}` is now {value} for this team.");
     change(ctx, vec![SettingChange::Rule(id, value.into())], done).await
