@@ -36,6 +36,8 @@ pub enum ServiceError {
     NotManager,
     #[error("rule `{0}` does not exist; rule ids are the `id = …` lines in prompts/rules/*.toml")]
     UnknownRule(String),
+    #[error("the {kind} id {id:?} is blank, longer than {max} characters or holds control characters; use a plain name such as acme", max = crate::core::record::MAX_ID_CHARS)]
+    BadId { kind: &'static str, id: String },
     #[error(
         "your note {note} has no `{rule}` finding; dispute a finding from one of your own nudges"
     )]
@@ -72,6 +74,21 @@ pub struct Service {
     pub prompts: Arc<Prompts>,
 }
 
+/// Checks a team id and, when given, a rep id (see [`crate::core::record::valid_id`]).
+fn check_ids(team: &str, rep: Option<&str>) -> Result<(), ServiceError> {
+    let bad = |kind, id: &str| ServiceError::BadId {
+        kind,
+        id: id.chars().take(120).collect(),
+    };
+    if !crate::core::record::valid_id(team) {
+        return Err(bad("team", team));
+    }
+    match rep {
+        Some(rep) if !crate::core::record::valid_id(rep) => Err(bad("rep", rep)),
+        _ => Ok(()),
+    }
+}
+
 impl Service {
     pub fn new(store: Arc<dyn Store>, prompts: Arc<Prompts>) -> Service {
         Service { store, prompts }
@@ -101,6 +118,7 @@ impl Service {
         team: &str,
         changes: impl IntoIterator<Item = SettingChange>,
     ) -> Result<TeamSettings, ServiceError> {
+        check_ids(team, None)?;
         let mut s = self.settings(team)?;
         let known = |id: &str| self.prompts.rules.rule(id).is_some();
         for c in changes {
@@ -118,6 +136,7 @@ impl Service {
         rep: &str,
         rep_name: &str,
     ) -> Result<(), ServiceError> {
+        check_ids(team, Some(rep))?;
         let mut s = self.settings(team)?;
         let rep_name: String = rep_name
             .chars()
@@ -197,6 +216,7 @@ impl Service {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<(NoteRecord, Report), ServiceError> {
+        check_ids(team, Some(rep))?;
         if text.trim().is_empty() {
             return Err(ServiceError::EmptyNote);
         }
@@ -265,6 +285,7 @@ impl Service {
         arg: &str,
         now: DateTime<Utc>,
     ) -> Result<String, ServiceError> {
+        check_ids(team, Some(rep))?;
         let mut prefs = self.store.rep_prefs(team, rep)?;
         match snooze::parse(arg)? {
             SnoozeRequest::Status => {}
@@ -307,6 +328,7 @@ impl Service {
         weeks: usize,
         display: &str,
     ) -> Result<(Vec<WeekStat>, String), ServiceError> {
+        check_ids(team, Some(rep))?;
         let settings = self.settings(team)?;
         let notes = self.store.notes(team, Some(rep))?;
         let stats = trend::weekly(&notes, settings.schedule.tz);
@@ -321,6 +343,7 @@ impl Service {
         week: Option<Week>,
         now: DateTime<Utc>,
     ) -> Result<(Digest, Vec<String>), ServiceError> {
+        check_ids(team, None)?;
         let settings = self.settings(team)?;
         let week = week.unwrap_or_else(|| Week::of(now, settings.schedule.tz));
         // Only the sparkline window is read; a day of margin covers any time zone offset.
@@ -364,6 +387,7 @@ impl Service {
         note: u64,
         now: DateTime<Utc>,
     ) -> Result<DisputeOutcome, ServiceError> {
+        check_ids(team, Some(rep))?;
         let Some(spec) = self.prompts.rules.rule(rule) else {
             return Err(ServiceError::UnknownRule(rule.to_string()));
         };
@@ -427,6 +451,7 @@ impl Service {
 
     /// Deletes every record of a rep.
     pub fn forget(&self, team: &str, rep: &str) -> Result<u64, ServiceError> {
+        check_ids(team, Some(rep))?;
         let n = self.store.forget_rep(team, rep)?;
         tracing::info!(deleted = n, "rep forgotten");
         Ok(n)

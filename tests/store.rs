@@ -150,12 +150,24 @@ fn import_reports_bad_rows_and_stores_the_good_ones() {
                t,ben,yesterday,Dana will pull the numbers.\n\
                t,,2026-11-02T10:00:00Z,no rep\n\
                t,chloe,2026-11-03T10:00:00Z,   \n\
-               t,dev,2026-11-04T10:00:00Z,\"They asked for a quote, I'll send it.\"\n";
+               t,dev,2026-11-04T10:00:00Z,\"They asked for a quote, I'll send it.\"\n\
+               t\0ana,x,2026-11-04T10:00:00Z,A NUL would read into team t's keys.\n";
     let r = transfer::import(&s, csv.as_bytes(), |_| {}).unwrap();
     assert_eq!(r.stored, 2);
     let lines: Vec<u64> = r.skipped.iter().map(|(l, _)| *l).collect();
-    assert_eq!(lines, vec![3, 4, 5]);
+    assert_eq!(lines, vec![3, 4, 5, 7]);
     assert!(r.skipped[0].1.contains("RFC 3339"));
+    assert!(
+        r.skipped[1].1.contains("rep id \"\" is blank"),
+        "{}",
+        r.skipped[1].1
+    );
+    assert!(
+        r.skipped[3].1.contains("control characters"),
+        "{}",
+        r.skipped[3].1
+    );
+    assert_eq!(s.store.notes("t", None).unwrap().len(), 2);
 }
 
 #[test]
@@ -311,4 +323,30 @@ fn note_text_past_retention_is_purged_at_most_daily_and_the_analysis_stays() {
         .unwrap()
         .iter()
         .all(|n| n.text.is_none()));
+}
+
+#[test]
+fn a_blank_or_control_character_id_is_refused_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["note", "--team", " ", "--rep", "ana", "--data-dir"])
+        .arg(dir.path())
+        .arg("Gave them 10% off.")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("team id \" \" is blank"), "{err}");
+    let s = service(dir.path());
+    assert!(s.store.notes(" ", None).unwrap().is_empty());
+    let e = s
+        .submit_note(
+            "t",
+            "ana\u{1b}[2J",
+            "Gave them 10% off.",
+            at(2026, 11, 2, 10),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("control characters"), "{e}");
+    assert!(s.store.notes("t", None).unwrap().is_empty());
 }

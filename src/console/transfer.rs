@@ -115,17 +115,12 @@ pub fn import(
                 continue;
             }
         };
-        if field(team).is_empty() || field(rep).is_empty() {
-            result
-                .skipped
-                .push((line, "team and rep must not be empty".into()));
-            continue;
-        }
         match service.prepare_note(field(team), field(rep), row.get(text).unwrap_or(""), at) {
             Ok((record, _)) => batch.push(record),
             Err(
                 e @ (crate::service::ServiceError::EmptyNote
-                | crate::service::ServiceError::NoteTooLong { .. }),
+                | crate::service::ServiceError::NoteTooLong { .. }
+                | crate::service::ServiceError::BadId { .. }),
             ) => result.skipped.push((line, e.to_string())),
             Err(e) => return Err(e.into()),
         }

@@ -11,6 +11,16 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The longest team or rep id accepted, in characters.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// Whether `id` can name a team or a rep: not blank, at most [`MAX_ID_CHARS`] characters, and
+/// no control characters (the store separates the parts of its keys with a NUL byte, so an id
+/// holding one could read into another team's records).
+pub fn valid_id(id: &str) -> bool {
+    !id.trim().is_empty() && id.chars().count() <= MAX_ID_CHARS && !id.chars().any(char::is_control)
+}
+
 /// One finding as stored: enough for trends, digests, exports and disputes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredFinding {
