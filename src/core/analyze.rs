@@ -247,7 +247,8 @@ fn party_of(
     let words = &rules.words;
     let mut after_determiner = false;
     let mut word = String::new();
-    for raw in text::raw_words(owner) {
+    let mut raws = text::raw_words(owner);
+    while let Some(raw) = raws.next() {
         text::normalize_into(raw, &mut word);
         let base = base(&word);
         if words.rep_subjects.contains(base) || words.rep_subjects.contains(word.as_str()) {
@@ -258,11 +259,13 @@ fn party_of(
             };
         }
         if after_determiner {
-            // The noun phrase's head is its last word.
-            if let Some(last) = text::raw_words(owner).next_back() {
-                text::normalize_into(last, &mut word);
-            }
-            return if words.client_subjects.contains(word.as_str()) {
+            // The noun phrase names the client when one of its words does: "their ops
+            // manager", "their VP Sales"; "their plan" names nobody.
+            let names_client = std::iter::once(raw).chain(raws).any(|w| {
+                text::normalize_into(w, &mut word);
+                words.client_subjects.contains(self::base(&word))
+            });
+            return if names_client {
                 Party::Client
             } else {
                 Party::Unknown
