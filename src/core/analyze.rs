@@ -230,9 +230,11 @@ fn base(word: &str) -> &str {
 }
 
 /// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the
-/// rep's own to-do list; a capitalised word is a name (the client); after a determiner the
-/// noun decides ("their ops manager" is the client, "their plan" nobody); after "and" the
-/// subject of the step before decides; first person inside quotes is the client speaking.
+/// rep's own to-do list; a capitalised word is a name (the client) unless the lexicon says it
+/// is not a subject ("Happy to send"); after a determiner the noun phrase names the client when
+/// one of its words is a client word ("their VP Sales", "their ops manager"; "their plan" is
+/// nobody); after "and" the subject of the step before decides; first person inside quotes is
+/// the client speaking.
 fn party_of(
     rules: &RuleSet,
     note: &str,
