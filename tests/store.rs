@@ -1,6 +1,10 @@
 //! The store and the use cases on a real sled database in a temporary directory: forget,
 //! digests exactly once across restarts, time zones, export → import, a second process.
 
+#[path = "support/bin.rs"]
+mod bin;
+
+use bin::{callnudge, stderr};
 use callnudge::console::transfer;
 use callnudge::core::digest::Digest;
 use callnudge::core::{TeamSettings, Week};
@@ -174,14 +178,22 @@ fn import_reports_bad_rows_and_stores_the_good_ones() {
 fn a_second_process_on_the_same_directory_gets_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let _held = SledStore::open(dir.path()).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callnudge"))
-        .args(["note", "--team", "t", "--rep", "r", "--data-dir"])
-        .arg(dir.path())
-        .arg("Gave them 10% off.")
-        .output()
-        .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = callnudge(
+        &[
+            "note",
+            "--team",
+            "t",
+            "--rep",
+            "r",
+            "--data-dir",
+            d,
+            "Gave them 10% off.",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(err.contains("in use by another callnudge process"), "{err}");
     assert!(err.contains(&dir.path().display().to_string()), "{err}");
 }
@@ -328,14 +340,22 @@ fn note_text_past_retention_is_purged_at_most_daily_and_the_analysis_stays() {
 #[test]
 fn a_blank_or_control_character_id_is_refused_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callnudge"))
-        .args(["note", "--team", " ", "--rep", "ana", "--data-dir"])
-        .arg(dir.path())
-        .arg("Gave them 10% off.")
-        .output()
-        .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = callnudge(
+        &[
+            "note",
+            "--team",
+            " ",
+            "--rep",
+            "ana",
+            "--data-dir",
+            d,
+            "Gave them 10% off.",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(err.contains("team id \" \" is blank"), "{err}");
     let s = service(dir.path());
     assert!(s.store.notes(" ", None).unwrap().is_empty());

@@ -1,6 +1,7 @@
 //! Running the real `callnudge` binary as a user would: arguments, standard input, and what
 //! it printed and returned. Included by path (`#[path = "support/bin.rs"]`) by the tests that
 //! need only this, so they do not build the fake chat servers.
+#![allow(dead_code)] // each test file uses its own part of it
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
