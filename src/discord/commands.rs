@@ -387,7 +387,12 @@ pub async fn setup_rule(
         RuleSetting::Warning => "warning",
         RuleSetting::Default => "default",
     };
-    let done = format!("Rule `{id}` is now {value} for this team.");
+    let done = match setting {
+        RuleSetting::Default => {
+            format!("Rule `{id}` is back to its rule file's level for this team.")
+        }
+        _ => format!("Rule `{id}` is now {value} for this team."),
+    };
     change(ctx, vec![SettingChange::Rule(id, value.into())], done).await
 }
 
