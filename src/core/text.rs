@@ -48,26 +48,43 @@ fn ends_clause(c: char) -> bool {
 /// The note cut into chunks the rules are run on: lines, and sentences ending in `.`, `!`,
 /// `?` or `;` followed by a space. Chunks cover the note without gaps; each ends after its
 /// boundary character.
-pub fn chunks(text: &str) -> Vec<Range<usize>> {
+pub fn chunks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let end_here = match b {
-            b'\n' => true,
-            b'.' | b'!' | b'?' | b';' => bytes.get(i + 1).is_some_and(|n| n.is_ascii_whitespace()),
-            _ => false,
-        };
-        if end_here {
-            out.push(start..i + 1);
-            start = i + 1;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
         }
-    }
-    if start < text.len() {
-        out.push(start..text.len());
-    }
-    out
+        // Most bytes are letters and spaces: one table look-up each finds the candidates.
+        let mut i = start;
+        while i < bytes.len() {
+            match BOUNDARY[usize::from(bytes[i])] {
+                0 => {}
+                LINE => break,
+                _ if bytes.get(i + 1).is_some_and(|n| n.is_ascii_whitespace()) => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        let end = (i + 1).min(bytes.len());
+        let chunk = start..end;
+        start = end;
+        Some(chunk)
+    })
 }
+
+/// Per byte: 0, [`LINE`] (always ends a chunk) or [`SENTENCE`] (ends one before whitespace).
+const LINE: u8 = 1;
+const SENTENCE: u8 = 2;
+static BOUNDARY: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'\n' as usize] = LINE;
+    t[b'.' as usize] = SENTENCE;
+    t[b'!' as usize] = SENTENCE;
+    t[b'?' as usize] = SENTENCE;
+    t[b';' as usize] = SENTENCE;
+    t
+};
 
 /// The sentence around `span`, at most [`SENTENCE_REACH`] bytes to each side.
 pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
@@ -247,10 +264,10 @@ mod tests {
     #[test]
     fn chunks_cover_the_note() {
         let t = "One. Two;three\n- four. 3.5 five";
-        let c = chunks(t);
+        let c: Vec<Range<usize>> = chunks(t).collect();
         let parts: Vec<&str> = c.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(parts, vec!["One.", " Two;three\n", "- four.", " 3.5 five"]);
-        assert_eq!(chunks(""), Vec::<Range<usize>>::new());
+        assert_eq!(chunks("").count(), 0);
     }
 
     #[test]
