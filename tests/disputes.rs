@@ -227,3 +227,29 @@ fn the_interactive_console_disputes_a_shown_finding_by_number() {
     let s = service(dir.path());
     assert_eq!(s.store.disputes("t").unwrap().values().sum::<u32>(), 1);
 }
+
+#[test]
+fn the_printed_dispute_command_runs_in_a_shell_with_spaces_and_quotes_in_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let who = ["--team", "acme corp", "--rep", "o'neil", "--data-dir", d];
+    let out = callnudge(&[&["note"][..], &who, &[NOTE]].concat(), b"");
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("--rule checking-in"))
+        .unwrap_or_else(|| panic!("a dispute command: {text}"));
+    let command = line.split("callnudge ").nth(1).unwrap();
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("\"$CALLNUDGE\" {command} --data-dir \"$DIR\""))
+        .env("CALLNUDGE", env!("CARGO_BIN_EXE_callnudge"))
+        .env("DIR", d)
+        .env_remove("CALLNUDGE_RULES")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stdout(&run).contains("was not reactive here"));
+    let s = service(dir.path());
+    assert_eq!(s.store.disputes("acme corp").unwrap().get(RULE), Some(&1));
+}

@@ -21,11 +21,24 @@ pub fn note(
     for f in &submitted.nudge.shown {
         writeln!(
             out,
-            "Not reactive here? callnudge dispute --team {team} --rep {rep} --note {} --rule {}",
-            submitted.note.id, f.rule
+            "Not reactive here? callnudge dispute --team {} --rep {} --note {} --rule {}",
+            shell_word(team),
+            shell_word(rep),
+            submitted.note.id,
+            f.rule
         )?;
     }
     Ok(())
+}
+
+/// `word` as a shell reads it back: as is when plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.@:/+".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// Disputes a finding of one of the rep's notes and writes the answer.
@@ -152,4 +165,16 @@ pub fn console(
         writeln!(out, "{}", with_dispute_hint(&s))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn printed_ids_survive_the_shell() {
+        assert_eq!(shell_word("acme"), "acme");
+        assert_eq!(shell_word("acme corp"), "'acme corp'");
+        assert_eq!(shell_word("o'neil"), "'o'\\''neil'");
+    }
 }
