@@ -27,7 +27,7 @@ pub enum Command {
     Demo(DemoArgs),
     /// Store a note and print the nudge.
     Note(NoteArgs),
-    /// An interactive loop of notes, with :trend, :digest and :quit.
+    /// An interactive loop of notes, with :dispute N, :snooze 2d, :trend, :digest and :quit.
     Console(WhoArgs),
     /// A rep's weekly trend (exactly what their manager sees).
     Trend(WhoArgs),
@@ -109,8 +109,10 @@ pub struct DataArgs {
 /// A rep of a team.
 #[derive(Debug, Args, Clone)]
 pub struct Who {
+    /// The team id (a Discord server is `discord-GUILD_ID`, a Slack team `slack-TEAM_ID`).
     #[arg(long)]
     pub team: String,
+    /// The rep's id within the team (on Discord and Slack, the user id).
     #[arg(long)]
     pub rep: String,
 }
