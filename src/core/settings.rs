@@ -108,15 +108,15 @@ pub fn apply(
             if !rule_exists(&id) {
                 return Err(SettingError::UnknownRule(id));
             }
+            let o = (!is_default(&value))
+                .then(|| parse_override(&value))
+                .transpose()?;
             // The manager decided: an earlier demotion after disputes no longer applies.
-            if is_default(&value) {
-                s.demoted.remove(&id);
-                s.rule_overrides.remove(&id);
-            } else {
-                let o = parse_override(&value)?;
-                s.demoted.remove(&id);
-                s.rule_overrides.insert(id, o);
-            }
+            s.demoted.remove(&id);
+            match o {
+                Some(o) => s.rule_overrides.insert(id, o),
+                None => s.rule_overrides.remove(&id),
+            };
         }
         SettingChange::DigestChannel(c) => s.digest_channel = c,
         SettingChange::NotesChannel(c) => s.notes_channel = c,
