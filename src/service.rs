@@ -181,15 +181,15 @@ impl Service {
                     .iter()
                     .filter(|r| r.category == *c)
                     .map(|r| {
-                        let demoted = !s.rule_overrides.contains_key(&*r.id)
-                            && s.demoted.contains_key(&*r.id);
-                        let why = if demoted { ", after disputes" } else { "" };
-                        match s.effective_overrides().find(|(id, _)| *id == &*r.id) {
-                            Some((_, RuleOverride::Off)) => format!("~~{}~~ (off{why})", r.id),
-                            Some((_, RuleOverride::Level(l))) => {
-                                format!("{} ({}{why})", r.id, l.id())
-                            }
-                            None => r.id.to_string(),
+                        let id = &*r.id;
+                        let (setting, why) = match s.rule_overrides.get(id) {
+                            Some(o) => (Some(*o), ""),
+                            None => (s.demoted.get(id).map(|d| d.to), ", after disputes"),
+                        };
+                        match setting {
+                            Some(RuleOverride::Off) => format!("~~{id}~~ (off{why})"),
+                            Some(RuleOverride::Level(l)) => format!("{id} ({}{why})", l.id()),
+                            None => id.to_string(),
                         }
                     })
                     .collect();

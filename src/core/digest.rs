@@ -196,11 +196,9 @@ pub fn build<'a>(
         silent,
         disputes: dispute_rows,
         demoted: team
-            .demoted
-            .iter()
-            .filter(|(rule, _)| !team.rule_overrides.contains_key(*rule))
+            .active_demotions()
             .map(|(rule, d)| DemotedRule {
-                rule: rule.clone(),
+                rule: rule.to_string(),
                 from: d.from,
                 to: d.to,
                 date: d.at.with_timezone(&tz).date_naive(),

@@ -147,15 +147,18 @@ impl TeamSettings {
     /// What the team changed about its rules: the managers' overrides, and demotions of rules
     /// the managers did not set.
     pub fn effective_overrides(&self) -> impl Iterator<Item = (&str, RuleOverride)> {
-        let demoted = self
-            .demoted
-            .iter()
-            .filter(|(id, _)| !self.rule_overrides.contains_key(*id))
-            .map(|(id, d)| (id.as_str(), d.to));
         self.rule_overrides
             .iter()
             .map(|(id, o)| (id.as_str(), *o))
-            .chain(demoted)
+            .chain(self.active_demotions().map(|(id, d)| (id, d.to)))
+    }
+
+    /// The demotions in force: those of rules no manager has set since.
+    pub fn active_demotions(&self) -> impl Iterator<Item = (&str, &Demotion)> {
+        self.demoted
+            .iter()
+            .filter(|(id, _)| !self.rule_overrides.contains_key(*id))
+            .map(|(id, d)| (id.as_str(), d))
     }
 
     /// The rep's display name, or their id when none is known.
