@@ -46,6 +46,8 @@ pub enum ServiceError {
     Setting(#[from] SettingError),
     #[error(transparent)]
     Snooze(#[from] SnoozeError),
+    #[error("callnudge is shutting down and could not finish this; send it again in a minute")]
+    Interrupted,
 }
 
 /// What a dispute did.
@@ -72,6 +74,21 @@ pub struct Submitted {
 pub struct Service {
     pub store: Arc<dyn Store>,
     pub prompts: Arc<Prompts>,
+}
+
+/// Notes up to this many bytes are analysed on the async runtime's own thread by
+/// [`Service::submit_note_async`] (p99 under 100 µs); longer ones on a blocking thread.
+const INLINE_ANALYSIS_BYTES: usize = 4_096;
+
+/// Runs a blocking part of a use case on tokio's blocking pool.
+async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(ServiceError::Interrupted),
+    }
 }
 
 /// Checks a team id and, when given, a rep id (see [`crate::core::record::valid_id`]).
@@ -136,6 +153,37 @@ impl Service {
         rep: &str,
         rep_name: &str,
     ) -> Result<(), ServiceError> {
+        match self.renamed(team, team_title, rep, rep_name)? {
+            Some(s) => Ok(self.store.put_team(&s)?),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Service::remember_names`] for async adapters: the read happens in place, the rare
+    /// write (a new name) on a blocking thread.
+    pub async fn remember_names_async(
+        self: &Arc<Self>,
+        team: &str,
+        team_title: Option<&str>,
+        rep: &str,
+        rep_name: &str,
+    ) -> Result<(), ServiceError> {
+        let Some(settings) = self.renamed(team, team_title, rep, rep_name)? else {
+            return Ok(());
+        };
+        let s = self.clone();
+        off_runtime(move || Ok(s.store.put_team(&settings)?)).await
+    }
+
+    /// The team's settings with the rep's display name and the team's title as given, or
+    /// `None` when both are already stored.
+    fn renamed(
+        &self,
+        team: &str,
+        team_title: Option<&str>,
+        rep: &str,
+        rep_name: &str,
+    ) -> Result<Option<TeamSettings>, ServiceError> {
         check_ids(team, Some(rep))?;
         let mut s = self.settings(team)?;
         let rep_name: String = rep_name
@@ -146,13 +194,13 @@ impl Service {
         let same_rep = s.names.get(rep) == Some(&rep_name);
         let same_title = team_title.is_none_or(|t| s.title.as_deref() == Some(t));
         if same_rep && same_title {
-            return Ok(());
+            return Ok(None);
         }
         s.names.insert(rep.to_string(), rep_name);
         if let Some(t) = team_title {
             s.title = Some(t.chars().take(100).collect());
         }
-        Ok(self.store.put_team(&s)?)
+        Ok(Some(s))
     }
 
     /// Whether `user` manages `team`: listed in its settings, or holding the team's manager
@@ -253,11 +301,51 @@ impl Service {
     ) -> Result<Submitted, ServiceError> {
         let (record, report) = self.prepare_note(team, rep, text, now)?;
         let note = self.store.add_note(record)?;
-        let snoozed_until = self.store.rep_prefs(team, rep)?.snoozed_at(now);
+        self.answer(note, report, now)
+    }
+
+    /// [`Service::submit_note`] for async adapters, with the same checks, analysis, storage
+    /// and answer; but the wait for the disk holds no thread ([`Store::add_note_then`]), so
+    /// concurrent notes share flushes without a blocked thread each. A short note is analysed
+    /// in place (tens of microseconds); a long one on a blocking thread.
+    pub async fn submit_note_async(
+        self: &Arc<Self>,
+        team: &str,
+        rep: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted, ServiceError> {
+        let (record, report) = if text.len() <= INLINE_ANALYSIS_BYTES {
+            self.prepare_note(team, rep, text, now)?
+        } else {
+            let s = self.clone();
+            let (team, rep, text) = (team.to_string(), rep.to_string(), text.to_string());
+            off_runtime(move || s.prepare_note(&team, &rep, &text, now)).await?
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.store.add_note_then(
+            record,
+            Box::new(move |stored| {
+                let _ = tx.send(stored);
+            }),
+        );
+        let note = rx.await.map_err(|_| ServiceError::Interrupted)??;
+        self.answer(note, report, now)
+    }
+
+    /// What the rep is told about a stored note: the nudge, or while snoozed a one-line
+    /// acknowledgement.
+    fn answer(
+        &self,
+        note: NoteRecord,
+        report: Report,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted, ServiceError> {
+        let snoozed_until = self.store.rep_prefs(&note.team, &note.rep)?.snoozed_at(now);
         let nudge = match snoozed_until {
             None => nudge(&self.prompts.rules, &self.prompts.nudge, &report),
             Some(until) => {
-                let until = self.local_time(team, until)?;
+                let until = self.local_time(&note.team, until)?;
                 let text = fill(&self.prompts.nudge.snoozed, &[("until", &until)]);
                 crate::core::nudge::snoozed(report.score, &text)
             }

@@ -370,3 +370,88 @@ fn a_blank_or_control_character_id_is_refused_and_nothing_is_stored() {
     assert!(e.to_string().contains("control characters"), "{e}");
     assert!(s.store.notes("t", None).unwrap().is_empty());
 }
+
+/// The chat adapters' path (`submit_note_async`: no thread waits for the disk) and the
+/// console's (`submit_note`: the thread waits) write at once into one store: every note either
+/// path acknowledged is stored once; dropping the service releases the directory.
+#[test]
+fn async_and_blocking_writers_share_flushes_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let s = Arc::new(service(&path));
+        let now = at(2026, 11, 27, 12);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let long = "They asked for a discount and I said yes. ".repeat(150); // > 4 KB: analysed off the runtime
+        let threads: Vec<_> = (0..6)
+            .map(|w| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    (0..20)
+                        .map(|i| {
+                            let text = format!("I'll send deck {i}.");
+                            s.submit_note("t", &format!("thread{w}"), &text, now)
+                                .unwrap()
+                                .note
+                                .id
+                        })
+                        .collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        let mut ids: Vec<u64> = rt.block_on(async {
+            let tasks: Vec<_> = (0..48)
+                .map(|w| {
+                    let (s, long) = (s.clone(), long.clone());
+                    tokio::spawn(async move {
+                        let mut ids = Vec::new();
+                        for i in 0..20 {
+                            let text = match i % 5 {
+                                0 => long.clone(),
+                                _ => format!("Dana will pull the numbers {i}; I'll send the deck."),
+                            };
+                            let sub = s
+                                .submit_note_async("t", &format!("task{w}"), &text, now)
+                                .await
+                                .unwrap();
+                            assert!(sub.nudge.text.contains("Peer score"), "{}", sub.nudge.text);
+                            ids.push(sub.note.id);
+                        }
+                        ids
+                    })
+                })
+                .collect();
+            let mut ids = Vec::new();
+            for t in tasks {
+                ids.extend(t.await.unwrap());
+            }
+            ids
+        });
+        for t in threads {
+            ids.extend(t.join().unwrap());
+        }
+        drop(rt);
+        drop(s);
+        let _ = done.send(ids);
+    });
+    let mut acked = finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the writers finish (no writer is left waiting for a flush)");
+    let s = service(dir.path()); // the directory was released
+    let mut stored: Vec<u64> = s
+        .store
+        .notes("t", None)
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    stored.sort_unstable();
+    acked.sort_unstable();
+    assert_eq!(acked.len(), 48 * 20 + 6 * 20);
+    assert_eq!(stored, acked, "every acknowledged note, once");
+    assert_eq!(s.store.check().unwrap(), 1080);
+}

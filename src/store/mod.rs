@@ -1,10 +1,12 @@
 //! Storage behind a small trait, so that a server database can take over where a team
 //! outgrows one process. [`SledStore`] (one directory, no server) is the default.
 //!
-//! Contract every implementation keeps: `add_note` returns only once the note is durable;
+//! Contract every implementation keeps: `add_note` returns only once the note is durable
+//! (`add_note_then` calls back only then);
 //! `forget_rep` removes every record of the rep, durably; `mark_digest_sent` is a
 //! compare-and-swap, so a digest is claimed once per team and week.
 
+mod group_commit;
 mod sled_store;
 
 pub use sled_store::SledStore;
@@ -35,10 +37,20 @@ pub enum StoreError {
     Corrupt { tree: String, reason: String },
 }
 
+/// Told the outcome of [`Store::add_note_then`], once.
+pub type NoteDone = Box<dyn FnOnce(Result<NoteRecord, StoreError>) + Send>;
+
 /// The store's operations.
 pub trait Store: Send + Sync + 'static {
     /// Stores a note and returns it with its id, once it is durable.
     fn add_note(&self, note: NoteRecord) -> Result<NoteRecord, StoreError>;
+    /// Stores a note like [`Store::add_note`] without waiting for the disk: `done` gets the
+    /// stored note (or the error) once it is durable, on whichever thread finished the flush.
+    /// Async callers use it so that no thread is held per note in flight. The default stores
+    /// in place and calls `done` before returning.
+    fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
+        done(self.add_note(note))
+    }
     /// Stores many notes atomically with one flush (imports); returns them with their ids.
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError>;
     /// A team's notes (or one rep's), oldest first.

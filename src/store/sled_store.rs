@@ -4,15 +4,16 @@
 //! `disputes` (key `team \0 rule \0 rep \0 note`), `digests` (key `team`, the last week sent),
 //! `reps` (key `team \0 rep \0`, the rep's own preferences), `events`.
 //! Values are JSON. Durability: sled flushes in the background only every 500 ms, so
-//! `add_note` flushes before it returns; concurrent writers share one flush (group commit).
+//! `add_note` flushes before it returns, `add_note_then` calls back once flushed; concurrent
+//! writers share one flush ([`GroupCommit`]).
 
-use super::{Store, StoreError, SCHEMA_VERSION};
+use super::group_commit::GroupCommit;
+use super::{NoteDone, Store, StoreError, SCHEMA_VERSION};
 use crate::core::snooze::RepPrefs;
 use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// A sled database in one directory.
 pub struct SledStore {
@@ -28,54 +29,8 @@ pub struct SledStore {
     events: sled::Tree,
     /// Schema version and housekeeping times.
     meta: sled::Tree,
-    /// Writers waiting for a shared flush (see [`FlushQueue`]).
-    queue: Mutex<FlushQueue>,
-}
-
-/// Group commit, for every write (notes are the hot path). Each writer makes its own change
-/// (in parallel with the others), then asks for a flush: if no writer is leading, it leads and
-/// flushes once for every writer waiting at that moment; the others park. Before telling its
-/// flush's writers the outcome, the leader hands the lead to a writer that arrived during the
-/// flush (if any), so the next flush starts while it wakes the others. A writer is acknowledged
-/// only by a flush that began after its change (or gets that flush's error: nothing is
-/// acknowledged unwritten). Each writer is woken once, directly, instead of all of them racing
-/// for the queue's lock.
-#[derive(Default)]
-struct FlushQueue {
-    /// Writers whose changes are made and who wait for the next flush.
-    waiting: Vec<Arc<Waiter>>,
-    leading: bool,
-}
-
-/// What a parked writer is told.
-enum Signal {
-    /// Its flush is finished: durable, or failed with this reason.
-    Done(Result<(), String>),
-    /// It leads the next flush.
-    Lead,
-}
-
-/// A parked writer and, once set, what it was told.
-struct Waiter {
-    thread: std::thread::Thread,
-    signal: OnceLock<Signal>,
-}
-
-impl Waiter {
-    fn wait(&self) -> &Signal {
-        loop {
-            // `park` may return spuriously; the signal is what counts.
-            if let Some(signal) = self.signal.get() {
-                return signal;
-            }
-            std::thread::park();
-        }
-    }
-
-    fn tell(&self, signal: Signal) {
-        let _ = self.signal.set(signal);
-        self.thread.unpark();
-    }
+    /// Shared flushes (see [`GroupCommit`]).
+    commit: GroupCommit,
 }
 
 impl SledStore {
@@ -123,8 +78,8 @@ impl SledStore {
             events: tree("events")?,
             meta,
             dir,
+            commit: GroupCommit::new(db.clone()),
             db,
-            queue: Mutex::new(FlushQueue::default()),
         })
     }
 
@@ -135,10 +90,6 @@ impl SledStore {
 
     fn io(&self, e: impl std::fmt::Display) -> StoreError {
         io(&self.dir, e)
-    }
-
-    fn lock_queue(&self) -> MutexGuard<'_, FlushQueue> {
-        self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Writes `entries` (note key, encoded note) durably, sharing a flush with concurrent writers.
@@ -159,35 +110,18 @@ impl SledStore {
     }
 
     /// Returns once everything written before this call is durable: a flush shared with
-    /// every writer waiting at the same time (see [`FlushQueue`]).
+    /// every writer waiting at the same time (see [`GroupCommit`]).
     fn durable(&self) -> Result<(), StoreError> {
-        let mut q = self.lock_queue();
-        if q.leading {
-            let me = Arc::new(Waiter {
-                thread: std::thread::current(),
-                signal: OnceLock::new(),
-            });
-            q.waiting.push(me.clone());
-            drop(q);
-            match me.wait() {
-                Signal::Done(outcome) => return outcome.clone().map_err(|r| self.io(r)),
-                Signal::Lead => q = self.lock_queue(),
-            }
-        }
-        q.leading = true;
-        let waiting = std::mem::take(&mut q.waiting);
-        drop(q);
-        let outcome = self.db.flush().map(|_| ()).map_err(|e| e.to_string());
-        let mut q = self.lock_queue();
-        match q.waiting.pop() {
-            Some(next) => next.tell(Signal::Lead),
-            None => q.leading = false,
-        }
-        drop(q);
-        for w in waiting {
-            w.tell(Signal::Done(outcome.clone()));
-        }
-        outcome.map_err(|r| self.io(r))
+        self.commit.wait().map_err(|r| self.io(r))
+    }
+
+    /// A note with clean ids and a fresh id, and its key and value.
+    fn entry(&self, mut note: NoteRecord) -> Result<(NoteRecord, Vec<u8>, Vec<u8>), StoreError> {
+        note.team = clean(&note.team);
+        note.rep = clean(&note.rep);
+        note.id = self.db.generate_id().map_err(|e| self.io(e))?;
+        let (key, value) = (note_key(&note), encode(&note));
+        Ok((note, key, value))
     }
 }
 
@@ -251,23 +185,37 @@ fn clean(s: &str) -> String {
 }
 
 impl Store for SledStore {
-    fn add_note(&self, mut note: NoteRecord) -> Result<NoteRecord, StoreError> {
-        note.team = clean(&note.team);
-        note.rep = clean(&note.rep);
-        note.id = self.db.generate_id().map_err(|e| self.io(e))?;
-        self.write_notes(vec![(note_key(&note), encode(&note))])?;
+    fn add_note(&self, note: NoteRecord) -> Result<NoteRecord, StoreError> {
+        let (note, key, value) = self.entry(note)?;
+        self.write_notes(vec![(key, value)])?;
         tracing::debug!(note = note.id, team = %note.team, "note stored");
         Ok(note)
+    }
+
+    fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
+        let inserted =
+            self.entry(note)
+                .and_then(|(note, key, value)| match self.notes.insert(key, value) {
+                    Ok(_) => Ok(note),
+                    Err(e) => Err(self.io(e)),
+                });
+        let note = match inserted {
+            Ok(note) => note,
+            Err(e) => return done(Err(e)),
+        };
+        let dir = self.dir.clone();
+        self.commit.then(Box::new(move |outcome| {
+            tracing::debug!(note = note.id, team = %note.team, "note stored");
+            done(outcome.map(|()| note).map_err(|r| io(&dir, r)))
+        }));
     }
 
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError> {
         let mut entries = Vec::with_capacity(notes.len());
         let mut out = Vec::with_capacity(notes.len());
-        for mut note in notes {
-            note.team = clean(&note.team);
-            note.rep = clean(&note.rep);
-            note.id = self.db.generate_id().map_err(|e| self.io(e))?;
-            entries.push((note_key(&note), encode(&note)));
+        for note in notes {
+            let (note, key, value) = self.entry(note)?;
+            entries.push((key, value));
             out.push(note);
         }
         self.write_notes(entries)?;
