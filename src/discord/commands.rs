@@ -99,10 +99,12 @@ async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
     };
     let title = ctx.guild().map(|g| g.name.clone());
     let now = ctx.data().clock.now();
-    let submitted: Result<Submitted, Error> = blocking(&ctx.data().service, move |s| {
-        s.remember_names(&team, title.as_deref(), &rep, &name)?;
-        s.submit_note(&team, &rep, &text, now)
-    })
+    let s = &ctx.data().service;
+    let submitted: Result<Submitted, Error> = async {
+        s.remember_names_async(&team, title.as_deref(), &rep, &name)
+            .await?;
+        Ok(s.submit_note_async(&team, &rep, &text, now).await?)
+    }
     .await;
     let submitted = match submitted {
         Ok(s) => s,

@@ -116,8 +116,7 @@ async fn notes_channel(
         return Ok(());
     }
     let team = team_id(guild);
-    let t = team.clone();
-    let settings = blocking(&data.service, move |s| s.settings(&t)).await?;
+    let settings = data.service.settings(&team)?; // a read from sled's cache
     if settings.notes_channel.as_deref() != Some(msg.channel_id.to_string().as_str()) {
         return Ok(());
     }
@@ -130,11 +129,10 @@ async fn notes_channel(
     let title = ctx.cache.guild(guild).map(|g| g.name.clone());
     let text = msg.content.clone();
     let now = data.clock.now();
-    let submitted = blocking(&data.service, move |s| {
-        s.remember_names(&team, title.as_deref(), &rep, &name)?;
-        s.submit_note(&team, &rep, &text, now)
-    })
-    .await?;
+    let s = &data.service;
+    s.remember_names_async(&team, title.as_deref(), &rep, &name)
+        .await?;
+    let submitted = s.submit_note_async(&team, &rep, &text, now).await?;
     Metrics::inc(&data.metrics.notes_analysed);
     if submitted.snoozed_until.is_some() {
         return Ok(()); // the rep asked for quiet: stored, no DM

@@ -10,6 +10,7 @@ use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
 use crate::service::{ServiceError, DEFAULT_TREND_WEEKS};
 use serde_json::json;
+use std::sync::Arc;
 
 /// Who typed a command, where.
 #[derive(Clone, Debug)]
@@ -164,9 +165,21 @@ pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
 
 const NOT_MANAGER: &str = "Only this team's callnudge managers can do that. A manager adds others with `/setup manager @user`; the first one is set from the server: `callnudge team --team TEAM --manager USER_ID`.";
 
-/// Runs a parsed command for `who`. Blocking (the store flushes): call it off the async runtime.
-pub fn run(state: &SlackState, who: &Caller, command: Command) -> Reply {
-    match execute(state, who, command) {
+/// Runs a parsed command for `who`. A note takes the async path (no thread waits while it is
+/// flushed); the other commands run on a blocking thread.
+pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply {
+    let result = match command {
+        Command::Note(text) => note(&state, &who, &text).await,
+        command => {
+            let (s, w) = (state.clone(), who.clone());
+            match tokio::task::spawn_blocking(move || execute(&s, &w, command)).await {
+                Ok(result) => result,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => Err(ServiceError::Interrupted),
+            }
+        }
+    };
+    match result {
         Ok(r) => r,
         Err(e) => {
             if matches!(e, ServiceError::Store(_)) {
@@ -180,20 +193,33 @@ pub fn run(state: &SlackState, who: &Caller, command: Command) -> Reply {
     }
 }
 
+/// `/note`: stores the note and answers with the nudge.
+async fn note(state: &SlackState, who: &Caller, text: &str) -> Result<Reply, ServiceError> {
+    let service = &state.service;
+    service
+        .remember_names_async(
+            &who.team,
+            who.team_title.as_deref(),
+            &who.user,
+            &who.user_name,
+        )
+        .await?;
+    let s = service
+        .submit_note_async(&who.team, &who.user, text, state.clock.now())
+        .await?;
+    Metrics::inc(&state.metrics.notes_analysed);
+    if s.snoozed_until.is_none() {
+        Metrics::inc(&state.metrics.nudges_sent);
+    }
+    Ok(nudge_reply(s.note.id, &s.nudge, who.blocks))
+}
+
 fn execute(state: &SlackState, who: &Caller, command: Command) -> Result<Reply, ServiceError> {
     let service = &state.service;
     let now = state.clock.now();
     let manager = || service.is_manager(&who.team, &who.user, false);
     Ok(match command {
-        Command::Note(text) => {
-            service.remember_names(&who.team, who.team_title.as_deref(), &who.user, &who.user_name)?;
-            let s = service.submit_note(&who.team, &who.user, &text, now)?;
-            Metrics::inc(&state.metrics.notes_analysed);
-            if s.snoozed_until.is_none() {
-                Metrics::inc(&state.metrics.nudges_sent);
-            }
-            nudge_reply(s.note.id, &s.nudge, who.blocks)
-        }
+        Command::Note(_) => unreachable!("`run` sends notes down the async path"),
         Command::Snooze(arg) => {
             Reply::text(mrkdwn(&service.snooze(&who.team, &who.user, &arg, now)?))
         }

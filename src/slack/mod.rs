@@ -236,7 +236,7 @@ async fn answer_command(
     };
     tracing::info!(team = %who.team, user = %who.user, command = %form.command, "command");
     let s = state.clone();
-    let mut work = tokio::task::spawn_blocking(move || commands::run(&s, &who, command));
+    let mut work = tokio::spawn(commands::run(s, who, command));
     match tokio::time::timeout(INLINE_ANSWER_WITHIN, &mut work).await {
         Ok(Ok(reply)) => Json(to_json(&reply)).into_response(),
         Ok(Err(e)) => {
@@ -348,6 +348,31 @@ async fn slack_event(
     }
 }
 
+/// A message in `channel`: stored and its nudge returned if that is the team's notes channel
+/// (`None` when it is not, or while the rep has nudges snoozed).
+async fn note_from_channel(
+    state: &SlackState,
+    team: &str,
+    channel: &str,
+    user: &str,
+    text: &str,
+) -> Result<Option<Reply>, crate::service::ServiceError> {
+    let settings = state.service.settings(team)?; // a read from sled's cache
+    if settings.notes_channel.as_deref() != Some(channel) {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let sub = state
+        .service
+        .submit_note_async(team, user, text, now)
+        .await?;
+    Metrics::inc(&state.metrics.notes_analysed);
+    if sub.snoozed_until.is_some() {
+        return Ok(None); // the rep asked for quiet: stored, no message
+    }
+    Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
+}
+
 /// A message event: analysed and answered privately if it is in the team's notes channel.
 async fn notes_channel_message(state: Arc<SlackState>, team: String, event: Value) {
     let is_plain = event["type"] == "message"
@@ -363,39 +388,20 @@ async fn notes_channel_message(state: Arc<SlackState>, team: String, event: Valu
     if !is_plain {
         return;
     }
-    let s = state.clone();
-    let ch = channel.clone();
-    let u = user.clone();
-    let result = tokio::task::spawn_blocking(
-        move || -> Result<Option<Reply>, crate::service::ServiceError> {
-            let settings = s.service.settings(&team)?;
-            if settings.notes_channel.as_deref() != Some(ch.as_str()) {
-                return Ok(None);
-            }
-            let now = s.clock.now();
-            let sub = s.service.submit_note(&team, &u, &text, now)?;
-            Metrics::inc(&s.metrics.notes_analysed);
-            if sub.snoozed_until.is_some() {
-                return Ok(None); // the rep asked for quiet: stored, no message
-            }
-            Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
-        },
-    )
-    .await;
+    let result = note_from_channel(&state, &team, &channel, &user, &text).await;
     match result {
-        Ok(Ok(Some(reply))) => match state.api.post_ephemeral(&channel, &user, &reply).await {
+        Ok(Some(reply)) => match state.api.post_ephemeral(&channel, &user, &reply).await {
             Ok(()) => Metrics::inc(&state.metrics.nudges_sent),
             Err(e) => {
                 Metrics::inc(&state.metrics.errors);
                 tracing::error!(error = %e, "nudge could not be delivered");
             }
         },
-        Ok(Ok(None)) => {}
-        Ok(Err(e)) => {
+        Ok(None) => {}
+        Err(e) => {
             Metrics::inc(&state.metrics.errors);
             tracing::error!(error = %e, "note from the notes channel not stored");
         }
-        Err(e) => tracing::error!(error = %e, "note task failed"),
     }
 }
 
