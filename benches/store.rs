@@ -1,10 +1,14 @@
 //! Storage benchmarks (issue #3), a bench command: `cargo bench --bench store`.
 //!
-//! 1. Durable ingestion through `Service::submit_note` (analysis + flush before the ack) with
-//!    1 writer — which is one flush per note — and with 64 concurrent writers sharing flushes
-//!    (group commit): notes per second and the ratio (target ≥ 10×); plus raw sled with a
-//!    flush per note, 1 and 64 writers, as a baseline outside callnudge's code. Each figure is
-//!    the median of five runs (one run on this VM can be 30% off).
+//! 1. Durable ingestion (flush before the ack) with 1 writer — which is one flush per note —
+//!    and with 64 concurrent writers sharing flushes (group commit): notes per second and the
+//!    ratio (target ≥ 10×). Both paths the product has: threads that wait for the disk (the
+//!    console, `Store::add_note` / `Service::submit_note`) and async tasks that do not (the
+//!    chat adapters, `Store::add_note_then` / `Service::submit_note_async`, on a tokio runtime
+//!    with one worker per core); and the chat adapters' previous way, a blocking-pool thread
+//!    per note. Plus raw sled with a flush per note, 1 and 64 writers, as a baseline outside
+//!    callnudge's code. Each figure is the median of five runs (one run on this VM can be 30%
+//!    off).
 //! 2. The digest of a team of 1,000 reps × 52 weeks × 10 notes a week (520,000 notes), timed in
 //!    a fresh child process that also reports its peak memory (targets: < 1 s, < 200 MB).
 //!
@@ -34,35 +38,105 @@ fn quick() -> bool {
     std::env::var("CALLNUDGE_BENCH_QUICK").is_ok()
 }
 
-/// Notes per second with `writers` threads each storing `each` notes, through the whole use
-/// case (`full`: analysis + store + flush) or the store alone (pre-analysed records).
-fn rate(writers: usize, each: usize, full: bool) -> f64 {
+/// How concurrent writers reach the store.
+#[derive(Clone, Copy, PartialEq)]
+enum Path {
+    /// OS threads that wait for the disk (the console).
+    Threads,
+    /// Tokio tasks that leave a callback and await it (the chat adapters).
+    Tasks,
+    /// Tokio tasks each running the blocking call on tokio's blocking pool (the chat
+    /// adapters before `add_note_then`).
+    BlockingPool,
+}
+
+/// Notes per second with `writers` concurrent writers each storing `each` notes along `path`,
+/// through the whole use case (`full`: analysis + store + flush) or the store alone
+/// (pre-analysed records).
+fn rate(path: Path, writers: usize, each: usize, full: bool) -> f64 {
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let s = Arc::new(service(dir.path()));
-    let records: Vec<NoteRecord> = NOTES
-        .iter()
-        .map(|t| s.prepare_note("bench", "x", t, now).unwrap().0)
-        .collect();
+    let records: Arc<Vec<NoteRecord>> = Arc::new(
+        NOTES
+            .iter()
+            .map(|t| s.prepare_note("bench", "x", t, now).unwrap().0)
+            .collect(),
+    );
+    let record = move |records: &[NoteRecord], i: usize, rep: &str| {
+        let mut r = records[i % 4].clone();
+        r.rep = rep.to_string();
+        r
+    };
     let t = Instant::now();
-    std::thread::scope(|scope| {
-        for w in 0..writers {
-            let (s, records) = (s.clone(), &records);
-            scope.spawn(move || {
-                let rep = format!("rep{w}");
-                for i in 0..each {
-                    if full {
-                        s.submit_note("bench", &rep, NOTES[(i + w) % 4], now)
-                            .unwrap();
-                    } else {
-                        let mut r = records[(i + w) % 4].clone();
-                        r.rep.clone_from(&rep);
-                        s.store.add_note(r).unwrap();
+    if path == Path::Threads {
+        std::thread::scope(|scope| {
+            for w in 0..writers {
+                let (s, records) = (s.clone(), &records);
+                scope.spawn(move || {
+                    let rep = format!("rep{w}");
+                    for i in 0..each {
+                        if full {
+                            s.submit_note("bench", &rep, NOTES[(i + w) % 4], now)
+                                .unwrap();
+                        } else {
+                            s.store.add_note(record(records, i + w, &rep)).unwrap();
+                        }
                     }
-                }
-            });
-        }
-    });
+                });
+            }
+        });
+    } else {
+        let rt = tokio::runtime::Builder::new_multi_thread().build().unwrap();
+        rt.block_on(async {
+            let tasks: Vec<_> = (0..writers)
+                .map(|w| {
+                    let (s, records) = (s.clone(), records.clone());
+                    tokio::spawn(async move {
+                        let rep = format!("rep{w}");
+                        for i in 0..each {
+                            let text = NOTES[(i + w) % 4];
+                            match (path, full) {
+                                (Path::Tasks, true) => {
+                                    s.submit_note_async("bench", &rep, text, now).await.unwrap();
+                                }
+                                (Path::Tasks, false) => {
+                                    let (tx, rx) = tokio::sync::oneshot::channel();
+                                    let r = record(&records, i + w, &rep);
+                                    s.store.add_note_then(
+                                        r,
+                                        Box::new(move |stored| {
+                                            let _ = tx.send(stored);
+                                        }),
+                                    );
+                                    rx.await.unwrap().unwrap();
+                                }
+                                (_, true) => {
+                                    let (s, rep) = (s.clone(), rep.clone());
+                                    tokio::task::spawn_blocking(move || {
+                                        s.submit_note("bench", &rep, text, now)
+                                    })
+                                    .await
+                                    .unwrap()
+                                    .unwrap();
+                                }
+                                (_, false) => {
+                                    let (s, r) = (s.clone(), record(&records, i + w, &rep));
+                                    tokio::task::spawn_blocking(move || s.store.add_note(r))
+                                        .await
+                                        .unwrap()
+                                        .unwrap();
+                                }
+                            }
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+    }
     let rate = (writers * each) as f64 / t.elapsed().as_secs_f64();
     let stored = s.store.notes("bench", None).unwrap().len();
     assert_eq!(stored, writers * each, "every acknowledged note is stored");
@@ -114,18 +188,36 @@ fn ingestion() {
     println!("ingestion, durable (flush before ack), median of {runs} runs [range]:");
     println!("  baseline, raw sled insert + flush per note: 1 writer {base1:.0}/s, 64 writers {base64:.0}/s");
     for (label, full) in [
-        ("store (add_note)", false),
-        ("use case (submit_note: analyse + store)", true),
+        ("store (add_note / add_note_then)", false),
+        (
+            "use case (submit_note / submit_note_async: analyse + store)",
+            true,
+        ),
     ] {
-        let (one, lo1, hi1) = median(runs, || rate(1, single, full));
-        let (many, lo, hi) = median(runs, || rate(64, each, full));
         println!("  {label}:");
-        println!("    1 writer  : {one:>9.0} notes/s [{lo1:.0}–{hi1:.0}]");
-        println!(
-            "    64 writers: {many:>9.0} notes/s [{lo:.0}–{hi:.0}] = {:.1}× one writer (one flush per note; target ≥ 10×), {:.1}× the 64-writer baseline",
-            many / one,
-            many / base64
-        );
+        let mut lone_thread = 0.0;
+        for (path, name) in [
+            (Path::Threads, "threads waiting for the disk (console)"),
+            (Path::Tasks, "async tasks (chat adapters)"),
+            (
+                Path::BlockingPool,
+                "a blocking-pool thread per note (chat adapters before)",
+            ),
+        ] {
+            let (one, lo1, hi1) = median(runs, || rate(path, 1, single, full));
+            let (many, lo, hi) = median(runs, || rate(path, 64, each, full));
+            if path == Path::Threads {
+                lone_thread = one;
+            }
+            println!("    {name}:");
+            println!("      1 writer  : {one:>9.0} notes/s [{lo1:.0}–{hi1:.0}]");
+            println!(
+                "      64 writers: {many:>9.0} notes/s [{lo:.0}–{hi:.0}] = {:.1}× its 1 writer (one flush per note; target ≥ 10×), {:.1}× the lone thread, {:.1}× the 64-writer baseline",
+                many / one,
+                many / lone_thread,
+                many / base64
+            );
+        }
     }
 }
 
