@@ -251,6 +251,20 @@ fn notes_since_is_the_team_notes_from_that_time_on() {
     }
 }
 
+/// Team `t` holds exactly the acknowledged notes, each once.
+fn assert_stored_once(s: &Service, mut acked: Vec<u64>) {
+    let mut stored: Vec<u64> = s
+        .store
+        .notes("t", None)
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    stored.sort_unstable();
+    acked.sort_unstable();
+    assert_eq!(stored, acked, "every acknowledged note, once");
+}
+
 #[test]
 fn concurrent_writers_sharing_flushes_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -284,17 +298,7 @@ fn concurrent_writers_sharing_flushes_lose_nothing() {
     });
     drop(s);
     let s = service(dir.path());
-    let mut stored: Vec<u64> = s
-        .store
-        .notes("t", None)
-        .unwrap()
-        .iter()
-        .map(|n| n.id)
-        .collect();
-    let mut acked = ids.clone();
-    stored.sort_unstable();
-    acked.sort_unstable();
-    assert_eq!(stored, acked, "every acknowledged note, once");
+    assert_stored_once(&s, ids);
     assert_eq!(s.store.check().unwrap(), 800);
 }
 
@@ -438,20 +442,11 @@ fn async_and_blocking_writers_share_flushes_and_lose_nothing() {
         drop(s);
         let _ = done.send(ids);
     });
-    let mut acked = finished
+    let acked = finished
         .recv_timeout(std::time::Duration::from_secs(120))
         .expect("the writers finish (no writer is left waiting for a flush)");
     let s = service(dir.path()); // the directory was released
-    let mut stored: Vec<u64> = s
-        .store
-        .notes("t", None)
-        .unwrap()
-        .iter()
-        .map(|n| n.id)
-        .collect();
-    stored.sort_unstable();
-    acked.sort_unstable();
     assert_eq!(acked.len(), 48 * 20 + 6 * 20);
-    assert_eq!(stored, acked, "every acknowledged note, once");
+    assert_stored_once(&s, acked);
     assert_eq!(s.store.check().unwrap(), 1080);
 }
