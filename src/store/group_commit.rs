@@ -134,21 +134,24 @@ impl GroupCommit {
             .waiting
             .iter()
             .rposition(|w| matches!(w, Waiter::Parked(_)));
-        match parked {
+        let callbacks_wait = match parked {
             Some(i) => {
                 let Waiter::Parked(next) = q.waiting.remove(i) else {
                     unreachable!("found as parked")
                 };
                 next.tell(Signal::Lead);
+                false
             }
-            None if !q.waiting.is_empty() => {
-                drop(q);
-                self.hand_to_flusher();
-                q = self.shared.lock();
+            None if !q.waiting.is_empty() => true,
+            None => {
+                q.leading = false;
+                false
             }
-            None => q.leading = false,
-        }
+        };
         drop(q);
+        if callbacks_wait {
+            self.hand_to_flusher();
+        }
         for w in batch {
             w.done(outcome.clone());
         }
@@ -159,10 +162,6 @@ impl GroupCommit {
     /// error), from the thread that flushed. Never blocks on the disk.
     pub fn then(&self, done: Callback) {
         let mut q = self.shared.lock();
-        if q.closing {
-            drop(q);
-            return done(Err("the store is closing".into()));
-        }
         q.waiting.push(Waiter::Callback(done));
         if !q.leading {
             q.leading = true;
