@@ -80,8 +80,9 @@ pub struct Service {
 /// [`Service::submit_note_async`] (p99 under 100 µs); longer ones on a blocking thread.
 const INLINE_ANALYSIS_BYTES: usize = 4_096;
 
-/// Runs a blocking part of a use case on tokio's blocking pool.
-async fn off_runtime<T: Send + 'static>(
+/// Runs a blocking part of a use case on tokio's blocking pool (a panic there goes on
+/// unwinding; a runtime shutting down is [`ServiceError::Interrupted`]).
+pub(crate) async fn off_runtime<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ServiceError> {
     match tokio::task::spawn_blocking(f).await {

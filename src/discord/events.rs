@@ -127,12 +127,11 @@ async fn notes_channel(
         .and_then(|m| m.nick.clone())
         .unwrap_or_else(|| msg.author.display_name().to_string());
     let title = ctx.cache.guild(guild).map(|g| g.name.clone());
-    let text = msg.content.clone();
     let now = data.clock.now();
     let s = &data.service;
     s.remember_names_async(&team, title.as_deref(), &rep, &name)
         .await?;
-    let submitted = s.submit_note_async(&team, &rep, &text, now).await?;
+    let submitted = s.submit_note_async(&team, &rep, &msg.content, now).await?;
     Metrics::inc(&data.metrics.notes_analysed);
     if submitted.snoozed_until.is_some() {
         return Ok(()); // the rep asked for quiet: stored, no DM

@@ -8,7 +8,7 @@ use super::SlackState;
 use crate::core::settings::SettingChange;
 use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
-use crate::service::{ServiceError, DEFAULT_TREND_WEEKS};
+use crate::service::{off_runtime, ServiceError, DEFAULT_TREND_WEEKS};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -172,11 +172,7 @@ pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply
         Command::Note(text) => note(&state, &who, &text).await,
         command => {
             let (s, w) = (state.clone(), who.clone());
-            match tokio::task::spawn_blocking(move || execute(&s, &w, command)).await {
-                Ok(result) => result,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => Err(ServiceError::Interrupted),
-            }
+            off_runtime(move || execute(&s, &w, command)).await
         }
     };
     match result {
