@@ -166,14 +166,19 @@ pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
 const NOT_MANAGER: &str = "Only this team's callnudge managers can do that. A manager adds others with `/setup manager @user`; the first one is set from the server: `callnudge team --team TEAM --manager USER_ID`.";
 
 /// Runs a parsed command for `who`. A note takes the async path (no thread waits while it is
-/// flushed); the other commands run on a blocking thread.
+/// flushed); the commands that read or write the store run on a blocking thread; the rest
+/// answer at once.
 pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply {
     let result = match command {
         Command::Note(text) => note(&state, &who, &text).await,
-        command => {
-            let (s, w) = (state.clone(), who.clone());
-            off_runtime(move || execute(&s, &w, command)).await
-        }
+        Command::Help => Ok(Reply::text(HELP)),
+        Command::ForgetMe { confirmed: false } => Ok(Reply::text(FORGET_ASK)),
+        Command::Snooze(arg) => blocking(&state, &who, move |s, w| snooze(s, w, &arg)).await,
+        Command::Trend(weeks) => blocking(&state, &who, move |s, w| trend(s, w, weeks)).await,
+        Command::Digest(week) => blocking(&state, &who, move |s, w| digest(s, w, week)).await,
+        Command::Setup(changes) => blocking(&state, &who, move |s, w| setup(s, w, changes)).await,
+        Command::ForgetMe { confirmed: true } => blocking(&state, &who, forget).await,
+        Command::Rules => blocking(&state, &who, rules).await,
     };
     match result {
         Ok(r) => r,
@@ -187,6 +192,15 @@ pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply
             }
         }
     }
+}
+
+/// Runs `f` on a blocking thread: it reads or writes the store.
+async fn blocking<F>(state: &Arc<SlackState>, who: &Caller, f: F) -> Result<Reply, ServiceError>
+where
+    F: FnOnce(&SlackState, &Caller) -> Result<Reply, ServiceError> + Send + 'static,
+{
+    let (s, w) = (state.clone(), who.clone());
+    off_runtime(move || f(&s, &w)).await
 }
 
 /// `/note`: stores the note and answers with the nudge.
@@ -210,65 +224,85 @@ async fn note(state: &SlackState, who: &Caller, text: &str) -> Result<Reply, Ser
     Ok(nudge_reply(s.note.id, &s.nudge, who.blocks))
 }
 
-fn execute(state: &SlackState, who: &Caller, command: Command) -> Result<Reply, ServiceError> {
+/// `/snooze 4h|2d|1w|off`.
+fn snooze(state: &SlackState, who: &Caller, arg: &str) -> Result<Reply, ServiceError> {
+    let text = state
+        .service
+        .snooze(&who.team, &who.user, arg, state.clock.now())?;
+    Ok(Reply::text(mrkdwn(&text)))
+}
+
+/// `/trend [WEEKS]`: the caller's own trend.
+fn trend(state: &SlackState, who: &Caller, weeks: usize) -> Result<Reply, ServiceError> {
+    let (_, text) = state
+        .service
+        .trend_weeks(&who.team, &who.user, weeks, &who.user_name)?;
+    Ok(Reply::text(mrkdwn(&text)))
+}
+
+/// `/digest [WEEK]`: managers only.
+fn digest(state: &SlackState, who: &Caller, week: Option<String>) -> Result<Reply, ServiceError> {
     let service = &state.service;
-    let now = state.clock.now();
-    let manager = || service.is_manager(&who.team, &who.user, false);
-    Ok(match command {
-        Command::Note(_) => unreachable!("`run` sends notes down the async path"),
-        Command::Snooze(arg) => {
-            Reply::text(mrkdwn(&service.snooze(&who.team, &who.user, &arg, now)?))
-        }
-        Command::Trend(weeks) => {
-            let (_, text) = service.trend_weeks(&who.team, &who.user, weeks, &who.user_name)?;
-            Reply::text(mrkdwn(&text))
-        }
-        Command::Digest(week) => {
-            if !manager()? {
-                return Ok(Reply::text(NOT_MANAGER));
-            }
-            let week = match week.map(|w| w.parse::<Week>()).transpose() {
-                Ok(w) => w,
-                Err(e) => return Ok(Reply::text(e.to_string())),
-            };
-            let (_, parts) = service.digest(&who.team, week, now)?;
-            Reply::text(mrkdwn(&parts.join("\n")))
-        }
-        Command::Setup(changes) => {
-            if !manager()? {
-                return Ok(Reply::text(NOT_MANAGER));
-            }
-            // `here` is the channel the command was typed in.
-            let here = |c: Option<String>| match c.as_deref() {
-                Some(HERE) => who.channel.clone(),
-                _ => c,
-            };
-            let changes = changes.into_iter().map(|c| match c {
-                SettingChange::DigestChannel(ch) => SettingChange::DigestChannel(here(ch)),
-                SettingChange::NotesChannel(ch) => SettingChange::NotesChannel(here(ch)),
-                other => other,
-            });
-            let s = service.change_settings(&who.team, changes)?;
-            Reply::text(format!(
-                "Saved. Digest: {} at {}:00 ({}), channel {}; notes channel {}; note text kept {} days.",
-                s.schedule.weekday,
-                s.schedule.hour,
-                s.schedule.tz,
-                s.digest_channel.as_deref().map_or("not set".into(), |c| format!("<#{c}>")),
-                s.notes_channel.as_deref().map_or("not set".into(), |c| format!("<#{c}>")),
-                s.retention_days
-            ))
-        }
-        Command::ForgetMe { confirmed: false } => Reply::text(
-            "This deletes all your notes, scores and disputes in this team, for good. To go ahead: `/forget-me confirm`",
-        ),
-        Command::ForgetMe { confirmed: true } => {
-            let n = service.forget(&who.team, &who.user)?;
-            Reply::text(format!("Done: {n} notes and every other record of you in this team are deleted."))
-        }
-        Command::Rules => Reply::text(mrkdwn(&service.rules_overview(&who.team)?.join("\n"))),
-        Command::Help => Reply::text(HELP),
-    })
+    if !service.is_manager(&who.team, &who.user, false)? {
+        return Ok(Reply::text(NOT_MANAGER));
+    }
+    let week = match week.map(|w| w.parse::<Week>()).transpose() {
+        Ok(w) => w,
+        Err(e) => return Ok(Reply::text(e.to_string())),
+    };
+    let (_, parts) = service.digest(&who.team, week, state.clock.now())?;
+    Ok(Reply::text(mrkdwn(&parts.join("\n"))))
+}
+
+/// `/setup …`: managers only; `here` is the channel the command was typed in.
+fn setup(
+    state: &SlackState,
+    who: &Caller,
+    changes: Vec<SettingChange>,
+) -> Result<Reply, ServiceError> {
+    let service = &state.service;
+    if !service.is_manager(&who.team, &who.user, false)? {
+        return Ok(Reply::text(NOT_MANAGER));
+    }
+    let here = |c: Option<String>| match c.as_deref() {
+        Some(HERE) => who.channel.clone(),
+        _ => c,
+    };
+    let changes = changes.into_iter().map(|c| match c {
+        SettingChange::DigestChannel(ch) => SettingChange::DigestChannel(here(ch)),
+        SettingChange::NotesChannel(ch) => SettingChange::NotesChannel(here(ch)),
+        other => other,
+    });
+    let s = service.change_settings(&who.team, changes)?;
+    Ok(Reply::text(format!(
+        "Saved. Digest: {} at {}:00 ({}), channel {}; notes channel {}; note text kept {} days.",
+        s.schedule.weekday,
+        s.schedule.hour,
+        s.schedule.tz,
+        s.digest_channel
+            .as_deref()
+            .map_or("not set".into(), |c| format!("<#{c}>")),
+        s.notes_channel
+            .as_deref()
+            .map_or("not set".into(), |c| format!("<#{c}>")),
+        s.retention_days
+    )))
+}
+
+const FORGET_ASK: &str = "This deletes all your notes, scores and disputes in this team, for good. To go ahead: `/forget-me confirm`";
+
+/// `/forget-me confirm`.
+fn forget(state: &SlackState, who: &Caller) -> Result<Reply, ServiceError> {
+    let n = state.service.forget(&who.team, &who.user)?;
+    Ok(Reply::text(format!(
+        "Done: {n} notes and every other record of you in this team are deleted."
+    )))
+}
+
+/// `/rules`: what callnudge looks for, with the team's own settings.
+fn rules(state: &SlackState, who: &Caller) -> Result<Reply, ServiceError> {
+    let lines = state.service.rules_overview(&who.team)?;
+    Ok(Reply::text(mrkdwn(&lines.join("\n"))))
 }
 
 #[cfg(test)]
