@@ -409,6 +409,29 @@ mod tests {
         }
     }
 
+    /// The rules' automata fit their caches on the written notes: a rule set that outgrows them
+    /// is cleared and rebuilt note after note, every note ~35x slower, with the same findings,
+    /// so only this catches it (the rules of 2026-11-30 outgrew the 32 MB caches of before).
+    #[test]
+    fn the_rules_fit_the_matchers_caches() {
+        let prompts = Prompts::embedded().unwrap();
+        let notes = written_notes();
+        for _ in 0..2 {
+            for note in &notes {
+                analyze(&prompts.rules, note);
+            }
+        }
+        let (clears, scan_bytes) = prompts.rules.matcher.cache_clears();
+        assert_eq!(
+            clears,
+            0,
+            "the lazy DFA caches were cleared {clears} times (the scan holds {} MB of {} MB); \
+             a pattern makes too many states: look for a broad subject or a long window",
+            scan_bytes >> 20,
+            super::super::matcher::CACHE_CAPACITY >> 20
+        );
+    }
+
     /// Every owner match with ASCII text gets the same groups from the ASCII program as from
     /// the full one (the owner decides whose step it is).
     fn assert_same_groups(rules: &RuleSet, note: &str) -> usize {

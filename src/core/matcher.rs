@@ -27,7 +27,7 @@ use std::fmt;
 use std::ops::Range;
 
 /// Lazy DFA cache budget per automaton; states beyond it are rebuilt, never an error.
-const CACHE_CAPACITY: usize = 32 << 20;
+pub(crate) const CACHE_CAPACITY: usize = 64 << 20;
 
 /// Most ends of one pattern in one chunk that are located here. Locating compares every end
 /// for every match, so a long chunk full of one phrase (a megabyte without a full stop) would
@@ -161,6 +161,18 @@ impl Matcher {
         let result = self.locate_all(note, chunk, &ends, caches, out);
         caches.ends = ends;
         result
+    }
+
+    /// How often this thread's lazy DFA caches were cleared (full), and the bytes the scan's
+    /// cache holds. A clear means the rules need more states than [`CACHE_CAPACITY`]: every
+    /// note then rebuilds states, an order of magnitude slower.
+    #[cfg(test)]
+    pub fn cache_clears(&self) -> (usize, usize) {
+        let caches = self.caches.get();
+        let clears = caches.scan.clear_count()
+            + caches.end.clear_count()
+            + caches.start.iter().map(Cache::clear_count).sum::<usize>();
+        (clears, caches.scan.memory_usage())
     }
 
     fn locate_all(
