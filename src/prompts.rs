@@ -163,6 +163,9 @@ struct RawLexicon {
     determiners: Vec<String>,
     coordinators: Vec<String>,
     non_subjects: Vec<String>,
+    /// Optional, so that a rules directory written before it still loads.
+    #[serde(default)]
+    nobody: Vec<String>,
     negators: Vec<String>,
 }
 
@@ -179,6 +182,7 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
         determiners: raw.determiners,
         coordinators: raw.coordinators,
         non_subjects: raw.non_subjects,
+        nobody: raw.nobody,
         negators: raw.negators,
     })
 }

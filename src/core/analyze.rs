@@ -286,6 +286,10 @@ fn party_of(
         if words.non_subjects.contains(base) {
             return Party::Rep;
         }
+        // "It will take two weeks" names nobody; "IT will set up the sandbox" is their IT.
+        if words.nobody.contains(base) && !is_acronym(raw) {
+            return Party::Unknown;
+        }
         return if raw.chars().next().is_some_and(char::is_uppercase) {
             Party::Client
         } else {
@@ -293,6 +297,12 @@ fn party_of(
         };
     }
     Party::Unknown
+}
+
+/// "IT", "HR": two or more letters, all capitals.
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word.chars().all(|c| !c.is_lowercase())
 }
 
 /// The nearest known subject before `at` in the same sentence; none means the rep's to-do.

@@ -62,6 +62,9 @@ pub struct LexiconSpec {
     pub coordinators: Vec<String>,
     /// Words that are not a subject at all ("then", "also"): the step is the rep's own to-do.
     pub non_subjects: Vec<String>,
+    /// Words that stand where a subject would but name no person ("it", "this"): a step with
+    /// one of them is nobody's, neither the rep's nor the client's ("It will take two weeks").
+    pub nobody: Vec<String>,
     /// Words that negate what follows them in the same clause ("not", "no", "didn't").
     pub negators: Vec<String>,
 }
@@ -199,6 +202,7 @@ pub(crate) struct Vocabulary {
     pub determiners: HashSet<String>,
     pub coordinators: HashSet<String>,
     pub non_subjects: HashSet<String>,
+    pub nobody: HashSet<String>,
     pub negators: HashSet<String>,
 }
 
@@ -348,6 +352,7 @@ impl RuleSet {
                 determiners: lower(&lexicon.determiners),
                 coordinators: lower(&lexicon.coordinators),
                 non_subjects: lower(&lexicon.non_subjects),
+                nobody: lower(&lexicon.nobody),
                 negators: lower(&lexicon.negators),
             }),
         })
