@@ -265,3 +265,31 @@ fn parse_embedded<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, RuleE
         .ok_or_else(|| RuleError::new(&origin(&file, 0), "missing from the build"))?;
     toml::from_str(text).map_err(|e| toml_error(&file, text, e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rules directory written before the lexicon had `nobody` still loads, without it.
+    #[test]
+    fn a_lexicon_without_the_nobody_list_still_loads() {
+        let text = embedded_file("rules/lexicon.toml").expect("the embedded lexicon");
+        let older: String = text
+            .lines()
+            .filter(|l| !l.starts_with("nobody ="))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            older.len() < text.len(),
+            "the embedded lexicon has `nobody`"
+        );
+        assert!(parse_lexicon("lexicon.toml", &older)
+            .unwrap()
+            .nobody
+            .is_empty());
+        assert!(!parse_lexicon("lexicon.toml", text)
+            .unwrap()
+            .nobody
+            .is_empty());
+    }
+}
