@@ -107,6 +107,27 @@ fn check_ids(team: &str, rep: Option<&str>) -> Result<(), ServiceError> {
     }
 }
 
+/// Sets the rep's display name and the team's title as the platform shows them; false when
+/// both are stored already.
+fn rename(s: &mut TeamSettings, team_title: Option<&str>, rep: &str, rep_name: &str) -> bool {
+    let rep_name: String = rep_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    let title: Option<String> = team_title.map(|t| t.chars().take(100).collect());
+    let same_rep = s.names.get(rep) == Some(&rep_name);
+    let same_title = title.is_none() || s.title == title;
+    if same_rep && same_title {
+        return false;
+    }
+    s.names.insert(rep.to_string(), rep_name);
+    if title.is_some() {
+        s.title = title;
+    }
+    true
+}
+
 impl Service {
     pub fn new(store: Arc<dyn Store>, prompts: Arc<Prompts>) -> Service {
         Service { store, prompts }
@@ -120,30 +141,47 @@ impl Service {
             .unwrap_or_else(|| TeamSettings::new(team)))
     }
 
+    /// Replaces a team's settings whole (the demo, imports); a manager's changes go through
+    /// [`Service::change_settings`], which cannot lose a change made at the same time.
     pub fn save_settings(&self, settings: &TeamSettings) -> Result<(), ServiceError> {
         for id in settings.rule_overrides.keys() {
             if self.prompts.rules.rule(id).is_none() {
                 return Err(ServiceError::UnknownRule(id.clone()));
             }
         }
-        Ok(self.store.put_team(settings)?)
+        self.store.update_team(&settings.team, &mut |s| {
+            *s = settings.clone();
+            true
+        })?;
+        Ok(())
     }
 
-    /// Applies validated changes to a team's settings and stores them; nothing is stored
-    /// unless every change is valid.
+    /// Applies validated changes to a team's settings and stores them atomically: nothing is
+    /// stored unless every change is valid, and no change made at the same time (another
+    /// manager, a rep's first note, a demotion, a forget) is lost.
     pub fn change_settings(
         &self,
         team: &str,
         changes: impl IntoIterator<Item = SettingChange>,
     ) -> Result<TeamSettings, ServiceError> {
         check_ids(team, None)?;
-        let mut s = self.settings(team)?;
+        let changes: Vec<SettingChange> = changes.into_iter().collect();
         let known = |id: &str| self.prompts.rules.rule(id).is_some();
-        for c in changes {
-            settings::apply(&mut s, c, &known)?;
+        let mut refused = None;
+        let stored = self.store.update_team(team, &mut |s| match changes
+            .iter()
+            .try_for_each(|c| settings::apply(s, c.clone(), &known))
+        {
+            Ok(()) => true,
+            Err(e) => {
+                refused = Some(e);
+                false
+            }
+        })?;
+        match refused {
+            Some(e) => Err(e.into()),
+            None => Ok(stored),
         }
-        self.store.put_team(&s)?;
-        Ok(s)
     }
 
     /// Remembers how the platform shows a rep and the team, for digests; writes only on change.
@@ -154,14 +192,14 @@ impl Service {
         rep: &str,
         rep_name: &str,
     ) -> Result<(), ServiceError> {
-        match self.renamed(team, team_title, rep, rep_name)? {
-            Some(s) => Ok(self.store.put_team(&s)?),
-            None => Ok(()),
-        }
+        check_ids(team, Some(rep))?;
+        self.store
+            .update_team(team, &mut |s| rename(s, team_title, rep, rep_name))?;
+        Ok(())
     }
 
-    /// [`Service::remember_names`] for async adapters: the read happens in place, the rare
-    /// write (a new name) on a blocking thread.
+    /// [`Service::remember_names`] for async adapters: the check happens in place (a cached
+    /// read), the rare write (a new name) on a blocking thread.
     pub async fn remember_names_async(
         self: &Arc<Self>,
         team: &str,
@@ -169,39 +207,18 @@ impl Service {
         rep: &str,
         rep_name: &str,
     ) -> Result<(), ServiceError> {
-        let Some(settings) = self.renamed(team, team_title, rep, rep_name)? else {
-            return Ok(());
-        };
-        let s = self.clone();
-        off_runtime(move || Ok(s.store.put_team(&settings)?)).await
-    }
-
-    /// The team's settings with the rep's display name and the team's title as given, or
-    /// `None` when both are already stored.
-    fn renamed(
-        &self,
-        team: &str,
-        team_title: Option<&str>,
-        rep: &str,
-        rep_name: &str,
-    ) -> Result<Option<TeamSettings>, ServiceError> {
         check_ids(team, Some(rep))?;
-        let mut s = self.settings(team)?;
-        let rep_name: String = rep_name
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(64)
-            .collect();
-        let same_rep = s.names.get(rep) == Some(&rep_name);
-        let same_title = team_title.is_none_or(|t| s.title.as_deref() == Some(t));
-        if same_rep && same_title {
-            return Ok(None);
+        if !rename(&mut self.settings(team)?, team_title, rep, rep_name) {
+            return Ok(());
         }
-        s.names.insert(rep.to_string(), rep_name);
-        if let Some(t) = team_title {
-            s.title = Some(t.chars().take(100).collect());
-        }
-        Ok(Some(s))
+        let s = self.clone();
+        let (team, title, rep, name) = (
+            team.to_string(),
+            team_title.map(str::to_string),
+            rep.to_string(),
+            rep_name.to_string(),
+        );
+        off_runtime(move || s.remember_names(&team, title.as_deref(), &rep, &name)).await
     }
 
     /// Whether `user` manages `team`: listed in its settings, or holding the team's manager
@@ -316,13 +333,7 @@ impl Service {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<Submitted, ServiceError> {
-        let (record, report) = if text.len() <= INLINE_ANALYSIS_BYTES {
-            self.prepare_note(team, rep, text, now)?
-        } else {
-            let s = self.clone();
-            let (team, rep, text) = (team.to_string(), rep.to_string(), text.to_string());
-            off_runtime(move || s.prepare_note(&team, &rep, &text, now)).await?
-        };
+        let (record, report) = self.prepare_note_async(team, rep, text, now).await?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.store.add_note_then(
             record,
@@ -332,6 +343,50 @@ impl Service {
         );
         let note = rx.await.map_err(|_| ServiceError::Interrupted)??;
         self.answer(note, report, now)
+    }
+
+    /// [`Service::submit_note_async`] for a note that came as a chat event which the platform
+    /// may deliver again (a Slack retry carries the same `event` id): the note and the event
+    /// id are stored together, so a retry after a crash or a failed write stores the note
+    /// then, and one after success stores nothing. `None`: the event was stored before.
+    pub async fn submit_event_note_async(
+        self: &Arc<Self>,
+        event: &str,
+        team: &str,
+        rep: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Submitted>, ServiceError> {
+        let (record, report) = self.prepare_note_async(team, rep, text, now).await?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.store.add_event_note_then(
+            event,
+            now,
+            record,
+            Box::new(move |stored| {
+                let _ = tx.send(stored);
+            }),
+        );
+        match rx.await.map_err(|_| ServiceError::Interrupted)?? {
+            Some(note) => self.answer(note, report, now).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Service::prepare_note`] on the runtime for a short note, off it for a long one.
+    async fn prepare_note_async(
+        self: &Arc<Self>,
+        team: &str,
+        rep: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(NoteRecord, Report), ServiceError> {
+        if text.len() <= INLINE_ANALYSIS_BYTES {
+            return self.prepare_note(team, rep, text, now);
+        }
+        let s = self.clone();
+        let (team, rep, text) = (team.to_string(), rep.to_string(), text.to_string());
+        off_runtime(move || s.prepare_note(&team, &rep, &text, now)).await
     }
 
     /// What the rep is told about a stored note: the nudge, or while snoozed a one-line
@@ -492,17 +547,17 @@ impl Service {
             });
         }
         self.store.add_dispute(team, rep, rule, note)?;
-        let mut settings = self.settings(team)?;
+        let settings = self.settings(team)?;
         if settings.rule_overrides.contains_key(rule) {
             return Ok(DisputeOutcome::Recorded);
         }
-        let last = settings.demoted.get(rule);
+        let last = settings.demoted.get(rule).copied();
         let level = match last.map(|d| d.to) {
             None => Some(spec.level),
             Some(RuleOverride::Level(l)) => Some(l),
             Some(RuleOverride::Off) => None,
         };
-        let since = demotion::window_start(now, last);
+        let since = demotion::window_start(now, last.as_ref());
         let notes = self.store.notes_since(team, since)?;
         let disputes = self.store.rule_disputes(team, rule)?;
         let tally = demotion::tally(rule, since, &notes, &disputes);
@@ -515,8 +570,19 @@ impl Service {
             at: now,
             tally,
         };
-        settings.demoted.insert(rule.to_string(), d);
-        self.store.put_team(&settings)?;
+        // Demote only from the state this was decided on: a manager who set the rule, or a
+        // demotion by another dispute meanwhile, wins.
+        let mut demoted = false;
+        self.store.update_team(team, &mut |s| {
+            demoted = !s.rule_overrides.contains_key(rule) && s.demoted.get(rule) == last.as_ref();
+            if demoted {
+                s.demoted.insert(rule.to_string(), d);
+            }
+            demoted
+        })?;
+        if !demoted {
+            return Ok(DisputeOutcome::Recorded);
+        }
         tracing::info!(rule, to = to.id(), "rule demoted after disputes");
         Ok(DisputeOutcome::Demoted(d))
     }

@@ -450,3 +450,78 @@ fn async_and_blocking_writers_share_flushes_and_lose_nothing() {
     assert_stored_once(&s, acked);
     assert_eq!(s.store.check().unwrap(), 1080);
 }
+
+#[test]
+fn concurrent_changes_to_team_settings_are_all_kept() {
+    use callnudge::core::settings::SettingChange;
+    const REPS: usize = 20;
+    const NAMES_EACH: usize = 15;
+    const CHANGES: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let now = at(2026, 11, 27, 12);
+    // Managers to be removed, and reps to be forgotten, while everything else goes on.
+    let old: Vec<String> = (0..CHANGES).map(|i| format!("old{i}")).collect();
+    s.change_settings("t", old.iter().cloned().map(SettingChange::AddManager))
+        .unwrap();
+    for i in 0..10 {
+        let rep = format!("gone{i}");
+        s.remember_names("t", None, &rep, "Leaving Rep").unwrap();
+        s.submit_note("t", &rep, "Just checking in on the quote.", now)
+            .unwrap();
+    }
+    std::thread::scope(|scope| {
+        for r in 0..REPS {
+            let s = &s;
+            scope.spawn(move || {
+                for i in 0..NAMES_EACH {
+                    let rep = format!("rep{r}-{i}");
+                    s.remember_names("t", Some("Acme sales"), &rep, &format!("Rep {r}.{i}"))
+                        .unwrap();
+                }
+            });
+        }
+        scope.spawn(|| {
+            for i in 0..CHANGES {
+                s.change_settings("t", [SettingChange::AddManager(format!("new{i}"))])
+                    .unwrap();
+            }
+        });
+        scope.spawn(|| {
+            for m in &old {
+                s.change_settings("t", [SettingChange::RemoveManager(m.clone())])
+                    .unwrap();
+            }
+        });
+        scope.spawn(|| {
+            for i in 0..10 {
+                s.forget("t", &format!("gone{i}")).unwrap();
+            }
+        });
+    });
+    let settings = s.settings("t").unwrap();
+    let lost_names = (0..REPS)
+        .flat_map(|r| (0..NAMES_EACH).map(move |i| format!("rep{r}-{i}")))
+        .filter(|rep| !settings.names.contains_key(rep))
+        .count();
+    assert_eq!(lost_names, 0, "display names lost");
+    let lost_managers = (0..CHANGES)
+        .filter(|i| !settings.is_manager(&format!("new{i}")))
+        .count();
+    assert_eq!(lost_managers, 0, "added managers lost");
+    let kept_rights: Vec<&String> = old.iter().filter(|m| settings.is_manager(m)).collect();
+    assert!(
+        kept_rights.is_empty(),
+        "removed managers kept: {kept_rights:?}"
+    );
+    let resurrected: Vec<&String> = settings
+        .names
+        .keys()
+        .filter(|k| k.starts_with("gone"))
+        .collect();
+    assert!(
+        resurrected.is_empty(),
+        "forgotten reps came back: {resurrected:?}"
+    );
+    assert_eq!(settings.title.as_deref(), Some("Acme sales"));
+}

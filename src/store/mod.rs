@@ -3,8 +3,10 @@
 //!
 //! Contract every implementation keeps: `add_note` returns only once the note is durable
 //! (`add_note_then` calls back only then);
-//! `forget_rep` removes every record of the rep, durably; `mark_digest_sent` is a
-//! compare-and-swap, so a digest is claimed once per team and week.
+//! `forget_rep` removes every record of the rep, durably; `update_team` changes a team's
+//! settings atomically (no change made at the same time is lost); `mark_digest_sent` is a
+//! compare-and-swap, so a digest is claimed once per team and week; `add_event_note_then`
+//! stores a chat event's note and its event id together, once.
 
 mod group_commit;
 mod sled_store;
@@ -40,6 +42,15 @@ pub enum StoreError {
 /// Told the outcome of [`Store::add_note_then`], once.
 pub type NoteDone = Box<dyn FnOnce(Result<NoteRecord, StoreError>) + Send>;
 
+/// Told the outcome of [`Store::add_event_note_then`], once: the stored note, or `None` when
+/// the event was stored before (a retry).
+pub type EventNoteDone = Box<dyn FnOnce(Result<Option<NoteRecord>, StoreError>) + Send>;
+
+/// A change to a team's settings: gets the stored settings (a new team's defaults when there
+/// are none) and says whether it changed them. It may be called more than once, each time
+/// with fresh settings, when another writer changed them first.
+pub type TeamChange<'a> = &'a mut dyn FnMut(&mut TeamSettings) -> bool;
+
 /// The store's operations.
 pub trait Store: Send + Sync + 'static {
     /// Stores a note and returns it with its id, once it is durable.
@@ -51,6 +62,17 @@ pub trait Store: Send + Sync + 'static {
     fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
         done(self.add_note(note))
     }
+    /// Stores a note that came as chat event `event` (seen at `at`) unless that event was
+    /// stored before: the note and the event id are written together, so a crash keeps both
+    /// or neither, and a retry of the event after a crash or a failed write is stored then.
+    /// `done` is called once the outcome is durable.
+    fn add_event_note_then(
+        &self,
+        event: &str,
+        at: DateTime<Utc>,
+        note: NoteRecord,
+        done: EventNoteDone,
+    );
     /// Stores many notes atomically with one flush (imports); returns them with their ids.
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError>;
     /// A team's notes (or one rep's), oldest first.
@@ -58,7 +80,9 @@ pub trait Store: Send + Sync + 'static {
     /// A team's notes at or after `since`, oldest first (what a digest window needs).
     fn notes_since(&self, team: &str, since: DateTime<Utc>) -> Result<Vec<NoteRecord>, StoreError>;
     fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError>;
-    fn put_team(&self, settings: &TeamSettings) -> Result<(), StoreError>;
+    /// Changes the team's settings atomically (see [`TeamChange`]) and returns them as
+    /// stored afterwards; durable when the change wrote anything.
+    fn update_team(&self, team: &str, change: TeamChange<'_>) -> Result<TeamSettings, StoreError>;
     fn teams(&self) -> Result<Vec<TeamSettings>, StoreError>;
     /// A rep's own preferences (defaults when none were stored).
     fn rep_prefs(&self, team: &str, rep: &str) -> Result<RepPrefs, StoreError>;
@@ -73,8 +97,8 @@ pub trait Store: Send + Sync + 'static {
     fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError>;
     /// Claims the digest of `week`: true if this call claimed it, false if it was already sent.
     fn mark_digest_sent(&self, team: &str, week: Week) -> Result<bool, StoreError>;
-    /// Records a chat event id (a Slack retry carries the same one): true the first time.
-    fn first_sighting(&self, event: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Whether chat event `event` was stored (see [`Store::add_event_note_then`]).
+    fn seen_event(&self, event: &str) -> Result<bool, StoreError>;
     /// Forgets event ids first seen before `before`; returns how many.
     fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Deletes every record of the rep; returns how many notes were deleted.

@@ -8,7 +8,7 @@
 //! writers share one flush ([`GroupCommit`]).
 
 use super::group_commit::GroupCommit;
-use super::{NoteDone, Store, StoreError, SCHEMA_VERSION};
+use super::{EventNoteDone, NoteDone, Store, StoreError, TeamChange, SCHEMA_VERSION};
 use crate::core::snooze::RepPrefs;
 use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
@@ -210,6 +210,43 @@ impl Store for SledStore {
         }));
     }
 
+    fn add_event_note_then(
+        &self,
+        event: &str,
+        at: DateTime<Utc>,
+        note: NoteRecord,
+        done: EventNoteDone,
+    ) {
+        use sled::transaction::ConflictableTransactionResult;
+        use sled::Transactional;
+        let (note, key, value) = match self.entry(note) {
+            Ok(entry) => entry,
+            Err(e) => return done(Err(e)),
+        };
+        let stamp = at.timestamp().to_be_bytes();
+        // One transaction: the event id and its note, or neither.
+        let first = (&self.notes, &self.events).transaction(
+            |(n, e)| -> ConflictableTransactionResult<bool, ()> {
+                if e.get(event.as_bytes())?.is_some() {
+                    return Ok(false);
+                }
+                e.insert(event.as_bytes(), &stamp[..])?;
+                n.insert(key.as_slice(), value.as_slice())?;
+                Ok(true)
+            },
+        );
+        let first = match first {
+            Ok(first) => first,
+            Err(e) => return done(Err(self.io(format!("{e:?}")))),
+        };
+        let dir = self.dir.clone();
+        // A retry waits for the flush too: its first copy may still be on its way to disk.
+        self.commit.then(Box::new(move |outcome| {
+            let stored = outcome.map_err(|r| io(&dir, r));
+            done(stored.map(|()| first.then_some(note)))
+        }));
+    }
+
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError> {
         let mut entries = Vec::with_capacity(notes.len());
         let mut out = Vec::with_capacity(notes.len());
@@ -278,11 +315,28 @@ impl Store for SledStore {
         }
     }
 
-    fn put_team(&self, settings: &TeamSettings) -> Result<(), StoreError> {
-        self.teams
-            .insert(settings.team.as_bytes(), encode(settings))
-            .map_err(|e| self.io(e))?;
-        self.durable()
+    fn update_team(&self, team: &str, change: TeamChange<'_>) -> Result<TeamSettings, StoreError> {
+        // Compare-and-swap: a change made by another writer between the read and the write
+        // makes this one start again from the settings as they are now.
+        loop {
+            let current = self.teams.get(team.as_bytes()).map_err(|e| self.io(e))?;
+            let mut settings = match &current {
+                Some(v) => decode::<TeamSettings>("teams", v)?,
+                None => TeamSettings::new(team),
+            };
+            if !change(&mut settings) {
+                return Ok(settings);
+            }
+            settings.team = team.to_string();
+            let swapped = self
+                .teams
+                .compare_and_swap(team.as_bytes(), current, Some(encode(&settings)))
+                .map_err(|e| self.io(e))?;
+            if swapped.is_ok() {
+                self.durable()?;
+                return Ok(settings);
+            }
+        }
     }
 
     fn teams(&self) -> Result<Vec<TeamSettings>, StoreError> {
@@ -376,16 +430,10 @@ impl Store for SledStore {
         }
     }
 
-    fn first_sighting(&self, event: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        let stamp = at.timestamp().to_be_bytes();
-        let swapped = self
-            .events
-            .compare_and_swap(event.as_bytes(), None as Option<&[u8]>, Some(&stamp[..]))
-            .map_err(|e| self.io(e))?;
-        if swapped.is_ok() {
-            self.durable()?;
-        }
-        Ok(swapped.is_ok())
+    fn seen_event(&self, event: &str) -> Result<bool, StoreError> {
+        self.events
+            .contains_key(event.as_bytes())
+            .map_err(|e| self.io(e))
     }
 
     fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
@@ -406,7 +454,8 @@ impl Store for SledStore {
     }
 
     fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError> {
-        use sled::transaction::ConflictableTransactionResult;
+        use sled::transaction::ConflictableTransactionError::Abort;
+        use sled::transaction::{ConflictableTransactionResult, TransactionError};
         use sled::Transactional;
         let notes: Vec<sled::IVec> = self
             .notes
@@ -421,31 +470,35 @@ impl Store for SledStore {
                 disputes.push(k);
             }
         }
-        let settings = self
-            .team(team)?
-            .filter(|s| s.is_manager(rep) || s.names.contains_key(rep))
-            .map(|mut s| {
-                s.managers.retain(|m| m != rep);
-                s.names.remove(rep);
-                encode(&s)
-            });
         let prefs = prefix(&[team, rep]);
-        // One transaction over the four trees: a crash leaves all of the rep or none.
+        // One transaction over the four trees: a crash leaves all of the rep or none. The
+        // team's settings are read inside it, so a change made meanwhile is not overwritten.
         (&self.notes, &self.disputes, &self.teams, &self.reps)
-            .transaction(|(n, d, t, r)| -> ConflictableTransactionResult<(), ()> {
-                r.remove(prefs.as_slice())?;
-                for k in &notes {
-                    n.remove(k)?;
-                }
-                for k in &disputes {
-                    d.remove(k)?;
-                }
-                if let Some(value) = &settings {
-                    t.insert(team.as_bytes(), value.as_slice())?;
-                }
-                Ok(())
-            })
-            .map_err(|e| self.io(format!("{e:?}")))?;
+            .transaction(
+                |(n, d, t, r)| -> ConflictableTransactionResult<(), StoreError> {
+                    r.remove(prefs.as_slice())?;
+                    for k in &notes {
+                        n.remove(k)?;
+                    }
+                    for k in &disputes {
+                        d.remove(k)?;
+                    }
+                    let settings = t.get(team.as_bytes())?;
+                    let settings = settings.map(|v| decode::<TeamSettings>("teams", &v));
+                    if let Some(mut s) = settings.transpose().map_err(Abort)? {
+                        if s.is_manager(rep) || s.names.contains_key(rep) {
+                            s.managers.retain(|m| m != rep);
+                            s.names.remove(rep);
+                            t.insert(team.as_bytes(), encode(&s))?;
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => self.io(e),
+            })?;
         self.durable()?;
         Ok(notes.len() as u64)
     }
