@@ -10,7 +10,7 @@ use callnudge::prompts::Prompts;
 use callnudge::service::Service;
 use callnudge::slack::verify::sign;
 use callnudge::slack::{self, SlackConfig, SlackState};
-use callnudge::store::SledStore;
+use callnudge::store::{SledStore, Store};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -42,10 +42,12 @@ fn wednesday() -> DateTime<Utc> {
 async fn spawn_app() -> App {
     let dir = tempfile::tempdir().unwrap();
     let store = SledStore::open(dir.path()).unwrap();
-    let service = Arc::new(Service::new(
-        Arc::new(store),
-        Arc::new(Prompts::load(None).unwrap()),
-    ));
+    spawn_app_on(Arc::new(store), dir).await
+}
+
+/// The app on port 0 with `store` (kept in `dir`).
+async fn spawn_app_on(store: Arc<dyn Store>, dir: tempfile::TempDir) -> App {
+    let service = Arc::new(Service::new(store, Arc::new(Prompts::load(None).unwrap())));
     let slack = FakeSlack::start().await;
     let config = SlackConfig::from_vars(|k| match k {
         "SLACK_SIGNING_SECRET" => Some(SECRET.into()),
@@ -573,4 +575,215 @@ async fn a_snoozed_rep_gets_an_acknowledgement_instead_of_a_nudge() {
     let (_, reply) = app.command("U1", "/note", NOTE).await;
     assert!(reply["text"].as_str().unwrap().contains("15% discount"));
     assert_eq!(app.metric("callnudge_nudges_sent_total").await, 2);
+}
+
+#[tokio::test]
+async fn a_notes_channel_event_is_stored_before_it_is_acknowledged() {
+    let app = spawn_app().await;
+    app.service
+        .change_settings(TEAM, [SettingChange::NotesChannel(Some("CNOTES".into()))])
+        .unwrap();
+    for i in 0..10 {
+        let event = json!({
+            "type": "event_callback", "team_id": "T1", "event_id": format!("EvS{i}"),
+            "event": {"type": "message", "user": "U1", "channel": "CNOTES",
+                      "text": format!("{NOTE} ({i})"), "ts": "1.1"}
+        })
+        .to_string();
+        let r = app
+            .post_signed("/slack/events", app.now(), &event, "application/json")
+            .await;
+        assert_eq!(r.status(), 200);
+        // Acknowledged means stored: a crash now must not lose it (Slack would not retry).
+        let stored = app.service.store.notes(TEAM, None).unwrap();
+        assert_eq!(
+            stored.len(),
+            i + 1,
+            "event {i} acknowledged before it was stored"
+        );
+        assert!(app
+            .service
+            .store
+            .seen_event(&format!("slack:EvS{i}"))
+            .unwrap());
+    }
+    app.slack.wait_calls("chat.postEphemeral", 10).await;
+}
+
+#[tokio::test]
+async fn an_empty_note_in_the_notes_channel_gets_a_private_answer_saying_why() {
+    let app = spawn_app().await;
+    app.service
+        .change_settings(TEAM, [SettingChange::NotesChannel(Some("CNOTES".into()))])
+        .unwrap();
+    let event = json!({
+        "type": "event_callback", "team_id": "T1", "event_id": "EvEmpty",
+        "event": {"type": "message", "user": "U1", "channel": "CNOTES", "text": "   ", "ts": "1.1"}
+    })
+    .to_string();
+    let r = app
+        .post_signed("/slack/events", app.now(), &event, "application/json")
+        .await;
+    assert_eq!(r.status(), 200);
+    let answers = app.slack.wait_calls("chat.postEphemeral", 1).await;
+    assert_eq!(answers[0].json["user"], "U1");
+    assert!(
+        answers[0].json.to_string().contains("the note is empty"),
+        "{}",
+        answers[0].json
+    );
+    assert!(app.service.store.notes(TEAM, None).unwrap().is_empty());
+}
+
+/// A real sled store whose next note write fails once `fail_next` is set, as a full disk or
+/// an I/O error would make it fail.
+struct FailingNotes {
+    inner: SledStore,
+    fail_next: std::sync::atomic::AtomicBool,
+}
+
+impl FailingNotes {
+    fn failing(&self) -> bool {
+        self.fail_next
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+    }
+    fn error(&self) -> callnudge::store::StoreError {
+        callnudge::store::StoreError::Io {
+            dir: self.inner.dir().to_path_buf(),
+            reason: "No space left on device".into(),
+        }
+    }
+}
+
+mod failing_notes {
+    use super::FailingNotes;
+    use callnudge::core::snooze::RepPrefs;
+    use callnudge::core::{NoteRecord, TeamSettings, Week};
+    use callnudge::store::{EventNoteDone, NoteDone, Store, StoreError, TeamChange};
+    use chrono::{DateTime, Utc};
+    use std::collections::BTreeMap;
+
+    type R<T> = Result<T, StoreError>;
+
+    impl Store for FailingNotes {
+        fn add_note(&self, note: NoteRecord) -> R<NoteRecord> {
+            if self.failing() {
+                return Err(self.error());
+            }
+            self.inner.add_note(note)
+        }
+        fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
+            if self.failing() {
+                return done(Err(self.error()));
+            }
+            self.inner.add_note_then(note, done)
+        }
+        fn add_event_note_then(&self, e: &str, at: DateTime<Utc>, n: NoteRecord, d: EventNoteDone) {
+            if self.failing() {
+                return d(Err(self.error()));
+            }
+            self.inner.add_event_note_then(e, at, n, d)
+        }
+        fn add_notes(&self, notes: Vec<NoteRecord>) -> R<Vec<NoteRecord>> {
+            self.inner.add_notes(notes)
+        }
+        fn notes(&self, team: &str, rep: Option<&str>) -> R<Vec<NoteRecord>> {
+            self.inner.notes(team, rep)
+        }
+        fn notes_since(&self, team: &str, since: DateTime<Utc>) -> R<Vec<NoteRecord>> {
+            self.inner.notes_since(team, since)
+        }
+        fn team(&self, team: &str) -> R<Option<TeamSettings>> {
+            self.inner.team(team)
+        }
+        fn update_team(&self, team: &str, change: TeamChange<'_>) -> R<TeamSettings> {
+            self.inner.update_team(team, change)
+        }
+        fn teams(&self) -> R<Vec<TeamSettings>> {
+            self.inner.teams()
+        }
+        fn rep_prefs(&self, team: &str, rep: &str) -> R<RepPrefs> {
+            self.inner.rep_prefs(team, rep)
+        }
+        fn put_rep_prefs(&self, team: &str, rep: &str, prefs: &RepPrefs) -> R<()> {
+            self.inner.put_rep_prefs(team, rep, prefs)
+        }
+        fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> R<()> {
+            self.inner.add_dispute(team, rep, rule, note)
+        }
+        fn disputes(&self, team: &str) -> R<BTreeMap<String, u32>> {
+            self.inner.disputes(team)
+        }
+        fn rule_disputes(&self, team: &str, rule: &str) -> R<Vec<(String, u64)>> {
+            self.inner.rule_disputes(team, rule)
+        }
+        fn last_digest(&self, team: &str) -> R<Option<Week>> {
+            self.inner.last_digest(team)
+        }
+        fn mark_digest_sent(&self, team: &str, week: Week) -> R<bool> {
+            self.inner.mark_digest_sent(team, week)
+        }
+        fn seen_event(&self, event: &str) -> R<bool> {
+            self.inner.seen_event(event)
+        }
+        fn prune_events(&self, before: DateTime<Utc>) -> R<u64> {
+            self.inner.prune_events(before)
+        }
+        fn forget_rep(&self, team: &str, rep: &str) -> R<u64> {
+            self.inner.forget_rep(team, rep)
+        }
+        fn purge_text(&self, team: &str, before: DateTime<Utc>) -> R<u64> {
+            self.inner.purge_text(team, before)
+        }
+        fn meta_time(&self, key: &str) -> R<Option<DateTime<Utc>>> {
+            self.inner.meta_time(key)
+        }
+        fn set_meta_time(&self, key: &str, at: DateTime<Utc>) -> R<()> {
+            self.inner.set_meta_time(key, at)
+        }
+        fn check(&self) -> R<u64> {
+            self.inner.check()
+        }
+        fn flush(&self) -> R<()> {
+            self.inner.flush()
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_note_that_could_not_be_stored_is_not_acknowledged_and_its_retry_stores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(FailingNotes {
+        inner: SledStore::open(dir.path()).unwrap(),
+        fail_next: false.into(),
+    });
+    let app = spawn_app_on(store.clone(), dir).await;
+    app.service
+        .change_settings(TEAM, [SettingChange::NotesChannel(Some("CNOTES".into()))])
+        .unwrap();
+    let event = json!({
+        "type": "event_callback", "team_id": "T1", "event_id": "EvFail",
+        "event": {"type": "message", "user": "U1", "channel": "CNOTES", "text": NOTE, "ts": "1.1"}
+    })
+    .to_string();
+    store
+        .fail_next
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let r = app
+        .post_signed("/slack/events", app.now(), &event, "application/json")
+        .await;
+    assert_ne!(
+        r.status(),
+        200,
+        "a note that was not stored is not acknowledged"
+    );
+    // Slack retries the event; this time the disk takes it.
+    let r = app
+        .post_signed("/slack/events", app.now(), &event, "application/json")
+        .await;
+    assert_eq!(r.status(), 200);
+    let notes = app.service.store.notes(TEAM, None).unwrap();
+    assert_eq!(notes.len(), 1, "the retry stored the note");
+    assert_eq!(notes[0].text.as_deref(), Some(NOTE));
+    app.slack.wait_calls("chat.postEphemeral", 1).await;
 }

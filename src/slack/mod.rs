@@ -30,11 +30,14 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::task::TaskTracker;
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// How long a command may take before the answer goes through `response_url` instead.
 pub const INLINE_ANSWER_WITHIN: Duration = Duration::from_millis(2000);
+/// How long a shutdown waits for the work requests left behind.
+pub const DRAIN_WITHIN: Duration = Duration::from_secs(10);
 /// How long event ids are remembered for retry deduplication.
 pub const EVENT_MEMORY: chrono::Duration = chrono::Duration::hours(24);
 
@@ -102,6 +105,9 @@ pub struct SlackState {
     pub metrics: Arc<Metrics>,
     pub config: SlackConfig,
     pub api: WebApi,
+    /// Work a request leaves behind (nudges to post, late answers, disputes): drained on
+    /// shutdown, never dropped.
+    pub tasks: TaskTracker,
 }
 
 impl SlackState {
@@ -119,6 +125,7 @@ impl SlackState {
             metrics,
             config,
             api,
+            tasks: TaskTracker::new(),
         })
     }
 }
@@ -144,11 +151,21 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let digests = (state.config.slack() || state.config.mattermost_api.is_some())
         .then(|| tokio::spawn(digest::run_loop(state.clone())));
-    let r = axum::serve(listener, router(state))
+    let r = axum::serve(listener, router(state.clone()))
         .with_graceful_shutdown(shutdown)
         .await;
     if let Some(d) = digests {
         d.abort();
+    }
+    state.tasks.close();
+    if tokio::time::timeout(DRAIN_WITHIN, state.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            left = state.tasks.len(),
+            "shutdown did not wait for every answer"
+        );
     }
     r
 }
@@ -236,7 +253,7 @@ async fn answer_command(
     };
     tracing::info!(team = %who.team, user = %who.user, command = %form.command, "command");
     let s = state.clone();
-    let mut work = tokio::spawn(commands::run(s, who, command));
+    let mut work = state.tasks.spawn(commands::run(s, who, command));
     match tokio::time::timeout(INLINE_ANSWER_WITHIN, &mut work).await {
         Ok(Ok(reply)) => Json(to_json(&reply)).into_response(),
         Ok(Err(e)) => {
@@ -251,7 +268,7 @@ async fn answer_command(
             let Some(url) = form.response_url else {
                 return Json(to_json(&Reply::text("Still working on it…"))).into_response();
             };
-            tokio::spawn(async move {
+            state.clone().tasks.spawn(async move {
                 if let Ok(reply) = work.await {
                     if let Err(e) = state.api.respond(&url, &reply).await {
                         Metrics::inc(&state.metrics.errors);
@@ -321,51 +338,87 @@ async fn slack_event(
             else {
                 return bad_request("event without event_id or team_id");
             };
-            let key = format!("slack:{event_id}");
-            let now = state.clock.now();
-            let s = state.clone();
-            let first =
-                tokio::task::spawn_blocking(move || s.service.store.first_sighting(&key, now))
-                    .await;
-            match first {
-                Ok(Ok(true)) => {}
-                Ok(Ok(false)) => {
-                    tracing::info!(event = event_id, "event retry ignored");
-                    return StatusCode::OK.into_response();
+            let Some(message) = ChannelMessage::of(&v["event"]) else {
+                return StatusCode::OK.into_response(); // not a rep's message: nothing to do
+            };
+            let team = format!("slack-{team_id}");
+            let event = format!("slack:{event_id}");
+            // The note and its event id are stored before the answer: a crash before it makes
+            // Slack retry, and the retry finds nothing stored and stores it.
+            match note_from_channel(&state, &event, &team, &message).await {
+                Ok(Some(reply)) => {
+                    let state2 = state.clone();
+                    state.tasks.spawn(async move {
+                        deliver_nudge(&state2, &message.channel, &message.user, &reply).await;
+                    });
                 }
-                _ => {
+                Ok(None) => {}
+                Err(e @ (ServiceError::Store(_) | ServiceError::Interrupted)) => {
                     Metrics::inc(&state.metrics.errors);
-                    // Let Slack retry later rather than lose the note.
+                    tracing::error!(error = %e, "note from the notes channel not stored");
+                    // Nothing was stored: Slack retries later and the note is stored then.
                     return StatusCode::SERVICE_UNAVAILABLE.into_response();
                 }
+                Err(e) => {
+                    // The rep's own mistake (an empty or too long note): say what to do.
+                    let reply = Reply::text(e.to_string());
+                    let state2 = state.clone();
+                    state.tasks.spawn(async move {
+                        deliver_nudge(&state2, &message.channel, &message.user, &reply).await;
+                    });
+                }
             }
-            let team = format!("slack-{team_id}");
-            let event = v["event"].clone();
-            tokio::spawn(async move { notes_channel_message(state, team, event).await });
             StatusCode::OK.into_response()
         }
         _ => StatusCode::OK.into_response(),
     }
 }
 
-/// A message in `channel`: stored and its nudge returned if that is the team's notes channel
-/// (`None` when it is not, or while the rep has nudges snoozed).
+/// A rep's plain message from an event (not a bot's, not an edit or a join).
+struct ChannelMessage {
+    user: String,
+    channel: String,
+    text: String,
+}
+
+impl ChannelMessage {
+    fn of(event: &Value) -> Option<ChannelMessage> {
+        let is_plain = event["type"] == "message"
+            && event.get("subtype").is_none()
+            && event.get("bot_id").is_none();
+        if !is_plain {
+            return None;
+        }
+        Some(ChannelMessage {
+            user: event["user"].as_str()?.to_string(),
+            channel: event["channel"].as_str()?.to_string(),
+            text: event["text"].as_str()?.to_string(),
+        })
+    }
+}
+
+/// A message event in the team's notes channel: stored with its event id and its nudge
+/// returned (`None` when it is another channel, a retry of an event stored before, or while
+/// the rep has nudges snoozed).
 async fn note_from_channel(
     state: &SlackState,
+    event: &str,
     team: &str,
-    channel: &str,
-    user: &str,
-    text: &str,
-) -> Result<Option<Reply>, crate::service::ServiceError> {
+    message: &ChannelMessage,
+) -> Result<Option<Reply>, ServiceError> {
     let settings = state.service.settings(team)?; // a read from sled's cache
-    if settings.notes_channel.as_deref() != Some(channel) {
+    if settings.notes_channel.as_deref() != Some(message.channel.as_str()) {
         return Ok(None);
     }
     let now = state.clock.now();
-    let sub = state
+    let submitted = state
         .service
-        .submit_note_async(team, user, text, now)
+        .submit_event_note_async(event, team, &message.user, &message.text, now)
         .await?;
+    let Some(sub) = submitted else {
+        tracing::info!(event, "event retry ignored: its note is stored");
+        return Ok(None);
+    };
     Metrics::inc(&state.metrics.notes_analysed);
     if sub.snoozed_until.is_some() {
         return Ok(None); // the rep asked for quiet: stored, no message
@@ -373,34 +426,13 @@ async fn note_from_channel(
     Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
 }
 
-/// A message event: analysed and answered privately if it is in the team's notes channel.
-async fn notes_channel_message(state: Arc<SlackState>, team: String, event: Value) {
-    let is_plain = event["type"] == "message"
-        && event.get("subtype").is_none()
-        && event.get("bot_id").is_none();
-    let (Some(user), Some(channel), Some(text)) = (
-        event["user"].as_str().map(str::to_string),
-        event["channel"].as_str().map(str::to_string),
-        event["text"].as_str().map(str::to_string),
-    ) else {
-        return;
-    };
-    if !is_plain {
-        return;
-    }
-    let result = note_from_channel(&state, &team, &channel, &user, &text).await;
-    match result {
-        Ok(Some(reply)) => match state.api.post_ephemeral(&channel, &user, &reply).await {
-            Ok(()) => Metrics::inc(&state.metrics.nudges_sent),
-            Err(e) => {
-                Metrics::inc(&state.metrics.errors);
-                tracing::error!(error = %e, "nudge could not be delivered");
-            }
-        },
-        Ok(None) => {}
+/// Posts a private answer to the rep in the channel.
+async fn deliver_nudge(state: &SlackState, channel: &str, user: &str, reply: &Reply) {
+    match state.api.post_ephemeral(channel, user, reply).await {
+        Ok(()) => Metrics::inc(&state.metrics.nudges_sent),
         Err(e) => {
             Metrics::inc(&state.metrics.errors);
-            tracing::error!(error = %e, "note from the notes channel not stored");
+            tracing::error!(error = %e, "nudge could not be delivered");
         }
     }
 }
@@ -439,7 +471,7 @@ async fn slack_interactivity(
     };
     let (team, user) = (format!("slack-{team}"), user.to_string());
     let response_url = v["response_url"].as_str().map(str::to_string);
-    tokio::spawn(async move {
+    state.clone().tasks.spawn(async move {
         let s = state.clone();
         let now = state.clock.now();
         let stored = tokio::task::spawn_blocking(move || {
