@@ -346,29 +346,29 @@ impl Service {
     }
 
     /// [`Service::submit_note_async`] for a note that came as a chat event which the platform
-    /// may deliver again (a Slack retry carries the same `event` id): the note and the event
-    /// id are stored together, so a retry after a crash or a failed write stores the note
-    /// then, and one after success stores nothing. `None`: the event was stored before.
+    /// may deliver again (a Slack retry carries the same `event` id): stored once however often
+    /// it comes, and a retry after a crash or a failed write stores it then. `posted` is the
+    /// event's own time (the same in every delivery); it is the note's time. `None`: the event
+    /// was stored before.
     pub async fn submit_event_note_async(
         self: &Arc<Self>,
         event: &str,
         team: &str,
         rep: &str,
         text: &str,
-        now: DateTime<Utc>,
+        posted: DateTime<Utc>,
     ) -> Result<Option<Submitted>, ServiceError> {
-        let (record, report) = self.prepare_note_async(team, rep, text, now).await?;
+        let (record, report) = self.prepare_note_async(team, rep, text, posted).await?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.store.add_event_note_then(
             event,
-            now,
             record,
             Box::new(move |stored| {
                 let _ = tx.send(stored);
             }),
         );
         match rx.await.map_err(|_| ServiceError::Interrupted)?? {
-            Some(note) => self.answer(note, report, now).map(Some),
+            Some(note) => self.answer(note, report, posted).map(Some),
             None => Ok(None),
         }
     }

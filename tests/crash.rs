@@ -104,9 +104,12 @@ const SERVE_ROUNDS: usize = 30;
 const SIGNING: &str = "crash-test-signing-secret";
 
 /// A notes-channel message event as Slack sends it, signed.
-fn slack_event(round: usize, i: usize) -> (String, String) {
+/// Event `i` of `round`; its `event_time` (the same in every delivery) counts from `t0`.
+fn slack_event(t0: i64, round: usize, i: usize) -> (String, String) {
+    let sent = t0 + (round * 1000 + i) as i64;
     let body = serde_json::json!({
         "type": "event_callback", "team_id": "T1", "event_id": format!("Ev{round}x{i}"),
+        "event_time": sent,
         "event": {"type": "message", "user": "U1", "channel": "CNOTES",
                   "text": format!("round {round} event {i}: they asked for a quote, I'll send it"),
                   "ts": "1.1"}
@@ -151,6 +154,7 @@ async fn acknowledged_slack_events_survive_sigkill_once_each() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
+    let t0 = chrono::Utc::now().timestamp() - 3600;
     let mut acked_total = 0usize;
     let mut seed: u64 = 0xc0ffee;
     // Events sent but not acknowledged before a kill: Slack retries them.
@@ -193,7 +197,7 @@ async fn acknowledged_slack_events_survive_sigkill_once_each() {
         // Slack's retries of what the last process left unanswered come first.
         let mut acked: Vec<(usize, usize)> = Vec::new();
         for (r, i) in std::mem::take(&mut unanswered) {
-            match post_event(&http, &url, &slack_event(r, i).1).await {
+            match post_event(&http, &url, &slack_event(t0, r, i).1).await {
                 Some(200) => acked.push((r, i)),
                 _ => unanswered.push((r, i)),
             }
@@ -207,7 +211,7 @@ async fn acknowledged_slack_events_survive_sigkill_once_each() {
             tokio::spawn(async move {
                 let mut answered = Vec::new();
                 for i in 0.. {
-                    let status = post_event(&http, &url, &slack_event(round, i).1).await;
+                    let status = post_event(&http, &url, &slack_event(t0, round, i).1).await;
                     answered.push((i, status));
                     if status != Some(200) && Instant::now() > kill_at {
                         break;
@@ -238,7 +242,7 @@ async fn acknowledged_slack_events_survive_sigkill_once_each() {
             .filter_map(|n| n.text)
             .collect();
         for &(r, i) in &acked {
-            let prefix = slack_event(r, i).0;
+            let prefix = slack_event(t0, r, i).0;
             let copies = texts.iter().filter(|t| t.starts_with(&prefix)).count();
             assert_eq!(
                 copies, 1,

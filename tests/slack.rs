@@ -678,11 +678,11 @@ mod failing_notes {
             }
             self.inner.add_note_then(note, done)
         }
-        fn add_event_note_then(&self, e: &str, at: DateTime<Utc>, n: NoteRecord, d: EventNoteDone) {
+        fn add_event_note_then(&self, e: &str, n: NoteRecord, d: EventNoteDone) {
             if self.failing() {
                 return d(Err(self.error()));
             }
-            self.inner.add_event_note_then(e, at, n, d)
+            self.inner.add_event_note_then(e, n, d)
         }
         fn add_notes(&self, notes: Vec<NoteRecord>) -> R<Vec<NoteRecord>> {
             self.inner.add_notes(notes)

@@ -21,9 +21,12 @@ pub const TEAM: &str = "demo-team";
 pub fn run(service: &Service, now: DateTime<Utc>, out: &mut impl Write) -> anyhow::Result<usize> {
     let text = crate::prompts::embedded_file("demo.toml").unwrap_or_default();
     let demo: DemoNotes = toml::from_str(text)?;
-    let mut settings = service.settings(TEAM)?;
-    settings.managers = vec!["maria".into()];
-    service.save_settings(&settings)?;
+    service.change_settings(
+        TEAM,
+        [crate::core::settings::SettingChange::AddManager(
+            "maria".into(),
+        )],
+    )?;
     let (mut r, mut p) = (0usize, 0usize);
     let mut stored = 0;
     let mut shown = 0;

@@ -268,7 +268,8 @@ async fn answer_command(
             let Some(url) = form.response_url else {
                 return Json(to_json(&Reply::text("Still working on it…"))).into_response();
             };
-            state.clone().tasks.spawn(async move {
+            let tasks = state.tasks.clone();
+            tasks.spawn(async move {
                 if let Ok(reply) = work.await {
                     if let Err(e) = state.api.respond(&url, &reply).await {
                         Metrics::inc(&state.metrics.errors);
@@ -343,30 +344,31 @@ async fn slack_event(
             };
             let team = format!("slack-{team_id}");
             let event = format!("slack:{event_id}");
-            // The note and its event id are stored before the answer: a crash before it makes
-            // Slack retry, and the retry finds nothing stored and stores it.
-            match note_from_channel(&state, &event, &team, &message).await {
-                Ok(Some(reply)) => {
-                    let state2 = state.clone();
-                    state.tasks.spawn(async move {
-                        deliver_nudge(&state2, &message.channel, &message.user, &reply).await;
-                    });
-                }
-                Ok(None) => {}
+            // Every delivery of an event carries its `event_time`: the note's time, so that a
+            // retry writes the same note (a missing or odd one: now).
+            let now = state.clock.now();
+            let posted = v["event_time"]
+                .as_i64()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .filter(|t| (now - *t).abs() < chrono::Duration::days(1))
+                .unwrap_or(now);
+            // Answered only once the note is durable: a crash before that makes Slack retry,
+            // and the retry stores the note then (once).
+            let reply = match note_from_channel(&state, &event, &team, &message, posted).await {
+                Ok(reply) => reply.map(|r| (r, true)),
                 Err(e @ (ServiceError::Store(_) | ServiceError::Interrupted)) => {
                     Metrics::inc(&state.metrics.errors);
                     tracing::error!(error = %e, "note from the notes channel not stored");
-                    // Nothing was stored: Slack retries later and the note is stored then.
                     return StatusCode::SERVICE_UNAVAILABLE.into_response();
                 }
-                Err(e) => {
-                    // The rep's own mistake (an empty or too long note): say what to do.
-                    let reply = Reply::text(e.to_string());
-                    let state2 = state.clone();
-                    state.tasks.spawn(async move {
-                        deliver_nudge(&state2, &message.channel, &message.user, &reply).await;
-                    });
-                }
+                // The rep's own mistake (an empty or too long note): say what to do.
+                Err(e) => Some((Reply::text(e.to_string()), false)),
+            };
+            if let Some((reply, is_nudge)) = reply {
+                let s = state.clone();
+                state.tasks.spawn(async move {
+                    answer_privately(&s, &message.channel, &message.user, &reply, is_nudge).await;
+                });
             }
             StatusCode::OK.into_response()
         }
@@ -405,15 +407,15 @@ async fn note_from_channel(
     event: &str,
     team: &str,
     message: &ChannelMessage,
+    posted: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<Reply>, ServiceError> {
     let settings = state.service.settings(team)?; // a read from sled's cache
     if settings.notes_channel.as_deref() != Some(message.channel.as_str()) {
         return Ok(None);
     }
-    let now = state.clock.now();
     let submitted = state
         .service
-        .submit_event_note_async(event, team, &message.user, &message.text, now)
+        .submit_event_note_async(event, team, &message.user, &message.text, posted)
         .await?;
     let Some(sub) = submitted else {
         tracing::info!(event, "event retry ignored: its note is stored");
@@ -426,13 +428,20 @@ async fn note_from_channel(
     Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
 }
 
-/// Posts a private answer to the rep in the channel.
-async fn deliver_nudge(state: &SlackState, channel: &str, user: &str, reply: &Reply) {
+/// Posts a private answer (a nudge, or why a note was refused) to the rep in the channel.
+async fn answer_privately(
+    state: &SlackState,
+    channel: &str,
+    user: &str,
+    reply: &Reply,
+    is_nudge: bool,
+) {
     match state.api.post_ephemeral(channel, user, reply).await {
-        Ok(()) => Metrics::inc(&state.metrics.nudges_sent),
+        Ok(()) if is_nudge => Metrics::inc(&state.metrics.nudges_sent),
+        Ok(()) => {}
         Err(e) => {
             Metrics::inc(&state.metrics.errors);
-            tracing::error!(error = %e, "nudge could not be delivered");
+            tracing::error!(error = %e, "private answer could not be delivered");
         }
     }
 }
@@ -471,7 +480,8 @@ async fn slack_interactivity(
     };
     let (team, user) = (format!("slack-{team}"), user.to_string());
     let response_url = v["response_url"].as_str().map(str::to_string);
-    state.clone().tasks.spawn(async move {
+    let tasks = state.tasks.clone();
+    tasks.spawn(async move {
         let s = state.clone();
         let now = state.clock.now();
         let stored = tokio::task::spawn_blocking(move || {

@@ -6,7 +6,7 @@
 //! `forget_rep` removes every record of the rep, durably; `update_team` changes a team's
 //! settings atomically (no change made at the same time is lost); `mark_digest_sent` is a
 //! compare-and-swap, so a digest is claimed once per team and week; `add_event_note_then`
-//! stores a chat event's note and its event id together, once.
+//! stores a chat event's note once, however often the event is delivered.
 
 mod group_commit;
 mod sled_store;
@@ -62,17 +62,12 @@ pub trait Store: Send + Sync + 'static {
     fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
         done(self.add_note(note))
     }
-    /// Stores a note that came as chat event `event` (seen at `at`) unless that event was
-    /// stored before: the note and the event id are written together, so a crash keeps both
-    /// or neither, and a retry of the event after a crash or a failed write is stored then.
-    /// `done` is called once the outcome is durable.
-    fn add_event_note_then(
-        &self,
-        event: &str,
-        at: DateTime<Utc>,
-        note: NoteRecord,
-        done: EventNoteDone,
-    );
+    /// Stores a note that came as chat event `event` unless that event was stored before (a
+    /// retry), and calls `done` once the outcome is durable. Every delivery of one event must
+    /// store at most one note, and a retry after a crash or a failed write must store it then:
+    /// the note's id comes from the event and its time is the event's own (`note.at`), so a
+    /// second write of it lands on the same record.
+    fn add_event_note_then(&self, event: &str, note: NoteRecord, done: EventNoteDone);
     /// Stores many notes atomically with one flush (imports); returns them with their ids.
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError>;
     /// A team's notes (or one rep's), oldest first.

@@ -2,10 +2,12 @@
 //!
 //! Trees: `meta` (schema version), `notes` (key `team \0 rep \0 time(be) id(be)`), `teams`,
 //! `disputes` (key `team \0 rule \0 rep \0 note`), `digests` (key `team`, the last week sent),
-//! `reps` (key `team \0 rep \0`, the rep's own preferences), `events`.
+//! `reps` (key `team \0 rep \0`, the rep's own preferences), `events` (chat event id → the
+//! time of its note, for retry deduplication).
 //! Values are JSON. Durability: sled flushes in the background only every 500 ms, so
-//! `add_note` flushes before it returns, `add_note_then` calls back once flushed; concurrent
-//! writers share one flush ([`GroupCommit`]).
+//! `add_note` flushes before it returns, `add_note_then` and `add_event_note_then` call back
+//! once flushed; concurrent writers share one flush ([`GroupCommit`]). A note that came as a
+//! chat event gets its id from the event, so every delivery of the event writes the same key.
 
 use super::group_commit::GroupCommit;
 use super::{EventNoteDone, NoteDone, Store, StoreError, TeamChange, SCHEMA_VERSION};
@@ -25,7 +27,7 @@ pub struct SledStore {
     digests: sled::Tree,
     /// A rep's own preferences (snooze).
     reps: sled::Tree,
-    /// Chat event id → first-seen time (i64 seconds, big endian), for retry deduplication.
+    /// Chat event id → its note's time (i64 seconds, big endian), for retry deduplication.
     events: sled::Tree,
     /// Schema version and housekeeping times.
     meta: sled::Tree,
@@ -179,6 +181,16 @@ fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data always serializes")
 }
 
+/// The id of the note a chat event carried: the same for every delivery of the event, in
+/// `[2^52, 2^53)` (far above the ids sled generates, and exact in a JSON number).
+fn event_note_id(event: &str) -> u64 {
+    // FNV-1a: stable across builds, unlike std's hasher.
+    let hash = event.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    (1 << 52) | (hash & ((1 << 52) - 1))
+}
+
 /// Team and rep names may not contain NUL (the key separator).
 fn clean(s: &str) -> String {
     s.replace('\0', "")
@@ -210,34 +222,32 @@ impl Store for SledStore {
         }));
     }
 
-    fn add_event_note_then(
-        &self,
-        event: &str,
-        at: DateTime<Utc>,
-        note: NoteRecord,
-        done: EventNoteDone,
-    ) {
-        use sled::transaction::ConflictableTransactionResult;
-        use sled::Transactional;
-        let (note, key, value) = match self.entry(note) {
-            Ok(entry) => entry,
-            Err(e) => return done(Err(e)),
-        };
-        let stamp = at.timestamp().to_be_bytes();
-        // One transaction: the event id and its note, or neither.
-        let first = (&self.notes, &self.events).transaction(
-            |(n, e)| -> ConflictableTransactionResult<bool, ()> {
-                if e.get(event.as_bytes())?.is_some() {
-                    return Ok(false);
-                }
-                e.insert(event.as_bytes(), &stamp[..])?;
-                n.insert(key.as_slice(), value.as_slice())?;
-                Ok(true)
-            },
-        );
+    fn add_event_note_then(&self, event: &str, mut note: NoteRecord, done: EventNoteDone) {
+        note.team = clean(&note.team);
+        note.rep = clean(&note.rep);
+        note.id = event_note_id(event);
+        let (key, value) = (note_key(&note), encode(&note));
+        let stamp = note.at.timestamp().to_be_bytes();
+        // No transaction (sled's take a process-wide lock that waits for a running flush):
+        // the note goes in first, at a key the event decides, then the event id. A crash in
+        // between makes the retry write the same key again, so the note is stored once.
+        let first = (|| -> Result<bool, sled::Error> {
+            if self.events.contains_key(event.as_bytes())? {
+                return Ok(false);
+            }
+            self.notes.insert(key, value)?;
+            let recorded = self.events.compare_and_swap(
+                event.as_bytes(),
+                None as Option<&[u8]>,
+                Some(&stamp[..]),
+            )?;
+            // A delivery of the same event at the same moment wrote the same note: one of
+            // the two answers with it.
+            Ok(recorded.is_ok())
+        })();
         let first = match first {
             Ok(first) => first,
-            Err(e) => return done(Err(self.io(format!("{e:?}")))),
+            Err(e) => return done(Err(self.io(e))),
         };
         let dir = self.dir.clone();
         // A retry waits for the flush too: its first copy may still be on its way to disk.
@@ -320,12 +330,13 @@ impl Store for SledStore {
         // makes this one start again from the settings as they are now.
         loop {
             let current = self.teams.get(team.as_bytes()).map_err(|e| self.io(e))?;
-            let mut settings = match &current {
+            let stored = match &current {
                 Some(v) => decode::<TeamSettings>("teams", v)?,
                 None => TeamSettings::new(team),
             };
+            let mut settings = stored.clone();
             if !change(&mut settings) {
-                return Ok(settings);
+                return Ok(stored);
             }
             settings.team = team.to_string();
             let swapped = self
@@ -515,10 +526,12 @@ impl Store for SledStore {
             let mut note: NoteRecord = decode("notes", &v)?;
             if note.at < before && note.text.is_some() {
                 note.text = None;
-                self.notes
-                    .insert(k, encode(&note))
+                // Only if the note is still as read: a forget meanwhile must not bring it back.
+                let swapped = self
+                    .notes
+                    .compare_and_swap(&k, Some(&v), Some(encode(&note)))
                     .map_err(|e| self.io(e))?;
-                purged += 1;
+                purged += u64::from(swapped.is_ok());
             }
         }
         if purged > 0 {
