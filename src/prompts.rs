@@ -5,6 +5,7 @@
 //! file per category: wording and rules), `nudge.toml` and `digest.toml` (message wording).
 //! Every error names the file, the line and the reason.
 
+use crate::core::phrase::PhraseLexicon;
 use crate::core::rules::{CategorySpec, LexiconSpec, Located, Origin, Owner, RuleError, RuleSpec};
 use crate::core::{DigestWording, Level, NudgeWording, RuleSet};
 use serde::Deserialize;
@@ -167,6 +168,12 @@ struct RawLexicon {
     #[serde(default)]
     nobody: Vec<String>,
     negators: Vec<String>,
+    /// Word classes for phrases: `{name}` in a phrase is any of its entries.
+    #[serde(default)]
+    classes: BTreeMap<String, Spanned<Vec<String>>>,
+    /// Spellings and shorthand → the word they stand for ("tmrw" → "tomorrow").
+    #[serde(default)]
+    spellings: BTreeMap<String, String>,
 }
 
 fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
@@ -179,9 +186,24 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
             .collect(),
         rep_subjects: raw.rep_subjects,
         client_subjects: raw.client_subjects,
-        determiners: raw.determiners,
+        determiners: raw.determiners.clone(),
         coordinators: raw.coordinators,
         non_subjects: raw.non_subjects,
+        phrases: PhraseLexicon {
+            classes: raw
+                .classes
+                .iter()
+                .map(|(k, v)| {
+                    let located = Located {
+                        value: v.get_ref().clone(),
+                        origin: origin(file, line_of(text, v.span().start)),
+                    };
+                    (k.clone(), located)
+                })
+                .collect(),
+            spellings: raw.spellings,
+            determiners: raw.determiners,
+        },
         nobody: raw.nobody,
         negators: raw.negators,
     })
@@ -209,9 +231,16 @@ struct RawRule {
     id: Spanned<String>,
     level: Level,
     weight: u8,
+    #[serde(default)]
     patterns: Vec<Spanned<String>>,
+    /// Word patterns (see `core::phrase`).
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
     #[serde(default)]
     exceptions: Vec<Spanned<String>>,
+    /// Phrases that, anywhere in the match's sentence, drop it.
+    #[serde(default)]
+    except: Vec<Spanned<String>>,
     owner: Option<Owner>,
     #[serde(default)]
     unless: Vec<Spanned<String>>,
@@ -233,6 +262,8 @@ pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleE
             level: r.level,
             weight: r.weight,
             patterns: r.patterns.iter().map(|p| located(file, text, p)).collect(),
+            phrases: r.phrases.iter().map(|p| located(file, text, p)).collect(),
+            except: r.except.iter().map(|p| located(file, text, p)).collect(),
             exceptions: r
                 .exceptions
                 .iter()

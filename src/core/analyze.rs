@@ -8,9 +8,11 @@
 //! note.
 
 use super::category::{Category, Level, Polarity};
-use super::rules::{Owner, RuleSet};
+use super::phrase;
+use super::rules::{Owner, PhraseSet, RuleSet};
 use super::score::peer_score;
 use super::text;
+use super::token::{self, TokenKind};
 use regex_automata::{Anchored, Input};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -101,6 +103,9 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
                 hits.extend(check(rules, note, &quotes, pattern, span));
             }
         }
+        if let Some(phrases) = &rules.phrases {
+            phrase_hits(rules, phrases, note, &quotes, &mut hits);
+        }
     }
     let findings: Vec<Finding> = settle(rules, hits)
         .into_iter()
@@ -172,7 +177,6 @@ fn check(
     span: Range<usize>,
 ) -> Option<Hit> {
     let pattern = &rules.patterns[index];
-    let rule = &rules.rules[pattern.rule];
     // Only patterns with an `{owner}` need their groups: the same match, searched for again
     // with the engine that reports groups, anchored on exactly its span.
     // A match of ASCII text gets the same groups from the smaller ASCII program.
@@ -188,6 +192,92 @@ fn check(
         let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
         slot(2 * group).zip(slot(2 * group + 1))
     });
+    accept(rules, note, quotes, pattern.rule, span, owner_span)
+}
+
+/// The rule's hits of the phrase automaton in `note`: the note is tokenized and encoded once,
+/// each chunk between boundaries scanned once; each match is checked like a pattern's.
+fn phrase_hits(
+    rules: &RuleSet,
+    phrases: &PhraseSet,
+    note: &str,
+    quotes: &OnceCell<Vec<Range<usize>>>,
+    hits: &mut Vec<Hit>,
+) {
+    const B: usize = phrase::SYMBOL_BYTES;
+    let tokens = token::tokenize(note);
+    let mut encoded = String::new();
+    phrases.encoder.encode(note, &tokens, &mut encoded);
+    let wanted = |p: usize| rules.rules[phrases.patterns[p].rule].enabled;
+    let mut matches = Vec::new();
+    let mut start = 0;
+    for end in
+        (0..=tokens.len()).filter(|&i| i == tokens.len() || tokens[i].kind == TokenKind::Boundary)
+    {
+        let chunk = start * B..end * B;
+        start = end + 1;
+        if chunk.is_empty() {
+            continue;
+        }
+        matches.clear();
+        if phrases
+            .matcher
+            .matches(&encoded, chunk.clone(), wanted, &mut matches)
+            .is_err()
+        {
+            // The matcher gave up on this chunk: each phrase alone, still linear.
+            matches.clear();
+            for (index, pattern) in phrases.patterns.iter().enumerate() {
+                if wanted(index) {
+                    let input = Input::new(&encoded).range(chunk.clone());
+                    matches.extend(pattern.regex.find_iter(input).map(|m| (index, m.range())));
+                }
+            }
+        }
+        for (index, found) in matches.drain(..) {
+            let pattern = &phrases.patterns[index];
+            let excepted = phrases.exceptions[pattern.rule]
+                .as_ref()
+                .is_some_and(|e| e.is_match(Input::new(&encoded).range(chunk.clone())));
+            if excepted || found.is_empty() {
+                continue;
+            }
+            let to_note =
+                |r: Range<usize>| tokens[r.start / B].span.start..tokens[r.end / B - 1].span.end;
+            let owner = pattern.who.as_ref().and_then(|(group, program)| {
+                let mut slots = [None; 2 * MAX_GROUPS];
+                let used = (2 * (group + 1)).min(slots.len());
+                let input = Input::new(&encoded)
+                    .range(found.clone())
+                    .anchored(Anchored::Yes);
+                program.search_slots(&input, &mut slots[..used])?;
+                let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
+                let (s, e) = slot(2 * group).zip(slot(2 * group + 1))?;
+                (s < e).then(|| to_note(s..e)).map(|r| (r.start, r.end))
+            });
+            hits.extend(accept(
+                rules,
+                note,
+                quotes,
+                pattern.rule,
+                to_note(found),
+                owner,
+            ));
+        }
+    }
+}
+
+/// A match of a rule's pattern or phrase at `span`, whose `{owner}` or `{who}` (if any) is at
+/// `owner_span`: the hit, unless it is negated, owned by the wrong party, or excepted.
+fn accept(
+    rules: &RuleSet,
+    note: &str,
+    quotes: &OnceCell<Vec<Range<usize>>>,
+    rule_index: usize,
+    span: Range<usize>,
+    owner_span: Option<(usize, usize)>,
+) -> Option<Hit> {
+    let rule = &rules.rules[rule_index];
     if rule.negatable && negated(rules, note, span.start, owner_span) {
         return None;
     }
@@ -209,7 +299,7 @@ fn check(
         }
     }
     Some(Hit {
-        rule: pattern.rule,
+        rule: rule_index,
         start: span.start,
         end: span.end,
     })

@@ -9,6 +9,7 @@
 
 use super::category::{Category, Level};
 use super::matcher::Matcher;
+use super::phrase::{self, PhraseCompiler, PhraseLexicon};
 use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::util::syntax;
@@ -67,6 +68,8 @@ pub struct LexiconSpec {
     pub nobody: Vec<String>,
     /// Words that negate what follows them in the same clause ("not", "no", "didn't").
     pub negators: Vec<String>,
+    /// Word classes and spellings for phrases.
+    pub phrases: PhraseLexicon,
 }
 
 /// One rule as written in a rules file.
@@ -76,8 +79,13 @@ pub struct RuleSpec {
     pub origin: Origin,
     pub level: Level,
     pub weight: u8,
+    /// Regexes over the note's text (the older form; see [`super::phrase`] for phrases).
     pub patterns: Vec<Located<String>>,
+    /// Word patterns over the note's tokens.
+    pub phrases: Vec<Located<String>>,
     pub exceptions: Vec<Located<String>>,
+    /// Phrases that drop a match when found in its sentence.
+    pub except: Vec<Located<String>>,
     /// When set, a match counts only if the `{owner}` of the pattern is this party.
     pub owner: Option<Owner>,
     /// Conditional rule: it fires only when none of these categories is found in the note.
@@ -192,6 +200,28 @@ pub struct RuleSet {
     pub(crate) by_id: Arc<HashMap<Arc<str>, usize>>,
     pub(crate) categories: Arc<BTreeMap<Category, CategoryInfo>>,
     pub(crate) words: Arc<Vocabulary>,
+    /// The rules' phrases in one automaton over tokens (none when no rule has phrases).
+    pub(crate) phrases: Option<Arc<PhraseSet>>,
+}
+
+/// Every phrase of the rules, compiled (see [`super::phrase`]).
+#[derive(Debug)]
+pub(crate) struct PhraseSet {
+    pub encoder: phrase::Encoder,
+    /// All phrase patterns, over the encoded note.
+    pub matcher: Matcher,
+    pub patterns: Vec<PhrasePattern>,
+    /// Per rule: its `except` phrases as one regex over the encoded note.
+    pub exceptions: Vec<Option<meta::Regex>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PhrasePattern {
+    pub rule: usize,
+    /// The phrase alone, for when the matcher gives up on a chunk.
+    pub regex: meta::Regex,
+    /// For a phrase with `{who}`: its group index and a program that reports it.
+    pub who: Option<(usize, meta::Regex)>,
 }
 
 /// The lexicon's word lists, lower-cased, as the engine looks them up.
@@ -220,6 +250,10 @@ impl RuleSet {
         let mut patterns = Vec::new();
         let mut sources = Vec::new();
         let mut seen_ids: HashMap<String, Origin> = HashMap::new();
+        let mut phrases = PhraseCompiler::new(&lexicon.phrases);
+        // (rule, phrase, where it is written) for patterns; (rule, phrase) for exceptions.
+        let mut phrase_rules: Vec<(usize, usize, Origin)> = Vec::new();
+        let mut phrase_excepts: Vec<(usize, usize)> = Vec::new();
 
         for file in files {
             let category = Category::from_id(&file.category.value).ok_or_else(|| {
@@ -274,6 +308,12 @@ impl RuleSet {
                 seen_ids.insert(spec.id.clone(), spec.origin.clone());
                 let rule_index = rules.len();
                 rules.push(compile_rule(lexicon, category, file, spec)?);
+                for p in &spec.phrases {
+                    phrase_rules.push((rule_index, phrases.add(p)?, p.origin.clone()));
+                }
+                for e in &spec.except {
+                    phrase_excepts.push((rule_index, phrases.add(e)?));
+                }
                 for pattern in &spec.patterns {
                     let source = expand(lexicon, pattern)?;
                     let regex = build_pattern(&source, &pattern.origin)?;
@@ -334,6 +374,16 @@ impl RuleSet {
                 format!("the rules together are too large to compile: {e}"),
             )
         })?;
+        let phrases = if phrase_rules.is_empty() {
+            None
+        } else {
+            Some(Arc::new(build_phrases(
+                phrases,
+                &phrase_rules,
+                &phrase_excepts,
+                &rules,
+            )?))
+        };
         let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
         let by_id = rules
             .iter()
@@ -355,6 +405,7 @@ impl RuleSet {
                 nobody: lower(&lexicon.nobody),
                 negators: lower(&lexicon.negators),
             }),
+            phrases,
         })
     }
 
@@ -421,10 +472,10 @@ fn compile_rule(
             format!("rule `{}`: weight must be 1 to 5", spec.id),
         ));
     }
-    if spec.patterns.is_empty() {
+    if spec.patterns.is_empty() && spec.phrases.is_empty() {
         return Err(RuleError::new(
             &spec.origin,
-            format!("rule `{}` has no patterns", spec.id),
+            format!("rule `{}` has no phrases (or patterns)", spec.id),
         ));
     }
     let mut unless = Vec::new();
@@ -459,6 +510,87 @@ fn compile_rule(
         enabled: true,
         message: spec.message.as_deref().unwrap_or(&file.explanation).into(),
         suggestion: spec.suggestion.as_deref().unwrap_or(&file.moves[0]).into(),
+        exceptions,
+    })
+}
+
+/// Compiles the collected phrases: one automaton for the patterns, a regex per pattern, and
+/// each rule's exceptions.
+fn build_phrases(
+    compiler: PhraseCompiler<'_>,
+    phrase_rules: &[(usize, usize, Origin)],
+    phrase_excepts: &[(usize, usize)],
+    rules: &[Rule],
+) -> Result<PhraseSet, RuleError> {
+    let compiled = compiler.finish()?;
+    // Symbols have no case: matching them case-sensitively is exact and cheaper.
+    let config = syntax::Config::new().case_insensitive(false);
+    let build = |source: &str, origin: &Origin, meta_config: meta::Config| {
+        meta::Builder::new()
+            .syntax(config)
+            .configure(meta_config.nfa_size_limit(Some(SIZE_LIMIT)))
+            .build(source)
+            .map_err(|e| {
+                RuleError::new(origin, format!("phrase does not compile: {}", describe(&e)))
+            })
+    };
+    let mut sources = Vec::with_capacity(phrase_rules.len());
+    let mut patterns = Vec::with_capacity(phrase_rules.len());
+    for (rule, index, origin) in phrase_rules {
+        let source = &compiled.sources[*index];
+        let regex = build(source, origin, meta::Config::new())?;
+        let group = regex
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, phrase::WHO_GROUP);
+        if rules[*rule].owner == Some(Owner::Client) && group.is_none() {
+            return Err(RuleError::new(
+                origin,
+                "the rule has `owner = \"client\"` but this phrase has no `{who}` (without one, a step is the rep's)",
+            ));
+        }
+        let who = match group {
+            Some(g) => Some((
+                g,
+                build(source, origin, meta::Config::new().hybrid(false).dfa(false))?,
+            )),
+            None => None,
+        };
+        patterns.push(PhrasePattern {
+            rule: *rule,
+            regex,
+            who,
+        });
+        sources.push(source.clone());
+    }
+    let mut exceptions: Vec<Option<meta::Regex>> = (0..rules.len()).map(|_| None).collect();
+    for (rule, _) in phrase_excepts {
+        if exceptions[*rule].is_some() {
+            continue;
+        }
+        let joined: Vec<String> = phrase_excepts
+            .iter()
+            .filter(|(r, _)| r == rule)
+            .map(|(_, i)| format!("(?:{})", compiled.sources[*i]))
+            .collect();
+        let origin = Origin {
+            file: "rules".into(),
+            line: 0,
+        };
+        exceptions[*rule] = Some(build(&joined.join("|"), &origin, meta::Config::new())?);
+    }
+    let matcher = Matcher::new(&sources, config, SIZE_LIMIT * 8).map_err(|e| {
+        RuleError::new(
+            &Origin {
+                file: "rules".into(),
+                line: 0,
+            },
+            format!("the phrases together are too large to compile: {e}"),
+        )
+    })?;
+    Ok(PhraseSet {
+        encoder: compiled.encoder,
+        matcher,
+        patterns,
         exceptions,
     })
 }

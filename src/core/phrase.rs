@@ -1,0 +1,849 @@
+//! Phrase rules: patterns written as words, compiled into one automaton over the note's tokens.
+//!
+//! A phrase is a sequence of slots, one token each unless it says otherwise:
+//!
+//! | written | matches |
+//! |---|---|
+//! | `send` | the word and its inflections: send, sends, sent, sending |
+//! | `"quote"` | exactly this word (any case) |
+//! | `{collateral}` | any entry of the lexicon class `collateral` (entries are phrases too) |
+//! | `(asked \| wanted)` | one of the alternatives (each a phrase) |
+//! | `slot?` | the slot, or nothing |
+//! | `…` or `...` | up to 4 words; `…2` up to 2 (never past a sentence or clause end) |
+//! | `{who}` | who does it: a subject like "I", "they", "Dana", "their ops manager" |
+//! | `{num}` `{money}` `{percent}` | a number, an amount, a percentage |
+//! | `{name}` | a capitalised word the lexicon does not know (a name) |
+//! | `{word}` | any one word |
+//! | `/^re-?quote/` | one token matching the regex (a rare escape hatch; at most six) |
+//!
+//! Words are compared after the lexicon's spelling table ("tmrw" reads "tomorrow").
+//!
+//! **How it runs.** Each token of a note becomes one symbol: a known word's symbol says which
+//! slots it can fill (words that fill exactly the same slots share one); an unknown word's
+//! says its kind, whether it is capitalised, and which regex slots it fills. A symbol is a
+//! character (CJK block, three UTF-8 bytes, no case), so a note becomes a short string and
+//! every phrase a regular expression over it: all phrases compile into one automaton, run by
+//! [`super::matcher::Matcher`] in one scan, linear in the note's length. **Invariant:** a
+//! match's span maps back to whole tokens of the note; no slot matches a boundary token.
+
+use super::inflect;
+use super::rules::{Located, Origin, RuleError};
+use super::token::{self, Token, TokenKind};
+use regex_syntax::hir::{Capture, ClassUnicode, ClassUnicodeRange, Hir, Repetition};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The first symbol's character; every symbol is a CJK ideograph (no case, 3 bytes).
+const SYMBOL_BASE: u32 = 0x4E00;
+/// How many symbols fit in the block.
+const MAX_SYMBOLS: usize = 0x9FFF - 0x4E00;
+/// Bytes per symbol in the encoded note.
+pub const SYMBOL_BYTES: usize = 3;
+/// The most regex slots over all rules (each doubles the symbols of unknown words).
+const MAX_REGEX_SLOTS: usize = 6;
+/// The gap `…` without a number.
+const DEFAULT_GAP: u32 = 4;
+/// The widest gap.
+const MAX_GAP: u32 = 12;
+/// How deep classes may refer to classes.
+const MAX_DEPTH: usize = 8;
+/// The capture group a `{who}` slot becomes.
+pub const WHO_GROUP: &str = "owner";
+
+/// What one slot can match, before the symbols exist.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Atom {
+    /// One of these forms (lower case, spelling applied).
+    Forms(BTreeSet<String>),
+    /// A token of this kind.
+    Kind(KindAtom),
+    /// A capitalised word the lexicon does not know.
+    Name,
+    /// Any word.
+    Word,
+    /// A word matching the regex with this index.
+    Regex(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum KindAtom {
+    Number,
+    Money,
+    Percent,
+}
+
+/// A parsed phrase.
+#[derive(Clone, Debug)]
+enum Node {
+    Atom(usize),
+    Seq(Vec<Node>),
+    Alt(Vec<Node>),
+    Optional(Box<Node>),
+    /// Up to this many tokens that are not boundaries.
+    Gap(u32),
+    /// `{who}`: a determiner atom and the any-word atom.
+    Who {
+        det: usize,
+        word: usize,
+    },
+}
+
+/// The lexicon's part for phrases: word classes and the spelling table.
+#[derive(Clone, Debug, Default)]
+pub struct PhraseLexicon {
+    /// Class name → its entries (each a phrase).
+    pub classes: BTreeMap<String, Located<Vec<String>>>,
+    /// A spelling or shorthand → the word it stands for ("tmrw" → "tomorrow").
+    pub spellings: BTreeMap<String, String>,
+    /// Determiners before a subject noun, for `{who}`.
+    pub determiners: Vec<String>,
+}
+
+/// Parses and compiles phrases against one lexicon. Collect every phrase first, then
+/// [`PhraseCompiler::finish`] builds the symbols and turns each into a regex over them.
+pub struct PhraseCompiler<'a> {
+    lexicon: &'a PhraseLexicon,
+    atoms: Vec<Atom>,
+    atom_ids: HashMap<Atom, usize>,
+    regexes: Vec<regex::Regex>,
+    phrases: Vec<Node>,
+    /// Parsed classes, by name (a class is parsed once, on first use).
+    classes: HashMap<String, Node>,
+}
+
+/// Compiled phrases and what encodes a note for them.
+#[derive(Debug)]
+pub struct Compiled {
+    pub encoder: Encoder,
+    /// One regex (as a pattern string) per phrase, in the order they were added.
+    pub sources: Vec<String>,
+}
+
+/// Turns a note's tokens into the symbol string the phrase automaton reads.
+#[derive(Debug)]
+pub struct Encoder {
+    known: HashMap<String, u32>,
+    spellings: HashMap<String, String>,
+    regexes: Vec<regex::Regex>,
+    /// Unknown tokens: symbol by `(kind index, capitalised, regex mask)`.
+    unknown: Vec<u32>,
+    boundary: u32,
+}
+
+impl<'a> PhraseCompiler<'a> {
+    pub fn new(lexicon: &'a PhraseLexicon) -> PhraseCompiler<'a> {
+        PhraseCompiler {
+            lexicon,
+            atoms: Vec::new(),
+            atom_ids: HashMap::new(),
+            regexes: Vec::new(),
+            phrases: Vec::new(),
+            classes: HashMap::new(),
+        }
+    }
+
+    /// Parses one phrase; returns its index.
+    pub fn add(&mut self, phrase: &Located<String>) -> Result<usize, RuleError> {
+        let node = self.parse(&phrase.value, &phrase.origin, 0)?;
+        let mut whos = 0;
+        count_who(&node, &mut whos);
+        if whos > 1 {
+            return Err(RuleError::new(
+                &phrase.origin,
+                "a phrase may have one {who} at most",
+            ));
+        }
+        if min_len(&node) == 0 {
+            return Err(RuleError::new(
+                &phrase.origin,
+                format!(
+                    "`{}` can match nothing at all; give it a word that must be there",
+                    phrase.value
+                ),
+            ));
+        }
+        self.phrases.push(node);
+        Ok(self.phrases.len() - 1)
+    }
+
+    fn atom(&mut self, atom: Atom) -> Node {
+        let next = self.atoms.len();
+        let id = *self.atom_ids.entry(atom.clone()).or_insert(next);
+        if id == next {
+            self.atoms.push(atom);
+        }
+        Node::Atom(id)
+    }
+
+    /// The word as the encoder will look it up.
+    fn spelled(&self, form: &str) -> String {
+        let mut lower = String::new();
+        token::normalize_into(form, &mut lower);
+        self.lexicon.spellings.get(&lower).cloned().unwrap_or(lower)
+    }
+
+    fn parse(&mut self, text: &str, origin: &Origin, depth: usize) -> Result<Node, RuleError> {
+        let items = lex(text).map_err(|e| RuleError::new(origin, format!("`{text}`: {e}")))?;
+        let mut pos = 0;
+        let node = self.parse_alt(&items, &mut pos, origin, depth, text)?;
+        if pos != items.len() {
+            return Err(RuleError::new(
+                origin,
+                format!("`{text}`: a `)` or `|` with no `(` before it"),
+            ));
+        }
+        Ok(node)
+    }
+
+    fn parse_alt(
+        &mut self,
+        items: &[Item],
+        pos: &mut usize,
+        origin: &Origin,
+        depth: usize,
+        text: &str,
+    ) -> Result<Node, RuleError> {
+        let mut alts = vec![self.parse_seq(items, pos, origin, depth, text)?];
+        while items.get(*pos) == Some(&Item::Bar) {
+            *pos += 1;
+            alts.push(self.parse_seq(items, pos, origin, depth, text)?);
+        }
+        Ok(if alts.len() == 1 {
+            alts.pop().unwrap_or(Node::Seq(Vec::new()))
+        } else {
+            Node::Alt(alts)
+        })
+    }
+
+    fn parse_seq(
+        &mut self,
+        items: &[Item],
+        pos: &mut usize,
+        origin: &Origin,
+        depth: usize,
+        text: &str,
+    ) -> Result<Node, RuleError> {
+        let mut seq = Vec::new();
+        while let Some(item) = items.get(*pos) {
+            let node = match item {
+                Item::Bar | Item::Close => break,
+                Item::Open => {
+                    *pos += 1;
+                    let inner = self.parse_alt(items, pos, origin, depth, text)?;
+                    if items.get(*pos) != Some(&Item::Close) {
+                        return Err(RuleError::new(
+                            origin,
+                            format!("`{text}`: a `(` is never closed"),
+                        ));
+                    }
+                    inner
+                }
+                Item::Optional => {
+                    return Err(RuleError::new(
+                        origin,
+                        format!("`{text}`: `?` must follow a word, a class or a group"),
+                    ))
+                }
+                Item::Gap(n) => Node::Gap(*n),
+                Item::Word { text: w, exact } => self.word(w, *exact),
+                Item::Class(name) => self.class(name, origin, depth)?,
+                Item::Regex(re) => {
+                    let index = match self.regexes.iter().position(|r| r.as_str() == re) {
+                        Some(i) => i,
+                        None => {
+                            if self.regexes.len() == MAX_REGEX_SLOTS {
+                                return Err(RuleError::new(origin, format!("more than {MAX_REGEX_SLOTS} regex slots in all the rules; use words or a lexicon class")));
+                            }
+                            let built = regex::RegexBuilder::new(re)
+                                .case_insensitive(true)
+                                .size_limit(1 << 20)
+                                .build()
+                                .map_err(|e| {
+                                    RuleError::new(
+                                        origin,
+                                        format!("`/{re}/` does not compile: {e}"),
+                                    )
+                                })?;
+                            self.regexes.push(built);
+                            self.regexes.len() - 1
+                        }
+                    };
+                    self.atom(Atom::Regex(index))
+                }
+            };
+            *pos += 1;
+            let node = if items.get(*pos) == Some(&Item::Optional) {
+                *pos += 1;
+                Node::Optional(Box::new(node))
+            } else {
+                node
+            };
+            seq.push(node);
+        }
+        Ok(if seq.len() == 1 {
+            seq.pop().unwrap_or(Node::Seq(Vec::new()))
+        } else {
+            Node::Seq(seq)
+        })
+    }
+
+    /// A written word: the tokens it is made of ("they'll" is two), each with its
+    /// inflections unless it is quoted.
+    fn word(&mut self, word: &str, exact: bool) -> Node {
+        // A contraction's ending written alone ("'ll", "n't") is one word, as in a note.
+        if word.starts_with(['\'', '’']) || word.eq_ignore_ascii_case("n't") {
+            let form = self.spelled(word);
+            return self.atom(Atom::Forms([form].into()));
+        }
+        let mut seq = Vec::new();
+        for t in token::tokenize(word) {
+            if t.kind == TokenKind::Boundary {
+                continue;
+            }
+            let form = self.spelled(t.text(word));
+            let forms: BTreeSet<String> = if exact || t.kind != TokenKind::Word {
+                [form].into()
+            } else {
+                inflect::forms(&form)
+                    .into_iter()
+                    .map(|f| self.spelled(&f))
+                    .collect()
+            };
+            seq.push(self.atom(Atom::Forms(forms)));
+        }
+        if seq.len() == 1 {
+            seq.pop().unwrap_or(Node::Seq(Vec::new()))
+        } else {
+            Node::Seq(seq)
+        }
+    }
+
+    fn class(&mut self, name: &str, origin: &Origin, depth: usize) -> Result<Node, RuleError> {
+        match name {
+            "who" => {
+                let det = self
+                    .lexicon
+                    .determiners
+                    .iter()
+                    .map(|d| self.spelled(d))
+                    .collect();
+                let Node::Atom(det) = self.atom(Atom::Forms(det)) else {
+                    unreachable!("atom() makes an atom")
+                };
+                let Node::Atom(word) = self.atom(Atom::Word) else {
+                    unreachable!("atom() makes an atom")
+                };
+                return Ok(Node::Who { det, word });
+            }
+            "num" => return Ok(self.atom(Atom::Kind(KindAtom::Number))),
+            "money" => return Ok(self.atom(Atom::Kind(KindAtom::Money))),
+            "percent" => return Ok(self.atom(Atom::Kind(KindAtom::Percent))),
+            "name" => return Ok(self.atom(Atom::Name)),
+            "word" => return Ok(self.atom(Atom::Word)),
+            _ => {}
+        }
+        if let Some(node) = self.classes.get(name) {
+            return Ok(node.clone());
+        }
+        let Some(class) = self.lexicon.classes.get(name) else {
+            let known: Vec<&str> = self.lexicon.classes.keys().map(String::as_str).collect();
+            return Err(RuleError::new(
+                origin,
+                format!(
+                    "unknown class `{{{name}}}`; the lexicon's classes are: {}, and the built-in who, num, money, percent, name, word",
+                    known.join(", ")
+                ),
+            ));
+        };
+        if depth >= MAX_DEPTH {
+            return Err(RuleError::new(
+                &class.origin,
+                format!(
+                    "class `{name}` nests more than {MAX_DEPTH} deep (does it refer to itself?)"
+                ),
+            ));
+        }
+        let entries = class.value.clone();
+        let class_origin = class.origin.clone();
+        let mut alts = Vec::new();
+        for entry in &entries {
+            alts.push(self.parse(entry, &class_origin, depth + 1)?);
+        }
+        let node = Node::Alt(alts);
+        self.classes.insert(name.to_string(), node.clone());
+        Ok(node)
+    }
+
+    /// Builds the symbols and every phrase's regex over them.
+    pub fn finish(self) -> Result<Compiled, RuleError> {
+        let PhraseCompiler {
+            lexicon,
+            atoms,
+            regexes,
+            phrases,
+            ..
+        } = self;
+        // Every known form and the atoms it fills.
+        let mut fills: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (id, atom) in atoms.iter().enumerate() {
+            if let Atom::Forms(forms) = atom {
+                for f in forms {
+                    fills.entry(f.clone()).or_default().push(id);
+                }
+            }
+        }
+        // A known form also fills the regex, kind and word atoms that fit it.
+        let atom_of = |a: &Atom| atoms.iter().position(|x| x == a);
+        let word_atom = atom_of(&Atom::Word);
+        let mut symbols: Vec<Symbol> = Vec::new();
+        let mut by_key: HashMap<Vec<usize>, u32> = HashMap::new();
+        let mut known = HashMap::new();
+        for (form, mut ids) in fills {
+            let kind = kind_of_form(&form);
+            for (i, re) in regexes.iter().enumerate() {
+                if re.is_match(&form) {
+                    ids.extend(atom_of(&Atom::Regex(i)));
+                }
+            }
+            ids.extend(kind_atom(kind).and_then(|k| atom_of(&Atom::Kind(k))));
+            if kind == TokenKind::Word {
+                ids.extend(word_atom);
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            let mut key = ids.clone();
+            key.push(usize::MAX - kind_index(kind));
+            let next = symbols.len() as u32;
+            let symbol = *by_key.entry(key).or_insert(next);
+            if symbol == next {
+                symbols.push(Symbol { atoms: ids });
+            }
+            known.insert(form, symbol);
+        }
+        // Unknown tokens: kind × capitalised × regex mask.
+        let masks = 1usize << regexes.len();
+        let mut unknown = Vec::with_capacity(KINDS.len() * 2 * masks);
+        for kind in KINDS {
+            for cap in [false, true] {
+                for mask in 0..masks {
+                    let mut ids = Vec::new();
+                    if kind == TokenKind::Word {
+                        ids.extend(word_atom);
+                        if cap {
+                            ids.extend(atom_of(&Atom::Name));
+                        }
+                    }
+                    for i in 0..regexes.len() {
+                        if mask & (1 << i) != 0 {
+                            ids.extend(atom_of(&Atom::Regex(i)));
+                        }
+                    }
+                    ids.extend(kind_atom(kind).and_then(|k| atom_of(&Atom::Kind(k))));
+                    ids.sort_unstable();
+                    unknown.push(symbols.len() as u32);
+                    symbols.push(Symbol { atoms: ids });
+                }
+            }
+        }
+        let boundary = symbols.len() as u32;
+        symbols.push(Symbol { atoms: Vec::new() });
+        if symbols.len() > MAX_SYMBOLS {
+            return Err(RuleError::new(
+                &Origin {
+                    file: "rules".into(),
+                    line: 0,
+                },
+                format!(
+                    "the phrases need {} word symbols; at most {MAX_SYMBOLS} fit",
+                    symbols.len()
+                ),
+            ));
+        }
+        // Each atom's symbols, then each phrase's regex.
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); atoms.len()];
+        for (s, symbol) in symbols.iter().enumerate() {
+            for &a in &symbol.atoms {
+                members[a].push(s as u32);
+            }
+        }
+        let any: Vec<u32> = (0..boundary).collect();
+        let lower = Lower {
+            members: &members,
+            any: &any,
+        };
+        let sources = phrases.iter().map(|p| lower.hir(p).to_string()).collect();
+        Ok(Compiled {
+            encoder: Encoder {
+                known,
+                spellings: lexicon
+                    .spellings
+                    .iter()
+                    .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+                    .collect(),
+                regexes,
+                unknown,
+                boundary,
+            },
+            sources,
+        })
+    }
+}
+
+/// A symbol: the atoms a token with it fills.
+struct Symbol {
+    atoms: Vec<usize>,
+}
+
+const KINDS: [TokenKind; 5] = [
+    TokenKind::Word,
+    TokenKind::Number,
+    TokenKind::Money,
+    TokenKind::Percent,
+    TokenKind::Punct,
+];
+
+fn kind_index(kind: TokenKind) -> usize {
+    KINDS.iter().position(|&k| k == kind).unwrap_or(KINDS.len())
+}
+
+fn kind_atom(kind: TokenKind) -> Option<KindAtom> {
+    match kind {
+        TokenKind::Number => Some(KindAtom::Number),
+        TokenKind::Money => Some(KindAtom::Money),
+        TokenKind::Percent => Some(KindAtom::Percent),
+        _ => None,
+    }
+}
+
+fn kind_of_form(form: &str) -> TokenKind {
+    match token::tokenize(form).as_slice() {
+        [t] => t.kind,
+        _ => TokenKind::Word,
+    }
+}
+
+struct Lower<'a> {
+    members: &'a [Vec<u32>],
+    any: &'a [u32],
+}
+
+impl Lower<'_> {
+    fn hir(&self, node: &Node) -> Hir {
+        match node {
+            Node::Atom(a) => class(&self.members[*a]),
+            Node::Seq(nodes) => Hir::concat(nodes.iter().map(|n| self.hir(n)).collect()),
+            Node::Alt(nodes) => Hir::alternation(nodes.iter().map(|n| self.hir(n)).collect()),
+            Node::Optional(n) => repeat(self.hir(n), 0, 1, true),
+            Node::Gap(n) => repeat(class(self.any), 0, *n, false),
+            Node::Who { det, word } => {
+                // (determiner word?)? word: "I", "Dana", "the client", "their ops manager".
+                let word = class(&self.members[*word]);
+                let det = Hir::concat(vec![
+                    class(&self.members[*det]),
+                    repeat(word.clone(), 0, 1, true),
+                ]);
+                Hir::capture(Capture {
+                    index: 1,
+                    name: Some(WHO_GROUP.into()),
+                    sub: Box::new(Hir::concat(vec![repeat(det, 0, 1, true), word])),
+                })
+            }
+        }
+    }
+}
+
+fn repeat(sub: Hir, min: u32, max: u32, greedy: bool) -> Hir {
+    Hir::repetition(Repetition {
+        min,
+        max: Some(max),
+        greedy,
+        sub: Box::new(sub),
+    })
+}
+
+/// The symbols as one character class.
+fn class(symbols: &[u32]) -> Hir {
+    let ranges = symbols.iter().map(|&s| {
+        let c = symbol_char(s);
+        ClassUnicodeRange::new(c, c)
+    });
+    Hir::class(regex_syntax::hir::Class::Unicode(ClassUnicode::new(ranges)))
+}
+
+fn symbol_char(symbol: u32) -> char {
+    char::from_u32(SYMBOL_BASE + symbol).unwrap_or('\u{4E00}')
+}
+
+fn count_who(node: &Node, n: &mut usize) {
+    match node {
+        Node::Who { .. } => *n += 1,
+        Node::Seq(v) | Node::Alt(v) => v.iter().for_each(|x| count_who(x, n)),
+        Node::Optional(x) => count_who(x, n),
+        Node::Atom(_) | Node::Gap(_) => {}
+    }
+}
+
+/// The fewest tokens a node matches.
+fn min_len(node: &Node) -> usize {
+    match node {
+        Node::Atom(_) | Node::Who { .. } => 1,
+        Node::Seq(v) => v.iter().map(min_len).sum(),
+        Node::Alt(v) => v.iter().map(min_len).min().unwrap_or(0),
+        Node::Optional(_) | Node::Gap(_) => 0,
+    }
+}
+
+impl Encoder {
+    /// The symbol string of `tokens` (three bytes a token, in order).
+    pub fn encode(&self, note: &str, tokens: &[Token], out: &mut String) {
+        out.clear();
+        out.reserve(tokens.len() * SYMBOL_BYTES);
+        let mut word = String::new();
+        for t in tokens {
+            out.push(symbol_char(self.symbol(note, t, &mut word)));
+        }
+    }
+
+    fn symbol(&self, note: &str, t: &Token, word: &mut String) -> u32 {
+        if t.kind == TokenKind::Boundary {
+            return self.boundary;
+        }
+        let text = t.text(note);
+        token::normalize_into(text, word);
+        let form = self.spellings.get(word.as_str()).unwrap_or(word);
+        if let Some(&s) = self.known.get(form.as_str()) {
+            return s;
+        }
+        let mut mask = 0;
+        for (i, re) in self.regexes.iter().enumerate() {
+            if re.is_match(form) {
+                mask |= 1 << i;
+            }
+        }
+        let cap = t.kind == TokenKind::Word && text.starts_with(char::is_uppercase);
+        let masks = 1 << self.regexes.len();
+        let index = (kind_index(t.kind) * 2 + usize::from(cap)) * masks + mask;
+        self.unknown.get(index).copied().unwrap_or(self.boundary)
+    }
+}
+
+/// One piece of a written phrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Item {
+    Word { text: String, exact: bool },
+    Class(String),
+    Regex(String),
+    Gap(u32),
+    Open,
+    Close,
+    Bar,
+    Optional,
+}
+
+/// Cuts a written phrase into its pieces.
+fn lex(text: &str) -> Result<Vec<Item>, String> {
+    let mut out = Vec::new();
+    let mut rest = text.trim_start();
+    while let Some(c) = rest.chars().next() {
+        let (item, len) = match c {
+            '(' => (Item::Open, 1),
+            ')' => (Item::Close, 1),
+            '|' => (Item::Bar, 1),
+            '?' => (Item::Optional, 1),
+            '{' => {
+                let end = rest.find('}').ok_or("a `{` is never closed")?;
+                let name = &rest[1..end];
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(format!(
+                        "`{{{name}}}` is not a class name (letters, digits, _)"
+                    ));
+                }
+                (Item::Class(name.to_string()), end + 1)
+            }
+            '"' => {
+                let end = rest[1..].find('"').ok_or("a `\"` is never closed")? + 1;
+                (
+                    Item::Word {
+                        text: rest[1..end].to_string(),
+                        exact: true,
+                    },
+                    end + 1,
+                )
+            }
+            '/' if rest.len() > 1 && !rest[1..].starts_with(char::is_whitespace) => {
+                let end = rest[1..].find('/').ok_or("a `/regex/` is never closed")? + 1;
+                (Item::Regex(rest[1..end].to_string()), end + 1)
+            }
+            '…' | '.' if rest.starts_with('…') || rest.starts_with("...") => {
+                let dots = if rest.starts_with('…') {
+                    '…'.len_utf8()
+                } else {
+                    3
+                };
+                let digits = rest[dots..].bytes().take_while(u8::is_ascii_digit).count();
+                let n = if digits == 0 {
+                    DEFAULT_GAP
+                } else {
+                    rest[dots..dots + digits]
+                        .parse()
+                        .map_err(|_| "a gap's length is a number".to_string())?
+                };
+                if n == 0 || n > MAX_GAP {
+                    return Err(format!("a gap is 1 to {MAX_GAP} words, not {n}"));
+                }
+                (Item::Gap(n), dots + digits)
+            }
+            _ => {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || "(){}|\"".contains(c))
+                    .unwrap_or(rest.len());
+                let mut word = &rest[..end];
+                // A trailing `?` makes the word optional: "the?".
+                let mut len = end;
+                if let Some(w) = word.strip_suffix('?') {
+                    word = w;
+                    len = end - 1;
+                }
+                (
+                    Item::Word {
+                        text: word.to_string(),
+                        exact: false,
+                    },
+                    len,
+                )
+            }
+        };
+        out.push(item);
+        rest = rest[len..].trim_start();
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_automata::meta;
+
+    fn lexicon() -> PhraseLexicon {
+        let at = |v: &[&str]| Located {
+            value: v.iter().map(|s| s.to_string()).collect(),
+            origin: Origin {
+                file: "lexicon.toml".into(),
+                line: 1,
+            },
+        };
+        PhraseLexicon {
+            classes: [
+                (
+                    "send".to_string(),
+                    at(&["send", "email", "fire off", "shoot over"]),
+                ),
+                (
+                    "collateral".to_string(),
+                    at(&["quote", "price list", "spec sheet", "{doc}"]),
+                ),
+                ("doc".to_string(), at(&["brochure", "one-pager"])),
+            ]
+            .into(),
+            spellings: [("tmrw".to_string(), "tomorrow".to_string())].into(),
+            determiners: vec!["the".into(), "their".into(), "a".into()],
+        }
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            file: "test.toml".into(),
+            line: 3,
+        }
+    }
+
+    /// The spans of `phrase` in `note`, as text.
+    fn find(phrase: &str, note: &str) -> Vec<String> {
+        let lexicon = lexicon();
+        let mut c = PhraseCompiler::new(&lexicon);
+        c.add(&Located {
+            value: phrase.to_string(),
+            origin: origin(),
+        })
+        .unwrap();
+        let compiled = c.finish().unwrap();
+        let re = meta::Regex::new(&compiled.sources[0]).unwrap();
+        let tokens = token::tokenize(note);
+        let mut encoded = String::new();
+        compiled.encoder.encode(note, &tokens, &mut encoded);
+        re.find_iter(&encoded)
+            .map(|m| {
+                let first = &tokens[m.start() / SYMBOL_BYTES];
+                let last = &tokens[m.end() / SYMBOL_BYTES - 1];
+                note[first.span.start..last.span.end].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_match_their_inflections_and_classes_their_entries() {
+        assert_eq!(
+            find(
+                "{send} the? {collateral}",
+                "Sent the quote. Will email price lists tmrw"
+            ),
+            ["Sent the quote", "email price lists"]
+        );
+        assert_eq!(
+            find(
+                "{send} {collateral}",
+                "fired off a one-pager; shot over brochures"
+            ),
+            ["shot over brochures"]
+        );
+        assert_eq!(find("\"quote\"", "quoted the quote"), ["quote"]);
+        assert_eq!(
+            find("send … tomorrow", "send the deck over tmrw"),
+            ["send the deck over tmrw"]
+        );
+    }
+
+    #[test]
+    fn gaps_never_cross_a_sentence_end() {
+        assert!(find("send … tomorrow", "send it. tomorrow").is_empty());
+        assert!(find("send … tomorrow", "send it\n- tomorrow").is_empty());
+        assert!(find("send …1 tomorrow", "send it over tomorrow").is_empty());
+    }
+
+    #[test]
+    fn who_kinds_and_names() {
+        assert_eq!(
+            find("{who} will send", "Their ops manager will send it"),
+            ["Their ops manager will send"]
+        );
+        assert_eq!(find("{who} 'll send", "Dana'll send it"), ["Dana'll send"]);
+        assert_eq!(find("{percent} off", "gave 15% off"), ["15% off"]);
+        assert_eq!(
+            find("{name} to (send|call)", "Priya to call the GM"),
+            ["Priya to call"]
+        );
+        assert_eq!(
+            find("/^re-?quot/", "we requoted and re-quoted"),
+            ["requoted", "re-quoted"]
+        );
+    }
+
+    #[test]
+    fn broken_phrases_say_where_and_why() {
+        let lexicon = lexicon();
+        let mut c = PhraseCompiler::new(&lexicon);
+        let err = |c: &mut PhraseCompiler, p: &str| {
+            c.add(&Located {
+                value: p.into(),
+                origin: origin(),
+            })
+            .unwrap_err()
+            .to_string()
+        };
+        assert!(err(&mut c, "(send | email")
+            .contains("test.toml:3: `(send | email`: a `(` is never closed"));
+        assert!(err(&mut c, "{nosuch} quote").contains("unknown class `{nosuch}`"));
+        assert!(err(&mut c, "the?").contains("can match nothing"));
+        assert!(err(&mut c, "send …99 quote").contains("a gap is 1 to 12 words"));
+        assert!(err(&mut c, "{who} and {who}").contains("one {who}"));
+    }
+}

@@ -1,0 +1,319 @@
+//! The note as tokens: cut once, then every later stage of the phrase engine works on tokens.
+//!
+//! A token is a word, a number, an amount of money, a percentage, a piece of punctuation, or a
+//! boundary (the end of a sentence or clause, a line break, a bullet), each with its exact byte
+//! span in the note. Contractions are split the way spaCy splits them ("they'll" → "they",
+//! "'ll"; "don't" → "do", "n't"), so "they'll send" and "they will send" read alike.
+//! **Invariant:** spans are in order, do not overlap, lie on char boundaries, and a word's span
+//! holds exactly its text; one pass over the note, no allocation per token beyond the vector.
+
+use std::ops::Range;
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters, maybe with digits, inner hyphens, dots or slashes: "follow-up", "w/", "f/u",
+    /// "Q3", "e.g", or a contraction's second part ("'ll", "n't").
+    Word,
+    /// "15", "3.5", "1,200", "2nd".
+    Number,
+    /// "$40k", "€5,000", "40k" after a currency sign.
+    Money,
+    /// "15%".
+    Percent,
+    /// A comma, colon, dash, bracket, quote or other sign inside a sentence.
+    Punct,
+    /// The end of a sentence or clause (. ! ? ;), a line break or a bullet: no pattern
+    /// reaches over it.
+    Boundary,
+}
+
+/// One token: its kind and where it stands in the note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    /// Byte offsets into the note: `note[span]` is the token as written.
+    pub span: Range<usize>,
+}
+
+impl Token {
+    /// The token as written in `note`.
+    pub fn text<'a>(&self, note: &'a str) -> &'a str {
+        &note[self.span.clone()]
+    }
+}
+
+/// The contraction endings split off a word, longest first (straight apostrophe; a curly one
+/// is read the same).
+const CONTRACTIONS: [&str; 7] = ["n't", "'ll", "'re", "'ve", "'d", "'s", "'m"];
+
+/// Cuts a note into tokens.
+pub fn tokenize(note: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(note.len() / 5 + 1);
+    let mut i = 0;
+    let mut line_start = true;
+    while i < note.len() {
+        let c = char_at(note, i);
+        let len = c.len_utf8();
+        if c == '\n' || c == '\r' {
+            push_boundary(&mut out, i..i + len);
+            line_start = true;
+            i += len;
+            continue;
+        }
+        if c.is_whitespace() {
+            i += len;
+            continue;
+        }
+        if line_start {
+            line_start = false;
+            // A bullet: "-", "*", "•", "1." or "2)" at the start of a line, then a space.
+            if let Some(end) = bullet_end(note, i) {
+                push_boundary(&mut out, i..end);
+                i = end;
+                continue;
+            }
+        }
+        if c.is_alphanumeric() || c == '$' || c == '€' || c == '£' {
+            let end = word_end(note, i);
+            push_word(note, i..end, &mut out);
+            i = end;
+            continue;
+        }
+        let kind = match c {
+            '!' | '?' | ';' => TokenKind::Boundary,
+            // A full stop ends a sentence; "..." and "…" too.
+            '.' | '…' => TokenKind::Boundary,
+            _ => TokenKind::Punct,
+        };
+        // Runs of the same sign ("!!!", "...", "--") are one token.
+        let mut end = i + len;
+        while end < note.len() && char_at(note, end) == c {
+            end += len;
+        }
+        if kind == TokenKind::Boundary {
+            push_boundary(&mut out, i..end);
+        } else {
+            out.push(Token { kind, span: i..end });
+        }
+        i = end;
+    }
+    out
+}
+
+/// Boundaries in a row are one.
+fn push_boundary(out: &mut Vec<Token>, span: Range<usize>) {
+    match out.last_mut() {
+        Some(last) if last.kind == TokenKind::Boundary && last.span.end <= span.start => {
+            // Keep the first one's start; the gap between them is only white space or signs
+            // already read as boundaries.
+            last.span.end = span.end;
+        }
+        _ => out.push(Token {
+            kind: TokenKind::Boundary,
+            span,
+        }),
+    }
+}
+
+fn char_at(note: &str, i: usize) -> char {
+    note[i..].chars().next().unwrap_or('\0')
+}
+
+/// Where a bullet that starts at `i` ends (after its space), if one does.
+fn bullet_end(note: &str, i: usize) -> Option<usize> {
+    let rest = &note[i..];
+    let marker_len = if rest.starts_with(['-', '*', '•', '–', '·', '>']) {
+        rest.chars().next().map_or(1, char::len_utf8)
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 2 || !rest[digits..].starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let after = &rest[marker_len..];
+    after.starts_with([' ', '\t']).then_some(i + marker_len + 1)
+}
+
+/// The end of the word, number or amount that starts at `i`: letters and digits, with inner
+/// `'` `’` `-` `.` `/` `,` `&` when a letter or digit follows them ("follow-up", "w/", "1,200",
+/// "3.5", "p&l"), and a trailing `%`.
+fn word_end(note: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut chars = note[start..].char_indices().peekable();
+    while let Some((off, c)) = chars.next() {
+        let at = start + off;
+        if c.is_alphanumeric() || (at == start && matches!(c, '$' | '€' | '£')) {
+            end = at + c.len_utf8();
+            continue;
+        }
+        let next = chars.peek().map(|&(_, n)| n);
+        let inner = matches!(c, '\'' | '’' | '-' | '.' | ',' | '&' | '/');
+        if inner && next.is_some_and(char::is_alphanumeric) {
+            // "3.5" and "1,200" only between digits; "e.g" between letters; "w/o" and "f/u".
+            let prev = note[..at].chars().next_back().unwrap_or(' ');
+            let digits = prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit());
+            let ok = match c {
+                '.' | ',' => digits || (c == '.' && prev.is_alphabetic() && at - start == 1),
+                _ => true,
+            };
+            if ok {
+                end = at + c.len_utf8();
+                continue;
+            }
+        }
+        if c == '/' && end > start && next.is_none_or(|n| !n.is_alphanumeric()) {
+            // "w/" as in "w/ Dana": the slash belongs to the abbreviation.
+            let word = &note[start..end];
+            if word.len() <= 2 && word.chars().all(|c| c.is_ascii_alphabetic()) {
+                end = at + 1;
+            }
+        }
+        if c == '%' {
+            end = at + 1;
+        }
+        break;
+    }
+    end.max(start + note[start..].chars().next().map_or(1, char::len_utf8))
+}
+
+/// Pushes a word, number or amount, splitting off a contraction's ending.
+fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
+    let text = &note[span.clone()];
+    let kind = kind_of(text);
+    if kind == TokenKind::Word {
+        for ending in CONTRACTIONS {
+            if let Some(cut) = contraction_at(text, ending) {
+                if cut > 0 {
+                    let at = span.start + cut;
+                    out.push(Token {
+                        kind: TokenKind::Word,
+                        span: span.start..at,
+                    });
+                    out.push(Token {
+                        kind: TokenKind::Word,
+                        span: at..span.end,
+                    });
+                    return;
+                }
+            }
+        }
+    }
+    out.push(Token { kind, span });
+}
+
+/// Where `ending` ("'ll", "n't") starts in `word`, with a straight or curly apostrophe.
+fn contraction_at(word: &str, ending: &str) -> Option<usize> {
+    let lower = word.len().checked_sub(ending.len())?;
+    if word.is_char_boundary(lower) && word[lower..].eq_ignore_ascii_case(ending) {
+        return Some(lower);
+    }
+    // The curly apostrophe is three bytes.
+    let curly = ending.replace('\'', "’");
+    let lower = word.len().checked_sub(curly.len())?;
+    if word.is_char_boundary(lower) && word[lower..].to_lowercase() == curly {
+        return Some(lower);
+    }
+    None
+}
+
+fn kind_of(text: &str) -> TokenKind {
+    if text.starts_with(['$', '€', '£']) {
+        return TokenKind::Money;
+    }
+    if text.ends_with('%') {
+        return TokenKind::Percent;
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if digits > 0 && letters == 0 {
+        return TokenKind::Number;
+    }
+    // "40k", "2.5m": an amount; "2nd", "3rd": a number; "Q3", "SOC2": a word.
+    let lower = text.to_ascii_lowercase();
+    if digits > 0 && text.starts_with(|c: char| c.is_ascii_digit()) {
+        let tail = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+        if matches!(tail, "k" | "m" | "mm" | "bn" | "b") {
+            return TokenKind::Money;
+        }
+        return TokenKind::Number;
+    }
+    TokenKind::Word
+}
+
+/// The form a word is looked up by: lower case, curly apostrophes straight.
+pub fn normalize_into(word: &str, out: &mut String) {
+    super::text::normalize_into(word, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(note: &str) -> Vec<(TokenKind, &str)> {
+        tokenize(note)
+            .into_iter()
+            .map(|t| (t.kind, &note[t.span]))
+            .collect()
+    }
+
+    #[test]
+    fn words_contractions_and_boundaries() {
+        use TokenKind::*;
+        assert_eq!(
+            show("They’ll send the quote. I don't"),
+            vec![
+                (Word, "They"),
+                (Word, "’ll"),
+                (Word, "send"),
+                (Word, "the"),
+                (Word, "quote"),
+                (Boundary, "."),
+                (Word, "I"),
+                (Word, "do"),
+                (Word, "n't"),
+            ]
+        );
+    }
+
+    #[test]
+    fn money_numbers_percent_and_shorthand() {
+        use TokenKind::*;
+        assert_eq!(
+            show("gave 15% off $40k, 1,200 units w/ f/u on 3.5"),
+            vec![
+                (Word, "gave"),
+                (Percent, "15%"),
+                (Word, "off"),
+                (Money, "$40k"),
+                (Punct, ","),
+                (Number, "1,200"),
+                (Word, "units"),
+                (Word, "w/"),
+                (Word, "f/u"),
+                (Word, "on"),
+                (Number, "3.5"),
+            ]
+        );
+    }
+
+    #[test]
+    fn bullets_and_lines_are_boundaries() {
+        use TokenKind::*;
+        assert_eq!(
+            show("- they asked\n- I'll send\n2) follow-up"),
+            vec![
+                (Boundary, "- "),
+                (Word, "they"),
+                (Word, "asked"),
+                (Boundary, "\n- "),
+                (Word, "I"),
+                (Word, "'ll"),
+                (Word, "send"),
+                (Boundary, "\n2) "),
+                (Word, "follow-up"),
+            ]
+        );
+    }
+}
