@@ -210,14 +210,19 @@ fn phrase_hits(
     phrases.encoder.encode(note, &tokens, &mut encoded);
     let wanted = |p: usize| rules.rules[phrases.patterns[p].rule].enabled;
     let mut matches = Vec::new();
-    let mut start = 0;
-    for end in
-        (0..=tokens.len()).filter(|&i| i == tokens.len() || tokens[i].kind == TokenKind::Boundary)
-    {
-        let chunk = start * B..end * B;
-        start = end + 1;
-        if chunk.is_empty() {
-            continue;
+    // Chunks run from one boundary token to the next, both included, so that `^` and `$` see
+    // them; no other slot matches a boundary, so no match crosses one.
+    let boundaries = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TokenKind::Boundary)
+        .map(|(i, _)| i);
+    let mut from = 0;
+    for to in boundaries.chain([tokens.len()]) {
+        let chunk = from * B..(to + 1).min(tokens.len()) * B;
+        from = to;
+        if chunk.len() <= B {
+            continue; // a lone boundary
         }
         matches.clear();
         if phrases
@@ -239,11 +244,9 @@ fn phrase_hits(
             let excepted = phrases.exceptions[pattern.rule]
                 .as_ref()
                 .is_some_and(|e| e.is_match(Input::new(&encoded).range(chunk.clone())));
-            if excepted || found.is_empty() {
+            let Some(span) = phrase::note_span(&tokens, found.clone()).filter(|_| !excepted) else {
                 continue;
-            }
-            let to_note =
-                |r: Range<usize>| tokens[r.start / B].span.start..tokens[r.end / B - 1].span.end;
+            };
             let owner = pattern.who.as_ref().and_then(|(group, program)| {
                 let mut slots = [None; 2 * MAX_GROUPS];
                 let used = (2 * (group + 1)).min(slots.len());
@@ -253,16 +256,9 @@ fn phrase_hits(
                 program.search_slots(&input, &mut slots[..used])?;
                 let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
                 let (s, e) = slot(2 * group).zip(slot(2 * group + 1))?;
-                (s < e).then(|| to_note(s..e)).map(|r| (r.start, r.end))
+                phrase::note_span(&tokens, s..e).map(|r| (r.start, r.end))
             });
-            hits.extend(accept(
-                rules,
-                note,
-                quotes,
-                pattern.rule,
-                to_note(found),
-                owner,
-            ));
+            hits.extend(accept(rules, note, quotes, pattern.rule, span, owner));
         }
     }
 }

@@ -72,6 +72,24 @@ const IRREGULAR: &[(&str, &[&str])] = &[
     ("catch", &["caught"]),
     ("seek", &["sought"]),
     ("ring", &["rang", "rung"]),
+    // Regular, but with a doubled last letter the spelling rules cannot tell.
+    ("commit", &["committed", "committing"]),
+    ("submit", &["submitted", "submitting"]),
+    ("admit", &["admitted", "admitting"]),
+    ("refer", &["referred", "referring"]),
+    ("prefer", &["preferred", "preferring"]),
+    ("transfer", &["transferred", "transferring"]),
+    ("control", &["controlled", "controlling"]),
+    (
+        "cancel",
+        &["cancelled", "cancelling", "canceled", "canceling"],
+    ),
+    (
+        "travel",
+        &["travelled", "travelling", "traveled", "traveling"],
+    ),
+    ("label", &["labelled", "labelling", "labeled", "labeling"]),
+    ("equip", &["equipped", "equipping"]),
 ];
 
 /// Words that are not inflected (their "forms" would be other words or nonsense).

@@ -15,6 +15,7 @@
 //! | `{name}` | a capitalised word the lexicon does not know (a name) |
 //! | `{word}` | any one word |
 //! | `/^re-?quote/` | one token matching the regex (a rare escape hatch; at most six) |
+//! | `^` / `$` | the start / end of a sentence, clause, line or bullet |
 //!
 //! Words are compared after the lexicon's spelling table ("tmrw" reads "tomorrow").
 //!
@@ -31,6 +32,7 @@ use super::rules::{Located, Origin, RuleError};
 use super::token::{self, Token, TokenKind};
 use regex_syntax::hir::{Capture, ClassUnicode, ClassUnicodeRange, Hir, Repetition};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 
 /// The first symbol's character; every symbol is a CJK ideograph (no case, 3 bytes).
 const SYMBOL_BASE: u32 = 0x4E00;
@@ -84,6 +86,10 @@ enum Node {
     Who {
         det: usize,
         word: usize,
+    },
+    /// `^`: the note's start or a boundary token; `$`: the note's end or a boundary token.
+    Edge {
+        start: bool,
     },
 }
 
@@ -244,6 +250,8 @@ impl<'a> PhraseCompiler<'a> {
                     ))
                 }
                 Item::Gap(n) => Node::Gap(*n),
+                Item::Start => Node::Edge { start: true },
+                Item::End => Node::Edge { start: false },
                 Item::Word { text: w, exact } => self.word(w, *exact),
                 Item::Class(name) => self.class(name, origin, depth)?,
                 Item::Regex(re) => {
@@ -373,8 +381,18 @@ impl<'a> PhraseCompiler<'a> {
         Ok(node)
     }
 
-    /// Builds the symbols and every phrase's regex over them.
-    pub fn finish(self) -> Result<Compiled, RuleError> {
+    /// Builds the symbols and every phrase's regex over them. Every class of the lexicon is
+    /// checked, used or not, so a broken one is reported with its line.
+    pub fn finish(mut self) -> Result<Compiled, RuleError> {
+        let names: Vec<(String, Origin)> = self
+            .lexicon
+            .classes
+            .iter()
+            .map(|(name, class)| (name.clone(), class.origin.clone()))
+            .collect();
+        for (name, origin) in names {
+            self.class(&name, &origin, 0)?;
+        }
         let PhraseCompiler {
             lexicon,
             atoms,
@@ -469,6 +487,7 @@ impl<'a> PhraseCompiler<'a> {
         let lower = Lower {
             members: &members,
             any: &any,
+            boundary,
         };
         let sources = phrases.iter().map(|p| lower.hir(p).to_string()).collect();
         Ok(Compiled {
@@ -524,6 +543,7 @@ fn kind_of_form(form: &str) -> TokenKind {
 struct Lower<'a> {
     members: &'a [Vec<u32>],
     any: &'a [u32],
+    boundary: u32,
 }
 
 impl Lower<'_> {
@@ -534,6 +554,11 @@ impl Lower<'_> {
             Node::Alt(nodes) => Hir::alternation(nodes.iter().map(|n| self.hir(n)).collect()),
             Node::Optional(n) => repeat(self.hir(n), 0, 1, true),
             Node::Gap(n) => repeat(class(self.any), 0, *n, false),
+            Node::Edge { start } => {
+                use regex_syntax::hir::Look;
+                let look = if *start { Look::Start } else { Look::End };
+                Hir::alternation(vec![Hir::look(look), class(&[self.boundary])])
+            }
             Node::Who { det, word } => {
                 // (determiner word?)? word: "I", "Dana", "the client", "their ops manager".
                 let word = class(&self.members[*word]);
@@ -578,7 +603,7 @@ fn count_who(node: &Node, n: &mut usize) {
         Node::Who { .. } => *n += 1,
         Node::Seq(v) | Node::Alt(v) => v.iter().for_each(|x| count_who(x, n)),
         Node::Optional(x) => count_who(x, n),
-        Node::Atom(_) | Node::Gap(_) => {}
+        Node::Atom(_) | Node::Gap(_) | Node::Edge { .. } => {}
     }
 }
 
@@ -588,7 +613,7 @@ fn min_len(node: &Node) -> usize {
         Node::Atom(_) | Node::Who { .. } => 1,
         Node::Seq(v) => v.iter().map(min_len).sum(),
         Node::Alt(v) => v.iter().map(min_len).min().unwrap_or(0),
-        Node::Optional(_) | Node::Gap(_) => 0,
+        Node::Optional(_) | Node::Gap(_) | Node::Edge { .. } => 0,
     }
 }
 
@@ -626,6 +651,17 @@ impl Encoder {
     }
 }
 
+/// The bytes of the note that a match over the encoded note covers: its tokens, without the
+/// boundaries `^` and `$` matched at its ends. `None` when only boundaries are left.
+pub fn note_span(tokens: &[Token], encoded: Range<usize>) -> Option<Range<usize>> {
+    let matched = tokens.get(encoded.start / SYMBOL_BYTES..encoded.end / SYMBOL_BYTES)?;
+    let first = matched.iter().position(|t| t.kind != TokenKind::Boundary)?;
+    let last = matched
+        .iter()
+        .rposition(|t| t.kind != TokenKind::Boundary)?;
+    Some(matched[first].span.start..matched[last].span.end)
+}
+
 /// One piece of a written phrase.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Item {
@@ -633,6 +669,8 @@ enum Item {
     Class(String),
     Regex(String),
     Gap(u32),
+    Start,
+    End,
     Open,
     Close,
     Bar,
@@ -649,6 +687,8 @@ fn lex(text: &str) -> Result<Vec<Item>, String> {
             ')' => (Item::Close, 1),
             '|' => (Item::Bar, 1),
             '?' => (Item::Optional, 1),
+            '^' => (Item::Start, 1),
+            '$' if rest[1..].starts_with(char::is_whitespace) || rest.len() == 1 => (Item::End, 1),
             '{' => {
                 let end = rest.find('}').ok_or("a `{` is never closed")?;
                 let name = &rest[1..end];
@@ -694,7 +734,7 @@ fn lex(text: &str) -> Result<Vec<Item>, String> {
             }
             _ => {
                 let end = rest
-                    .find(|c: char| c.is_whitespace() || "(){}|\"".contains(c))
+                    .find(|c: char| c.is_whitespace() || "(){}|\"^".contains(c))
                     .unwrap_or(rest.len());
                 let mut word = &rest[..end];
                 // A trailing `?` makes the word optional: "the?".
@@ -771,11 +811,8 @@ mod tests {
         let mut encoded = String::new();
         compiled.encoder.encode(note, &tokens, &mut encoded);
         re.find_iter(&encoded)
-            .map(|m| {
-                let first = &tokens[m.start() / SYMBOL_BYTES];
-                let last = &tokens[m.end() / SYMBOL_BYTES - 1];
-                note[first.span.start..last.span.end].to_string()
-            })
+            .filter_map(|m| note_span(&tokens, m.range()))
+            .map(|span| note[span].to_string())
             .collect()
     }
 
@@ -825,6 +862,22 @@ mod tests {
             find("/^re-?quot/", "we requoted and re-quoted"),
             ["requoted", "re-quoted"]
         );
+    }
+
+    #[test]
+    fn edges_are_sentence_and_line_starts_and_ends() {
+        assert_eq!(
+            find(
+                "^ email from",
+                "Email from Dana. Sent email from the portal"
+            ),
+            ["Email from"]
+        );
+        assert_eq!(
+            find("^ email from", "ok\n- email from Dana"),
+            ["email from"]
+        );
+        assert_eq!(find("crickets $", "crickets. crickets again"), ["crickets"]);
     }
 
     #[test]
