@@ -52,9 +52,36 @@ pub enum Command {
     /// Dry run over a file of notes (CSV with a text column, or one note per line): how often
     /// each rule fires, with examples. Nothing is stored.
     Calibrate(CalibrateArgs),
+    /// Tools for whoever writes rules: run a rules folder's fixtures, or see how a note is
+    /// read.
+    Rules(RulesArgs),
     /// Run the chat bot: Discord (DISCORD_TOKEN) and/or the HTTP server for Slack and
     /// Mattermost (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN, MATTERMOST_TOKEN). See README.
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Run the fixtures of a rules folder (fixtures/<category>.toml: `fire`, notes that must
+    /// show the category, and `quiet`, look-alikes that must not) and print each that fails:
+    /// the category, the note, what was expected and what was found. Exit 1 when any fails.
+    Test {
+        /// The rules folder (default: --rules, else the built-in rules and their fixtures).
+        dir: Option<PathBuf>,
+    },
+    /// Show how a note is read: its tokens and the lexicon classes of each word, every phrase
+    /// or pattern that matched (and where it is written), and why a match was dropped
+    /// (negation, owner, exception) or settled away.
+    Explain {
+        /// The note, in quotes (standard input when none is given).
+        note: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

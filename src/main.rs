@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod cli;
-use cli::{AnalyzeArgs, Cli, Command, ExportFormat, Format};
+use cli::{AnalyzeArgs, Cli, Command, ExportFormat, Format, RulesArgs, RulesCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -79,6 +79,18 @@ fn init_tracing() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Rules(RulesArgs {
+        command: RulesCommand::Test { dir },
+    }) = &cli.command
+    {
+        let dir = dir.as_deref().or(cli.rules.as_deref());
+        let passed = callnudge::console::rules::test(dir, &mut std::io::stdout().lock())?;
+        return Ok(if passed {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let prompts = Prompts::load(cli.rules.as_deref()).context("the rules could not be loaded")?;
     let prompts = Arc::new(prompts);
     let open = |dir: &Path| -> anyhow::Result<Service> {
@@ -97,6 +109,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Analyze(args) => return analyze(&prompts, args),
+        Command::Rules(RulesArgs { command }) => {
+            if let RulesCommand::Explain { note } = command {
+                let mut text = note.join(" ");
+                if note.is_empty() {
+                    std::io::stdin().read_to_string(&mut text)?;
+                }
+                callnudge::console::rules::explain(&prompts, &text, &mut out)?;
+            }
+        }
         Command::Demo(args) => {
             let temp;
             let dir = match &args.data_dir {

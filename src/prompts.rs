@@ -76,6 +76,22 @@ impl Prompts {
     }
 }
 
+/// The fixtures of a rules folder (`fixtures/<category>.toml`: notes that must fire the
+/// category, and look-alikes that must not): `dir`'s, or the built-in ones.
+pub fn load_fixtures(dir: Option<&Path>) -> Result<Vec<(String, String)>, PromptError> {
+    match dir {
+        None => Ok(embedded_under("rules/fixtures/")),
+        Some(dir) => {
+            let fixtures = dir.join("fixtures");
+            if fixtures.is_dir() {
+                read_dir_files(&fixtures)
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    }
+}
+
 /// An embedded file of `prompts/` by its relative path, e.g. `demo.toml`.
 pub fn embedded_file(name: &str) -> Option<&'static str> {
     EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
@@ -92,10 +108,14 @@ fn origin(file: &str, line: usize) -> Origin {
     }
 }
 
+/// The embedded files directly in folder `prefix` (not in its subfolders).
 fn embedded_under(prefix: &str) -> Vec<(String, String)> {
     EMBEDDED
         .iter()
-        .filter(|(name, _)| name.starts_with(prefix))
+        .filter(|(name, _)| {
+            name.strip_prefix(prefix)
+                .is_some_and(|rest| !rest.contains('/'))
+        })
         .map(|(name, text)| (format!("prompts/{name}"), text.to_string()))
         .collect()
 }

@@ -1,63 +1,112 @@
-//! Per-category fixtures (`tests/fixtures/<category>.toml`, as in Vale's style tests): every
-//! `fire` note must produce the category and no `quiet` note may, checked through the library
-//! and through the `callnudge analyze` binary.
+//! Per-category fixtures (`prompts/rules/fixtures/<category>.toml`, as in Vale's style tests):
+//! every `fire` note must produce the category and no `quiet` note may, checked through the
+//! library, through `callnudge rules test` and through `callnudge analyze`'s JSON.
 
-use callnudge::core::{analyze, Category};
-use callnudge::prompts::Prompts;
+use callnudge::core::fixtures::{self, Fixtures};
+use callnudge::core::Category;
+use callnudge::prompts::{self, Prompts};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-#[derive(serde::Deserialize)]
-struct Fixtures {
-    fire: Vec<String>,
-    quiet: Vec<String>,
-}
-
 fn fixtures() -> Vec<(Category, Fixtures)> {
-    Category::ALL
+    let files = prompts::load_fixtures(None).unwrap();
+    let all: Vec<(Category, Fixtures)> = files
         .iter()
-        .map(|c| {
-            let path = format!(
-                "{}/tests/fixtures/{}.toml",
-                env!("CARGO_MANIFEST_DIR"),
-                c.id()
-            );
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("every category needs {path}: {e}"));
-            let f: Fixtures = toml::from_str(&text).expect("valid fixture file");
-            assert!(
-                f.fire.len() >= 3 && f.quiet.len() >= 3,
-                "{path}: 3+ of each"
-            );
-            (*c, f)
-        })
-        .collect()
+        .map(|(file, text)| fixtures::parse(file, text).unwrap())
+        .collect();
+    for c in Category::ALL {
+        let f = all.iter().find(|(k, _)| *k == c);
+        let f = f.unwrap_or_else(|| panic!("every category needs fixtures/{}.toml", c.id()));
+        assert!(
+            f.1.fire.len() >= 3 && f.1.quiet.len() >= 3,
+            "{c}: 3+ of each"
+        );
+    }
+    all
 }
 
 #[test]
 fn fixtures_through_the_library() {
     let prompts = Prompts::embedded().unwrap();
-    let mut failures = Vec::new();
-    for (category, f) in fixtures() {
-        for note in &f.fire {
-            if !analyze(&prompts.rules, note)
-                .categories()
-                .contains(&category)
-            {
-                failures.push(format!("{category} should fire on {note:?}"));
-            }
-        }
-        for note in &f.quiet {
-            if analyze(&prompts.rules, note)
-                .categories()
-                .contains(&category)
-            {
-                failures.push(format!("{category} should stay quiet on {note:?}"));
-            }
+    let failures: Vec<String> = fixtures()
+        .iter()
+        .flat_map(|(c, f)| fixtures::check(&prompts.rules, *c, f))
+        .map(|f| f.to_string())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn rules_test_runs_the_fixtures_and_says_what_fails() {
+    let out = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["rules", "test"])
+        .env_remove("CALLNUDGE_RULES")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let total: usize = fixtures()
+        .iter()
+        .map(|(_, f)| f.fire.len() + f.quiet.len())
+        .sum();
+    assert!(
+        stdout.contains(&format!("{total} fixtures, {total} passed, 0 failed")),
+        "{stdout}"
+    );
+
+    // A rules folder of one's own, with a fixture the rules do not meet.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/rules");
+    for entry in std::fs::read_dir(rules).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    std::fs::create_dir(dir.path().join("fixtures")).unwrap();
+    std::fs::write(
+        dir.path().join("fixtures/chasing.toml"),
+        "fire = [\"Circling back on pricing.\", \"We had a great call.\"]\nquiet = [\"She replied.\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL chasing: should fire on \"We had a great call.\"; found"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("3 fixtures, 2 passed, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rules_explain_shows_tokens_matches_and_drops() {
+    let out = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args([
+            "rules",
+            "explain",
+            "Circling back tmrw. They'll circle back internally.",
+        ])
+        .env_remove("CALLNUDGE_RULES")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("read as \"tomorrow\""), "{stdout}");
+    assert!(stdout.contains("chasing.toml:"), "{stdout}");
+    assert!(stdout.contains("FOUND"), "{stdout}");
+    assert!(
+        stdout.contains("dropped: an exception of the rule is in its sentence"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod calibrate;
 pub mod demo;
+pub mod rules;
 pub mod session;
 pub mod team;
 pub mod transfer;

@@ -82,6 +82,39 @@ impl Report {
 /// each chunk (see [`super::matcher`]); each match is then checked. Look-arounds (`\b`, `^`)
 /// still see the whole note, so a chunk boundary never invents a word or line start.
 pub fn analyze(rules: &RuleSet, note: &str) -> Report {
+    analyze_traced(rules, note, &mut |_| {})
+}
+
+/// Where a candidate match came from: a regex pattern or a phrase (indices into the rule set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    Pattern(usize),
+    Phrase(usize),
+}
+
+/// Why a candidate match was dropped before settling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dropped {
+    /// A negation before it ("did not offer").
+    Negated,
+    /// The rule wants another party's step: `client` is whether it was read as the client's,
+    /// `known` whether the subject was read at all.
+    Owner { client: bool, known: bool },
+    /// One of the rule's exceptions is in its sentence.
+    Excepted,
+}
+
+/// One candidate match and what became of it (see [`super::explain`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Trace {
+    pub source: Source,
+    pub rule: usize,
+    pub span: Range<usize>,
+    pub dropped: Option<Dropped>,
+}
+
+/// [`analyze`], telling `trace` about every candidate match and its fate.
+pub(crate) fn analyze_traced(rules: &RuleSet, note: &str, trace: &mut dyn FnMut(Trace)) -> Report {
     let mut hits = Vec::new();
     if !note.trim().is_empty() {
         // Where the quotes are matters only when a match's subject is first person.
@@ -100,11 +133,18 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
                 matches_one_by_one(rules, note, chunk, &mut matches);
             }
             for (pattern, span) in matches.drain(..) {
-                hits.extend(check(rules, note, &quotes, pattern, span));
+                let checked = check(rules, note, &quotes, pattern, span.clone());
+                trace(Trace {
+                    source: Source::Pattern(pattern),
+                    rule: rules.patterns[pattern].rule,
+                    span,
+                    dropped: checked.err(),
+                });
+                hits.extend(checked.ok());
             }
         }
         if let Some(phrases) = &rules.phrases {
-            phrase_hits(rules, phrases, note, &quotes, &mut hits);
+            phrase_hits(rules, phrases, note, &quotes, &mut hits, trace);
         }
     }
     let findings: Vec<Finding> = settle(rules, hits)
@@ -175,7 +215,7 @@ fn check(
     quotes: &OnceCell<Vec<Range<usize>>>,
     index: usize,
     span: Range<usize>,
-) -> Option<Hit> {
+) -> Result<Hit, Dropped> {
     let pattern = &rules.patterns[index];
     // Only patterns with an `{owner}` need their groups: the same match, searched for again
     // with the engine that reports groups, anchored on exactly its span.
@@ -203,6 +243,7 @@ fn phrase_hits(
     note: &str,
     quotes: &OnceCell<Vec<Range<usize>>>,
     hits: &mut Vec<Hit>,
+    trace: &mut dyn FnMut(Trace),
 ) {
     const B: usize = phrase::SYMBOL_BYTES;
     let tokens = token::tokenize(note);
@@ -241,12 +282,21 @@ fn phrase_hits(
         }
         for (index, found) in matches.drain(..) {
             let pattern = &phrases.patterns[index];
+            let Some(span) = phrase::note_span(&tokens, found.clone()) else {
+                continue;
+            };
             let excepted = phrases.exceptions[pattern.rule]
                 .as_ref()
                 .is_some_and(|e| e.is_match(Input::new(&encoded).range(chunk.clone())));
-            let Some(span) = phrase::note_span(&tokens, found.clone()).filter(|_| !excepted) else {
+            if excepted {
+                trace(Trace {
+                    source: Source::Phrase(index),
+                    rule: pattern.rule,
+                    span,
+                    dropped: Some(Dropped::Excepted),
+                });
                 continue;
-            };
+            }
             let owner = pattern.who.as_ref().and_then(|(group, program)| {
                 let mut slots = [None; 2 * MAX_GROUPS];
                 let used = (2 * (group + 1)).min(slots.len());
@@ -258,7 +308,14 @@ fn phrase_hits(
                 let (s, e) = slot(2 * group).zip(slot(2 * group + 1))?;
                 phrase::note_span(&tokens, s..e).map(|r| (r.start, r.end))
             });
-            hits.extend(accept(rules, note, quotes, pattern.rule, span, owner));
+            let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
+            trace(Trace {
+                source: Source::Phrase(index),
+                rule: pattern.rule,
+                span,
+                dropped: checked.err(),
+            });
+            hits.extend(checked.ok());
         }
     }
 }
@@ -272,10 +329,10 @@ fn accept(
     rule_index: usize,
     span: Range<usize>,
     owner_span: Option<(usize, usize)>,
-) -> Option<Hit> {
+) -> Result<Hit, Dropped> {
     let rule = &rules.rules[rule_index];
     if rule.negatable && negated(rules, note, span.start, owner_span) {
-        return None;
+        return Err(Dropped::Negated);
     }
     if let Some(wanted) = rule.owner {
         let party = party_of(rules, note, owner_span, quotes);
@@ -284,17 +341,20 @@ fn accept(
             Owner::Client => party == Party::Client,
         };
         if !accepted {
-            return None;
+            return Err(Dropped::Owner {
+                client: party == Party::Client,
+                known: party != Party::Unknown,
+            });
         }
     }
     // Last, as the dearest check: a regex over the sentence around the match.
     if let Some(exceptions) = &rule.exceptions {
         let sentence = text::sentence_around(note, span.clone());
         if exceptions.is_match(&note[sentence]) {
-            return None;
+            return Err(Dropped::Excepted);
         }
     }
-    Some(Hit {
+    Ok(Hit {
         rule: rule_index,
         start: span.start,
         end: span.end,

@@ -5,6 +5,8 @@ pub mod analyze;
 pub mod category;
 pub mod demotion;
 pub mod digest;
+pub mod explain;
+pub mod fixtures;
 pub mod inflect;
 mod matcher;
 pub mod nudge;

@@ -114,6 +114,8 @@ pub struct PhraseCompiler<'a> {
     phrases: Vec<Node>,
     /// Parsed classes, by name (a class is parsed once, on first use).
     classes: HashMap<String, Node>,
+    /// Each class and the single words it holds, inflected (for explanations).
+    class_forms: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Compiled phrases and what encodes a note for them.
@@ -122,6 +124,8 @@ pub struct Compiled {
     pub encoder: Encoder,
     /// One regex (as a pattern string) per phrase, in the order they were added.
     pub sources: Vec<String>,
+    /// Each class and the single words it holds, inflected.
+    pub class_forms: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Turns a note's tokens into the symbol string the phrase automaton reads.
@@ -144,6 +148,7 @@ impl<'a> PhraseCompiler<'a> {
             regexes: Vec::new(),
             phrases: Vec::new(),
             classes: HashMap::new(),
+            class_forms: BTreeMap::new(),
         }
     }
 
@@ -377,8 +382,24 @@ impl<'a> PhraseCompiler<'a> {
             alts.push(self.parse(entry, &class_origin, depth + 1)?);
         }
         let node = Node::Alt(alts);
+        let mut words = BTreeSet::new();
+        self.single_words(&node, &mut words);
+        self.class_forms.insert(name.to_string(), words);
         self.classes.insert(name.to_string(), node.clone());
         Ok(node)
+    }
+
+    /// The words a node matches as one token (entries of a class and of classes in it).
+    fn single_words(&self, node: &Node, out: &mut BTreeSet<String>) {
+        match node {
+            Node::Atom(a) => {
+                if let Atom::Forms(forms) = &self.atoms[*a] {
+                    out.extend(forms.iter().cloned());
+                }
+            }
+            Node::Alt(v) => v.iter().for_each(|n| self.single_words(n, out)),
+            _ => {}
+        }
     }
 
     /// Builds the symbols and every phrase's regex over them. Every class of the lexicon is
@@ -398,6 +419,7 @@ impl<'a> PhraseCompiler<'a> {
             atoms,
             regexes,
             phrases,
+            class_forms,
             ..
         } = self;
         // Every known form and the atoms it fills.
@@ -503,6 +525,7 @@ impl<'a> PhraseCompiler<'a> {
                 boundary,
             },
             sources,
+            class_forms,
         })
     }
 }
@@ -625,6 +648,16 @@ impl Encoder {
         let mut word = String::new();
         for t in tokens {
             out.push(symbol_char(self.symbol(note, t, &mut word)));
+        }
+    }
+
+    /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow").
+    pub fn form(&self, note: &str, t: &Token) -> String {
+        let mut word = String::new();
+        token::normalize_into(t.text(note), &mut word);
+        match self.spellings.get(&word) {
+            Some(spelled) => spelled.clone(),
+            None => word,
         }
     }
 

@@ -157,6 +157,8 @@ pub struct CategoryInfo {
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     pub rule: usize,
+    /// Where it is written.
+    pub origin: Origin,
     /// The pattern alone, for when the matcher gives up on a chunk.
     pub regex: meta::Regex,
     /// Index of the `owner` capture group, if the pattern has one.
@@ -213,11 +215,15 @@ pub(crate) struct PhraseSet {
     pub patterns: Vec<PhrasePattern>,
     /// Per rule: its `except` phrases as one regex over the encoded note.
     pub exceptions: Vec<Option<meta::Regex>>,
+    /// Each class and the single words in it (for `callnudge rules explain`).
+    pub class_forms: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 #[derive(Debug)]
 pub(crate) struct PhrasePattern {
     pub rule: usize,
+    /// The phrase as written, and where.
+    pub written: Located<String>,
     /// The phrase alone, for when the matcher gives up on a chunk.
     pub regex: meta::Regex,
     /// For a phrase with `{who}`: its group index and a program that reports it.
@@ -252,7 +258,7 @@ impl RuleSet {
         let mut seen_ids: HashMap<String, Origin> = HashMap::new();
         let mut phrases = PhraseCompiler::new(&lexicon.phrases);
         // (rule, phrase, where it is written) for patterns; (rule, phrase) for exceptions.
-        let mut phrase_rules: Vec<(usize, usize, Origin)> = Vec::new();
+        let mut phrase_rules: Vec<(usize, usize, Located<String>)> = Vec::new();
         let mut phrase_excepts: Vec<(usize, usize)> = Vec::new();
 
         for file in files {
@@ -309,7 +315,7 @@ impl RuleSet {
                 let rule_index = rules.len();
                 rules.push(compile_rule(lexicon, category, file, spec)?);
                 for p in &spec.phrases {
-                    phrase_rules.push((rule_index, phrases.add(p)?, p.origin.clone()));
+                    phrase_rules.push((rule_index, phrases.add(p)?, p.clone()));
                 }
                 for e in &spec.except {
                     phrase_excepts.push((rule_index, phrases.add(e)?));
@@ -346,6 +352,7 @@ impl RuleSet {
                     };
                     patterns.push(Pattern {
                         rule: rule_index,
+                        origin: pattern.origin.clone(),
                         regex,
                         owner_group,
                         groups,
@@ -518,7 +525,7 @@ fn compile_rule(
 /// each rule's exceptions.
 fn build_phrases(
     compiler: PhraseCompiler<'_>,
-    phrase_rules: &[(usize, usize, Origin)],
+    phrase_rules: &[(usize, usize, Located<String>)],
     phrase_excepts: &[(usize, usize)],
     rules: &[Rule],
 ) -> Result<PhraseSet, RuleError> {
@@ -536,7 +543,8 @@ fn build_phrases(
     };
     let mut sources = Vec::with_capacity(phrase_rules.len());
     let mut patterns = Vec::with_capacity(phrase_rules.len());
-    for (rule, index, origin) in phrase_rules {
+    for (rule, index, written) in phrase_rules {
+        let origin = &written.origin;
         let source = &compiled.sources[*index];
         let regex = build(source, origin, meta::Config::new())?;
         let group = regex
@@ -557,6 +565,7 @@ fn build_phrases(
         };
         patterns.push(PhrasePattern {
             rule: *rule,
+            written: written.clone(),
             regex,
             who,
         });
@@ -588,6 +597,7 @@ fn build_phrases(
         )
     })?;
     Ok(PhraseSet {
+        class_forms: compiled.class_forms,
         encoder: compiled.encoder,
         matcher,
         patterns,

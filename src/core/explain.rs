@@ -1,0 +1,205 @@
+//! `explain`: what the engine saw in a note, for whoever writes rules — its tokens and the
+//! lexicon classes each word is in, every candidate match (which rule, which phrase or pattern
+//! and where it is written, which words) and why a candidate was dropped (negation, owner,
+//! exception) or settled away (a stronger finding of its category, or an `unless`).
+
+use super::analyze::{analyze_traced, Dropped, Report, Source, Trace};
+use super::category::Category;
+use super::rules::RuleSet;
+use super::token::{self, TokenKind};
+use std::fmt::Write as _;
+
+/// The engine's reading of one note.
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    pub tokens: Vec<TokenInfo>,
+    pub candidates: Vec<Candidate>,
+    pub report: Report,
+}
+
+/// One token as the phrases see it.
+#[derive(Clone, Debug)]
+pub struct TokenInfo {
+    pub text: String,
+    pub kind: TokenKind,
+    /// The form it is looked up by (lower case, spelling applied).
+    pub form: String,
+    /// The lexicon classes it is a word of.
+    pub classes: Vec<String>,
+}
+
+/// A match of a pattern or phrase, and what became of it.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub rule: String,
+    pub category: Category,
+    /// The phrase as written, or `regex` for a pattern.
+    pub written: String,
+    /// `file:line` of the phrase or pattern.
+    pub origin: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub verdict: Verdict,
+}
+
+/// What became of a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A finding of the report.
+    Found,
+    /// Passed its checks, then gave way to a stronger finding of its category where they
+    /// overlap, or to a category its rule's `unless` names.
+    Settled,
+    Dropped(Dropped),
+}
+
+/// Analyses `note` and says how.
+pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
+    let mut traces: Vec<Trace> = Vec::new();
+    let report = analyze_traced(rules, note, &mut |t| traces.push(t));
+    let tokens = match &rules.phrases {
+        Some(p) => token::tokenize(note)
+            .into_iter()
+            .map(|t| {
+                let form = if t.kind == TokenKind::Boundary {
+                    String::new()
+                } else {
+                    p.encoder.form(note, &t)
+                };
+                let classes = p
+                    .class_forms
+                    .iter()
+                    .filter(|(_, words)| words.contains(&form))
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                TokenInfo {
+                    text: t.text(note).to_string(),
+                    kind: t.kind,
+                    form,
+                    classes,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let candidates = traces
+        .into_iter()
+        .map(|t| {
+            let rule = &rules.rules[t.rule];
+            let (written, origin) = match t.source {
+                Source::Pattern(i) => ("regex".to_string(), rules.patterns[i].origin.to_string()),
+                Source::Phrase(i) => {
+                    let p = rules.phrases.as_ref().map(|p| &p.patterns[i].written);
+                    p.map(|w| (w.value.clone(), w.origin.to_string()))
+                        .unwrap_or_default()
+                }
+            };
+            let found = report
+                .findings
+                .iter()
+                .any(|f| *f.rule == *rule.id && f.start == t.span.start && f.end == t.span.end);
+            let verdict = match t.dropped {
+                Some(d) => Verdict::Dropped(d),
+                None if found => Verdict::Found,
+                None => Verdict::Settled,
+            };
+            Candidate {
+                rule: rule.id.to_string(),
+                category: rule.category,
+                written,
+                origin,
+                start: t.span.start,
+                end: t.span.end,
+                text: note[t.span].to_string(),
+                verdict,
+            }
+        })
+        .collect();
+    Explanation {
+        tokens,
+        candidates,
+        report,
+    }
+}
+
+impl Explanation {
+    /// The explanation as plain text, one line per token and per candidate.
+    pub fn render(&self) -> String {
+        let mut out = String::from("tokens:\n");
+        for t in &self.tokens {
+            let kind = format!("{:?}", t.kind).to_lowercase();
+            let _ = write!(out, "  {:<18} {kind:<8}", format!("{:?}", t.text));
+            if t.form != t.text.to_lowercase() && !t.form.is_empty() {
+                let _ = write!(out, " read as {:?}", t.form);
+            }
+            if !t.classes.is_empty() {
+                let _ = write!(out, " {{{}}}", t.classes.join("} {"));
+            }
+            out.push('\n');
+        }
+        out.push_str("candidates:\n");
+        if self.candidates.is_empty() {
+            out.push_str("  none: no phrase or pattern matched\n");
+        }
+        for c in &self.candidates {
+            let verdict = match c.verdict {
+                Verdict::Found => "FOUND".to_string(),
+                Verdict::Settled => {
+                    "settled away (a stronger finding of its category overlaps it, or its `unless` category is in the note)".to_string()
+                }
+                Verdict::Dropped(Dropped::Negated) => "dropped: negated by a word before it".into(),
+                Verdict::Dropped(Dropped::Excepted) => "dropped: an exception of the rule is in its sentence".into(),
+                Verdict::Dropped(Dropped::Owner { client, known }) => format!(
+                    "dropped: the rule wants another party's step; the subject reads as {}",
+                    match (client, known) {
+                        (true, _) => "the client",
+                        (false, true) => "the rep",
+                        (false, false) => "nobody",
+                    }
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({}) {:?} at {}..{}\n    {} `{}`\n    {verdict}",
+                c.rule, c.category, c.text, c.start, c.end, c.origin, c.written
+            );
+        }
+        let _ = writeln!(out, "score: {}", self.report.score);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompts::Prompts;
+
+    #[test]
+    fn says_what_matched_and_why_a_candidate_was_dropped() {
+        let p = Prompts::embedded().unwrap();
+        let e = explain(
+            &p.rules,
+            "Circling back tmrw. They'll circle back internally.",
+        );
+        let tmrw = e.tokens.iter().find(|t| t.text == "tmrw").unwrap();
+        assert_eq!(tmrw.form, "tomorrow");
+        let found: Vec<_> = e
+            .candidates
+            .iter()
+            .filter(|c| c.verdict == Verdict::Found && c.category == Category::Chasing)
+            .collect();
+        assert_eq!(found.len(), 1, "{}", e.render());
+        assert_eq!(found[0].text, "Circling back");
+        assert!(
+            found[0].origin.ends_with("chasing.toml:21"),
+            "{}",
+            found[0].origin
+        );
+        assert!(e
+            .candidates
+            .iter()
+            .any(|c| c.text == "circle back" && c.verdict == Verdict::Dropped(Dropped::Excepted)));
+        assert!(e.render().contains("dropped: an exception"));
+    }
+}
