@@ -170,3 +170,10 @@ fn a_long_note_without_a_full_stop_finds_every_repetition() {
         .iter()
         .all(|f| note[f.start..f.end] == f.text));
 }
+
+#[test]
+fn a_note_of_one_word_is_read() {
+    assert!(cats("crickets").contains(&Category::Chasing));
+    assert!(cats("crickets.").contains(&Category::Chasing));
+    assert!(cats("\n- crickets").contains(&Category::Chasing));
+}

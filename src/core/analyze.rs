@@ -260,11 +260,15 @@ fn phrase_hits(
         .map(|(i, _)| i);
     let mut from = 0;
     for to in boundaries.chain([tokens.len()]) {
-        let chunk = from * B..(to + 1).min(tokens.len()) * B;
+        let in_chunk = from..(to + 1).min(tokens.len());
         from = to;
-        if chunk.len() <= B {
-            continue; // a lone boundary
+        if tokens[in_chunk.clone()]
+            .iter()
+            .all(|t| t.kind == TokenKind::Boundary)
+        {
+            continue; // nothing but boundaries
         }
+        let chunk = in_chunk.start * B..in_chunk.end * B;
         matches.clear();
         if phrases
             .matcher

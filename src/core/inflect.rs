@@ -139,7 +139,7 @@ pub fn forms(base: &str) -> Vec<String> {
     // Forms that are themselves listed as irregular ("sent") are not inflected further.
     if IRREGULAR
         .iter()
-        .any(|(_, other)| other.contains(&base.as_str()))
+        .any(|(b, other)| *b != base && other.contains(&base.as_str()))
     {
         return out;
     }
@@ -241,6 +241,8 @@ mod tests {
             assert!(has(base, form), "{base} → {form}: {:?}", forms(base));
         }
         assert!(has("follow-up", "following-up") && has("follow-up", "follow-ups"));
+        assert!(has("cut", "cutting") && has("put", "puts") && has("set", "setting"));
+        assert!(!forms("sent").iter().any(|f| f == "sents"));
         assert!(has("go", "gone") && has("go", "went") && has("be", "was"));
         assert_eq!(forms("the"), vec!["the"]);
         assert_eq!(forms("w/"), vec!["w/"]);
