@@ -794,6 +794,7 @@ fn lex(text: &str) -> Result<Vec<Item>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use regex_automata::meta;
 
     fn lexicon() -> PhraseLexicon {
@@ -931,5 +932,152 @@ mod tests {
         assert!(err(&mut c, "the?").contains("can match nothing"));
         assert!(err(&mut c, "send …99 quote").contains("a gap is 1 to 12 words"));
         assert!(err(&mut c, "{who} and {who}").contains("one {who}"));
+    }
+
+    /// What a node matches, by the plain reading of the language: from token `at`, the set
+    /// of positions where a match can end.
+    fn ends(
+        node: &Node,
+        atoms: &[Atom],
+        enc: &Encoder,
+        note: &str,
+        tokens: &[Token],
+        at: usize,
+    ) -> BTreeSet<usize> {
+        let fills = |atom: usize, t: &Token| -> bool {
+            if t.kind == TokenKind::Boundary {
+                return false;
+            }
+            let form = enc.form(note, t);
+            match &atoms[atom] {
+                Atom::Forms(forms) => forms.contains(&form),
+                Atom::Kind(KindAtom::Number) => t.kind == TokenKind::Number,
+                Atom::Kind(KindAtom::Money) => t.kind == TokenKind::Money,
+                Atom::Kind(KindAtom::Percent) => t.kind == TokenKind::Percent,
+                Atom::Word => t.kind == TokenKind::Word,
+                Atom::Name => {
+                    t.kind == TokenKind::Word
+                        && t.text(note).starts_with(char::is_uppercase)
+                        && !enc.known.contains_key(&form)
+                }
+                Atom::Regex(i) => enc.regexes[*i].is_match(&form),
+            }
+        };
+        let one = |atom: usize, at: usize| -> BTreeSet<usize> {
+            match tokens.get(at) {
+                Some(t) if fills(atom, t) => [at + 1].into(),
+                _ => BTreeSet::new(),
+            }
+        };
+        match node {
+            Node::Atom(a) => one(*a, at),
+            Node::Seq(v) => v.iter().fold([at].into(), |starts, n| {
+                starts
+                    .into_iter()
+                    .flat_map(|s| ends(n, atoms, enc, note, tokens, s))
+                    .collect()
+            }),
+            Node::Alt(v) => v
+                .iter()
+                .flat_map(|n| ends(n, atoms, enc, note, tokens, at))
+                .collect(),
+            Node::Optional(n) => {
+                let mut e = ends(n, atoms, enc, note, tokens, at);
+                e.insert(at);
+                e
+            }
+            Node::Gap(n) => (0..=*n as usize)
+                .take_while(|k| {
+                    tokens[at..]
+                        .iter()
+                        .take(*k)
+                        .all(|t| t.kind != TokenKind::Boundary)
+                        && at + k <= tokens.len()
+                })
+                .map(|k| at + k)
+                .collect(),
+            Node::Who { det, word } => {
+                let mut starts: BTreeSet<usize> = [at].into();
+                for s in one(*det, at) {
+                    starts.insert(s);
+                    starts.extend(one(*word, s));
+                }
+                starts.into_iter().flat_map(|s| one(*word, s)).collect()
+            }
+            Node::Edge { .. } => unreachable!("not generated"),
+        }
+    }
+
+    const WORDS: [&str; 14] = [
+        "send", "sent", "the", "quote", "quotes", "price", "list", "Dana", "they", "will", "'ll",
+        "tmrw", "their", "ops",
+    ];
+
+    fn arb_node(depth: u32) -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            prop::sample::select(WORDS.to_vec()).prop_map(|w| w.to_string()),
+            prop::sample::select(vec![
+                "{send}",
+                "{collateral}",
+                "{who}",
+                "{num}",
+                "{name}",
+                "{word}"
+            ])
+            .prop_map(str::to_string),
+            (1u32..4).prop_map(|n| format!("…{n}")),
+        ];
+        leaf.prop_recursive(depth, 12, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..3).prop_map(|v| v.join(" ")),
+                prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|v| format!("({})", v.join(" | "))),
+                inner.prop_map(|n| format!("({n})?")),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// The compiled automaton matches exactly the token spans the language says the phrase
+        /// matches, on generated phrases and notes.
+        #[test]
+        fn the_automaton_matches_what_the_phrase_means(
+            phrase in prop::collection::vec(arb_node(2), 1..4).prop_map(|v| v.join(" ")),
+            words in prop::collection::vec(
+                prop::sample::select(vec![
+                    "send", "sent", "Sent", "sending", "the", "quote", "quoted", "price", "list", "lists",
+                    "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
+                    "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
+                ]),
+                0..12,
+            ),
+        ) {
+            let lexicon = lexicon();
+            let mut c = PhraseCompiler::new(&lexicon);
+            let located = Located { value: phrase.clone(), origin: origin() };
+            let Ok(index) = c.add(&located) else {
+                return Ok(()); // a phrase that can match nothing is refused: fine
+            };
+            let node = c.phrases[index].clone();
+            let atoms = c.atoms.clone();
+            let compiled = c.finish().unwrap();
+            let note = words.join(" ");
+            let tokens = token::tokenize(&note);
+            let mut encoded = String::new();
+            compiled.encoder.encode(&note, &tokens, &mut encoded);
+            let whole = meta::Regex::new(&format!("^(?:{})$", compiled.sources[index])).unwrap();
+            for i in 0..=tokens.len() {
+                let expected = ends(&node, &atoms, &compiled.encoder, &note, &tokens, i);
+                for j in i..=tokens.len() {
+                    let slice = &encoded[i * SYMBOL_BYTES..j * SYMBOL_BYTES];
+                    proptest::prop_assert_eq!(
+                        whole.is_match(slice),
+                        expected.contains(&j),
+                        "phrase {:?} on tokens {}..{} of {:?}", phrase, i, j, note
+                    );
+                }
+            }
+        }
     }
 }
