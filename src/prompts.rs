@@ -1,7 +1,7 @@
 //! Loading `prompts/`: the rules and the bot's wording, embedded at build time and replaceable
 //! at run time by a directory (`--rules DIR`).
 //!
-//! Layout: `rules/lexicon.toml` (shared macros and word lists), `rules/<category>.toml` (one
+//! Layout: `rules/lexicon.toml` (word classes, spellings, word lists), `rules/<category>.toml` (one
 //! file per category: wording and rules), `nudge.toml` and `digest.toml` (message wording).
 //! Every error names the file, the line and the reason.
 
@@ -178,7 +178,9 @@ fn located(file: &str, text: &str, s: &Spanned<String>) -> Located<String> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLexicon {
-    macros: BTreeMap<String, Spanned<String>>,
+    /// The regex pieces of rules written before phrases: refused with a pointer to phrases.
+    #[serde(default)]
+    macros: Option<Spanned<toml::Table>>,
     rep_subjects: Vec<String>,
     client_subjects: Vec<String>,
     determiners: Vec<String>,
@@ -198,12 +200,13 @@ struct RawLexicon {
 
 fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
     let raw: RawLexicon = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    if let Some(macros) = &raw.macros {
+        return Err(RuleError::new(
+            &origin(file, line_of(text, macros.span().start)),
+            "`[macros]` (pieces of regexes) are no longer read: rules are phrases over the words of `[classes]` (README, \"Rules are data\")",
+        ));
+    }
     Ok(LexiconSpec {
-        macros: raw
-            .macros
-            .iter()
-            .map(|(k, v)| (k.clone(), located(file, text, v)))
-            .collect(),
         rep_subjects: raw.rep_subjects,
         client_subjects: raw.client_subjects,
         determiners: raw.determiners.clone(),
@@ -251,13 +254,14 @@ struct RawRule {
     id: Spanned<String>,
     level: Level,
     weight: u8,
+    /// Regexes, as rules were written before phrases: refused with a pointer to phrases.
     #[serde(default)]
-    patterns: Vec<Spanned<String>>,
+    patterns: Option<Spanned<toml::Value>>,
     /// Word patterns (see `core::phrase`).
     #[serde(default)]
     phrases: Vec<Spanned<String>>,
     #[serde(default)]
-    exceptions: Vec<Spanned<String>>,
+    exceptions: Option<Spanned<toml::Value>>,
     /// Phrases that, anywhere in the match's sentence, drop it.
     #[serde(default)]
     except: Vec<Spanned<String>>,
@@ -273,6 +277,17 @@ struct RawRule {
 /// Parses one category file (not yet compiled).
 pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleError> {
     let raw: RawCategoryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    for r in &raw.rule {
+        if let Some(old) = r.patterns.as_ref().or(r.exceptions.as_ref()) {
+            return Err(RuleError::new(
+                &origin(file, line_of(text, old.span().start)),
+                format!(
+                    "rule `{}`: `patterns` and `exceptions` (regexes over the text) are no longer read; write them as `phrases` and `except` (README, \"Rules are data\")",
+                    r.id.get_ref()
+                ),
+            ));
+        }
+    }
     let rules = raw
         .rule
         .iter()
@@ -281,14 +296,8 @@ pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleE
             origin: origin(file, line_of(text, r.id.span().start)),
             level: r.level,
             weight: r.weight,
-            patterns: r.patterns.iter().map(|p| located(file, text, p)).collect(),
             phrases: r.phrases.iter().map(|p| located(file, text, p)).collect(),
             except: r.except.iter().map(|p| located(file, text, p)).collect(),
-            exceptions: r
-                .exceptions
-                .iter()
-                .map(|p| located(file, text, p))
-                .collect(),
             owner: r.owner,
             unless: r.unless.iter().map(|p| located(file, text, p)).collect(),
             negatable: r.negatable,

@@ -102,7 +102,9 @@ fn copy_rules(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/rules");
     for entry in std::fs::read_dir(from).unwrap() {
         let p = entry.unwrap().path();
-        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        if p.is_file() {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
     }
 }
 
@@ -156,7 +158,7 @@ fn broken_rule_files_name_file_line_and_reason() {
             "chasing.toml",
             Box::new(|d: &Path| {
                 let p = d.join("chasing.toml");
-                append(&p, "\n[[rule]]\nid = \"oops\"\nlevel = \"warning\"\nweight = 2\npatterns = [ 'unclosed\n");
+                append(&p, "\n[[rule]]\nid = \"oops\"\nlevel = \"warning\"\nweight = 2\nphrases = [ 'unclosed\n");
                 lines_of(&p)
             }),
             "",
@@ -166,17 +168,37 @@ fn broken_rule_files_name_file_line_and_reason() {
             Box::new(|d: &Path| {
                 let p = d.join("chasing.toml");
                 let n = lines_of(&p);
-                append(&p, "\n[[rule]]\nid = \"bad-regex\"\nlevel = \"warning\"\nweight = 2\npatterns = ['(unbalanced']\n");
+                append(&p, "\n[[rule]]\nid = \"bad-phrase\"\nlevel = \"warning\"\nweight = 2\nphrases = ['(unbalanced']\n");
                 n + 6
             }),
-            "does not compile",
+            "a `(` is never closed",
+        ),
+        (
+            "chasing.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("chasing.toml");
+                let n = lines_of(&p);
+                append(&p, "\n[[rule]]\nid = \"no-class\"\nlevel = \"warning\"\nweight = 2\nphrases = ['{nosuch} quote']\n");
+                n + 6
+            }),
+            "unknown class `{nosuch}`",
+        ),
+        (
+            "chasing.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("chasing.toml");
+                let n = lines_of(&p);
+                append(&p, "\n[[rule]]\nid = \"old-style\"\nlevel = \"warning\"\nweight = 2\npatterns = ['\\bquote\\b']\n");
+                n + 6
+            }),
+            "are no longer read; write them as `phrases`",
         ),
         (
             "insight.toml",
             Box::new(|d: &Path| {
                 let p = d.join("insight.toml");
                 let n = lines_of(&p);
-                append(&p, "\n[[rule]]\nid = \"checking-in\"\nlevel = \"warning\"\nweight = 2\npatterns = ['x']\n");
+                append(&p, "\n[[rule]]\nid = \"checking-in\"\nlevel = \"warning\"\nweight = 2\nphrases = ['x']\n");
                 n + 3
             }),
             "duplicate rule id",

@@ -156,3 +156,24 @@ fn fixtures_through_the_binary() {
         );
     }
 }
+
+#[test]
+fn rule_files_are_lines_a_person_can_read() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/rules");
+    let mut long = Vec::new();
+    for sub in ["", "/fixtures"] {
+        for entry in std::fs::read_dir(format!("{dir}{sub}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if line.chars().count() > 160 {
+                    long.push(format!("{}:{}", path.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "lines over 160 characters: {long:?}");
+}

@@ -1,8 +1,9 @@
 //! `analyze(&RuleSet, &str) -> Report`: the engine that turns a call note into findings.
 //!
-//! Pure and total: no I/O, no clock, no panics, for any string. The matcher finds every
-//! pattern's matches in each chunk of the note in one scan. Each match is then checked, in
-//! bounded windows, for negation ("did not offer a discount"), the rule's exceptions, and
+//! Pure and total: no I/O, no clock, no panics, for any string. The note is tokenized once and
+//! encoded as one symbol per token ([`super::phrase`]); one automaton finds every phrase's
+//! matches in each chunk between boundaries ([`super::matcher`]). Each match is then checked
+//! in bounded windows: negation ("did not offer a discount"), the rule's exceptions, and
 //! ownership ("they will send" is the client's step, "I'll send" the rep's; first person inside
 //! quotes is the client speaking). Conditional rules (`unless`) are settled last, on the whole
 //! note.
@@ -85,13 +86,6 @@ pub fn analyze(rules: &RuleSet, note: &str) -> Report {
     analyze_traced(rules, note, &mut |_| {})
 }
 
-/// Where a candidate match came from: a regex pattern or a phrase (indices into the rule set).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Source {
-    Pattern(usize),
-    Phrase(usize),
-}
-
 /// Why a candidate match was dropped before settling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dropped {
@@ -107,7 +101,8 @@ pub enum Dropped {
 /// One candidate match and what became of it (see [`super::explain`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Trace {
-    pub source: Source,
+    /// The phrase (an index into the rule set's phrases).
+    pub phrase: usize,
     pub rule: usize,
     pub span: Range<usize>,
     pub dropped: Option<Dropped>,
@@ -116,36 +111,8 @@ pub(crate) struct Trace {
 /// [`analyze`], telling `trace` about every candidate match and its fate.
 pub(crate) fn analyze_traced(rules: &RuleSet, note: &str, trace: &mut dyn FnMut(Trace)) -> Report {
     let mut hits = Vec::new();
-    if !note.trim().is_empty() {
-        // Where the quotes are matters only when a match's subject is first person.
-        let quotes = OnceCell::new();
-        let mut matches = Vec::new();
-        for chunk in text::chunks(note) {
-            matches.clear();
-            let wanted = |pattern: usize| rules.rules[rules.patterns[pattern].rule].enabled;
-            if rules
-                .matcher
-                .matches(note, chunk.clone(), wanted, &mut matches)
-                .is_err()
-            {
-                // The matcher gave up on this chunk: search pattern by pattern instead.
-                matches.clear();
-                matches_one_by_one(rules, note, chunk, &mut matches);
-            }
-            for (pattern, span) in matches.drain(..) {
-                let checked = check(rules, note, &quotes, pattern, span.clone());
-                trace(Trace {
-                    source: Source::Pattern(pattern),
-                    rule: rules.patterns[pattern].rule,
-                    span,
-                    dropped: checked.err(),
-                });
-                hits.extend(checked.ok());
-            }
-        }
-        if let Some(phrases) = &rules.phrases {
-            phrase_hits(rules, phrases, note, &quotes, &mut hits, trace);
-        }
+    if let Some(phrases) = rules.phrases.as_deref().filter(|_| !note.trim().is_empty()) {
+        phrase_hits(rules, phrases, note, &mut hits, trace);
     }
     let findings: Vec<Finding> = settle(rules, hits)
         .into_iter()
@@ -180,71 +147,17 @@ fn finding(rules: &RuleSet, note: &str, hit: Hit) -> Finding {
     }
 }
 
-/// What [`super::matcher::Matcher::matches`] finds, found by searching for each pattern alone:
-/// slower, but it cannot give up.
-fn matches_one_by_one(
-    rules: &RuleSet,
-    note: &str,
-    chunk: Range<usize>,
-    out: &mut Vec<(usize, Range<usize>)>,
-) {
-    for (index, pattern) in rules.patterns.iter().enumerate() {
-        if !rules.rules[pattern.rule].enabled {
-            continue;
-        }
-        let mut input = Input::new(note).range(chunk.clone());
-        while let Some(m) = pattern.regex.search(&input) {
-            let next = if m.is_empty() {
-                text::ceil_boundary(note, m.end() + 1)
-            } else {
-                out.push((index, m.range()));
-                m.end()
-            };
-            if next > chunk.end {
-                break;
-            }
-            input.set_start(next);
-        }
-    }
-}
-
-/// The hit a match makes, unless it is negated, excepted, or owned by the wrong party.
-fn check(
-    rules: &RuleSet,
-    note: &str,
-    quotes: &OnceCell<Vec<Range<usize>>>,
-    index: usize,
-    span: Range<usize>,
-) -> Result<Hit, Dropped> {
-    let pattern = &rules.patterns[index];
-    // Only patterns with an `{owner}` need their groups: the same match, searched for again
-    // with the engine that reports groups, anchored on exactly its span.
-    // A match of ASCII text gets the same groups from the smaller ASCII program.
-    let groups = match &pattern.groups_ascii {
-        Some(ascii) if note.as_bytes()[span.clone()].is_ascii() => Some(ascii),
-        _ => pattern.groups.as_ref(),
-    };
-    let owner_span = pattern.owner_group.zip(groups).and_then(|(group, groups)| {
-        let mut slots = [None; 2 * MAX_GROUPS];
-        let used = (2 * (group + 1)).min(slots.len());
-        let input = Input::new(note).range(span.clone()).anchored(Anchored::Yes);
-        groups.search_slots(&input, &mut slots[..used])?;
-        let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
-        slot(2 * group).zip(slot(2 * group + 1))
-    });
-    accept(rules, note, quotes, pattern.rule, span, owner_span)
-}
-
 /// The rule's hits of the phrase automaton in `note`: the note is tokenized and encoded once,
 /// each chunk between boundaries scanned once; each match is checked like a pattern's.
 fn phrase_hits(
     rules: &RuleSet,
     phrases: &PhraseSet,
     note: &str,
-    quotes: &OnceCell<Vec<Range<usize>>>,
     hits: &mut Vec<Hit>,
     trace: &mut dyn FnMut(Trace),
 ) {
+    // Where the quotes are matters only when a match's subject is first person.
+    let quotes = &OnceCell::new();
     const B: usize = phrase::SYMBOL_BYTES;
     let tokens = token::tokenize(note);
     let mut encoded = String::new();
@@ -269,21 +182,7 @@ fn phrase_hits(
             continue; // nothing but boundaries
         }
         let chunk = in_chunk.start * B..in_chunk.end * B;
-        matches.clear();
-        if phrases
-            .matcher
-            .matches(&encoded, chunk.clone(), wanted, &mut matches)
-            .is_err()
-        {
-            // The matcher gave up on this chunk: each phrase alone, still linear.
-            matches.clear();
-            for (index, pattern) in phrases.patterns.iter().enumerate() {
-                if wanted(index) {
-                    let input = Input::new(&encoded).range(chunk.clone());
-                    matches.extend(pattern.regex.find_iter(input).map(|m| (index, m.range())));
-                }
-            }
-        }
+        phrase_matches(phrases, &encoded, chunk.clone(), wanted, &mut matches);
         for (index, found) in matches.drain(..) {
             let pattern = &phrases.patterns[index];
             let Some(span) = phrase::note_span(&tokens, found.clone()) else {
@@ -294,7 +193,7 @@ fn phrase_hits(
                 .is_some_and(|e| e.is_match(Input::new(&encoded).range(chunk.clone())));
             if excepted {
                 trace(Trace {
-                    source: Source::Phrase(index),
+                    phrase: index,
                     rule: pattern.rule,
                     span,
                     dropped: Some(Dropped::Excepted),
@@ -314,7 +213,7 @@ fn phrase_hits(
             });
             let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
             trace(Trace {
-                source: Source::Phrase(index),
+                phrase: index,
                 rule: pattern.rule,
                 span,
                 dropped: checked.err(),
@@ -324,7 +223,33 @@ fn phrase_hits(
     }
 }
 
-/// A match of a rule's pattern or phrase at `span`, whose `{owner}` or `{who}` (if any) is at
+/// Every phrase's matches in one chunk of the encoded note, into `out` (cleared first): the
+/// automaton's, or when it gives up on the chunk, each phrase's alone (slower, still linear).
+pub(crate) fn phrase_matches(
+    phrases: &PhraseSet,
+    encoded: &str,
+    chunk: Range<usize>,
+    wanted: impl Fn(usize) -> bool,
+    out: &mut Vec<(usize, Range<usize>)>,
+) {
+    out.clear();
+    if phrases
+        .matcher
+        .matches(encoded, chunk.clone(), &wanted, out)
+        .is_ok()
+    {
+        return;
+    }
+    out.clear();
+    for (index, pattern) in phrases.patterns.iter().enumerate() {
+        if wanted(index) {
+            let input = Input::new(encoded).range(chunk.clone());
+            out.extend(pattern.regex.find_iter(input).map(|m| (index, m.range())));
+        }
+    }
+}
+
+/// A match of a rule's phrase at `span`, whose `{who}` (if any) is at
 /// `owner_span`: the hit, unless it is negated, owned by the wrong party, or excepted.
 fn accept(
     rules: &RuleSet,
@@ -349,13 +274,6 @@ fn accept(
                 client: party == Party::Client,
                 known: party != Party::Unknown,
             });
-        }
-    }
-    // Last, as the dearest check: a regex over the sentence around the match.
-    if let Some(exceptions) = &rule.exceptions {
-        let sentence = text::sentence_around(note, span.clone());
-        if exceptions.is_match(&note[sentence]) {
-            return Err(Dropped::Excepted);
         }
     }
     Ok(Hit {
@@ -521,34 +439,43 @@ fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    //! The matcher against the plain way of finding the same matches (each pattern searched for
-    //! alone): they must agree on every note, or the fast path changed what callnudge finds.
+    //! The phrase matcher against the plain way of finding the same matches (each phrase
+    //! searched for alone): they must agree on every note, or the fast path changed what
+    //! callnudge finds.
     use super::*;
     use crate::prompts::Prompts;
     use proptest::prelude::*;
 
-    fn spans(v: Vec<(usize, Range<usize>)>) -> Vec<(usize, usize, usize)> {
-        let mut v: Vec<_> = v.into_iter().map(|(p, r)| (p, r.start, r.end)).collect();
+    fn spans(v: &[(usize, Range<usize>)]) -> Vec<(usize, usize, usize)> {
+        let mut v: Vec<_> = v.iter().map(|(p, r)| (*p, r.start, r.end)).collect();
         v.sort_unstable();
         v
     }
 
     fn assert_same(rules: &RuleSet, note: &str) {
-        let (mut fast, mut plain) = (Vec::new(), Vec::new());
-        for chunk in text::chunks(note) {
-            rules
-                .matcher
-                .matches(note, chunk.clone(), |_| true, &mut fast)
-                .expect("the lazy DFAs do not give up on these notes");
-            matches_one_by_one(rules, note, chunk, &mut plain);
+        const B: usize = phrase::SYMBOL_BYTES;
+        let phrases = rules.phrases.as_deref().expect("the rules have phrases");
+        let tokens = token::tokenize(note);
+        let mut encoded = String::new();
+        phrases.encoder.encode(note, &tokens, &mut encoded);
+        let chunk = 0..tokens.len() * B;
+        let mut fast = Vec::new();
+        phrases
+            .matcher
+            .matches(&encoded, chunk.clone(), |_| true, &mut fast)
+            .expect("the lazy DFAs do not give up on these notes");
+        let mut plain = Vec::new();
+        for (index, pattern) in phrases.patterns.iter().enumerate() {
+            let input = Input::new(&encoded).range(chunk.clone());
+            plain.extend(pattern.regex.find_iter(input).map(|m| (index, m.range())));
         }
-        assert_eq!(spans(fast), spans(plain), "note: {note:?}");
+        assert_eq!(spans(&fast), spans(&plain), "note: {note:?}");
     }
 
     fn written_notes() -> Vec<String> {
         let mut notes: Vec<String> = [
             include_str!("../../tests/eval/notes.jsonl"),
-            include_str!("../../tests/eval/holdout.jsonl"),
+            include_str!("../../tests/eval/fresh/round-01.jsonl"),
         ]
         .iter()
         .flat_map(|f| f.lines())
@@ -562,18 +489,17 @@ mod tests {
     }
 
     #[test]
-    fn the_matcher_agrees_with_searching_each_pattern_alone_on_written_notes() {
+    fn the_matcher_agrees_with_searching_each_phrase_alone_on_written_notes() {
         let prompts = Prompts::embedded().unwrap();
         for note in written_notes() {
             assert_same(&prompts.rules, &note);
         }
     }
 
-    /// The rules' automata fit their caches on the written notes: a rule set that outgrows them
-    /// is cleared and rebuilt note after note, every note ~35x slower, with the same findings,
-    /// so only this catches it (the rules of 2026-11-30 outgrew the 32 MB caches of before).
+    /// The phrase automaton's states fit its caches on the written notes (a rule set that
+    /// outgrew them would be rebuilt note after note, with the same findings).
     #[test]
-    fn the_rules_fit_the_matchers_caches() {
+    fn the_phrases_fit_the_matchers_caches() {
         let prompts = Prompts::embedded().unwrap();
         let notes = written_notes();
         for _ in 0..2 {
@@ -581,71 +507,21 @@ mod tests {
                 analyze(&prompts.rules, note);
             }
         }
-        let (clears, scan_bytes) = prompts.rules.matcher.cache_clears();
+        let phrases = prompts.rules.phrases.as_deref().unwrap();
+        let (clears, scan_bytes) = phrases.matcher.cache_clears();
         assert_eq!(
             clears,
             0,
-            "the lazy DFA caches were cleared {clears} times (the scan holds {} MB of {} MB); \
-             a pattern makes too many states: look for a broad subject or a long window",
+            "the lazy DFA caches were cleared {clears} times (the scan holds {} MB)",
             scan_bytes >> 20,
-            super::super::matcher::CACHE_CAPACITY >> 20
         );
-    }
-
-    /// Every owner match with ASCII text gets the same groups from the ASCII program as from
-    /// the full one (the owner decides whose step it is).
-    fn assert_same_groups(rules: &RuleSet, note: &str) -> usize {
-        let mut compared = 0;
-        for pattern in rules.patterns.iter() {
-            let Some(full) = &pattern.groups else {
-                continue;
-            };
-            let ascii = pattern
-                .groups_ascii
-                .as_ref()
-                .expect("every owner pattern has an ASCII program");
-            for m in pattern.regex.find_iter(note) {
-                if !note.as_bytes()[m.range()].is_ascii() {
-                    continue;
-                }
-                let input = Input::new(note).range(m.range()).anchored(Anchored::Yes);
-                let (mut a, mut b) = (full.create_captures(), ascii.create_captures());
-                full.search_captures(&input, &mut a);
-                ascii.search_captures(&input, &mut b);
-                let groups = |c: &regex_automata::util::captures::Captures| {
-                    (0..c.group_len())
-                        .map(|i| c.get_group(i))
-                        .collect::<Vec<_>>()
-                };
-                assert_eq!(groups(&a), groups(&b), "note: {note:?}");
-                compared += 1;
-            }
-        }
-        compared
-    }
-
-    #[test]
-    fn ascii_groups_agree_with_the_full_program_on_written_notes() {
-        let prompts = Prompts::embedded().unwrap();
-        let mut compared = 0;
-        for note in written_notes() {
-            compared += assert_same_groups(&prompts.rules, &note);
-        }
-        // Non-ASCII right outside the match, and names with accents inside it (full program).
-        for note in [
-            "«Dana (their CFO) will send the numbers» and José will pull the data",
-            "é they’ll book the review — then we’ll send the deck",
-        ] {
-            compared += assert_same_groups(&prompts.rules, note);
-        }
-        assert!(compared > 300, "only {compared} owner matches compared");
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         /// Notes stitched from words of real notes, with odd punctuation and Unicode between.
         #[test]
-        fn the_matcher_agrees_with_searching_each_pattern_alone_on_any_mix(
+        fn the_matcher_agrees_with_searching_each_phrase_alone_on_any_mix(
             picks in prop::collection::vec((0usize..100_000, 0usize..12), 1..60)
         ) {
             thread_local! {
@@ -665,7 +541,6 @@ mod tests {
                     note.push_str(GLUE[*g]);
                 }
                 assert_same(&prompts.rules, &note);
-                assert_same_groups(&prompts.rules, &note);
             });
         }
     }

@@ -3,7 +3,7 @@
 //! and where it is written, which words) and why a candidate was dropped (negation, owner,
 //! exception) or settled away (a stronger finding of its category, or an `unless`).
 
-use super::analyze::{analyze_traced, Dropped, Report, Source, Trace};
+use super::analyze::{analyze_traced, Dropped, Report, Trace};
 use super::category::Category;
 use super::rules::RuleSet;
 use super::token::{self, TokenKind};
@@ -33,9 +33,9 @@ pub struct TokenInfo {
 pub struct Candidate {
     pub rule: String,
     pub category: Category,
-    /// The phrase as written, or `regex` for a pattern.
+    /// The phrase as written.
     pub written: String,
-    /// `file:line` of the phrase or pattern.
+    /// `file:line` of the phrase.
     pub origin: String,
     pub start: usize,
     pub end: usize,
@@ -87,14 +87,12 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
         .into_iter()
         .map(|t| {
             let rule = &rules.rules[t.rule];
-            let (written, origin) = match t.source {
-                Source::Pattern(i) => ("regex".to_string(), rules.patterns[i].origin.to_string()),
-                Source::Phrase(i) => {
-                    let p = rules.phrases.as_ref().map(|p| &p.patterns[i].written);
-                    p.map(|w| (w.value.clone(), w.origin.to_string()))
-                        .unwrap_or_default()
-                }
-            };
+            let (written, origin) = rules
+                .phrases
+                .as_ref()
+                .map(|p| &p.patterns[t.phrase].written)
+                .map(|w| (w.value.clone(), w.origin.to_string()))
+                .unwrap_or_default();
             let found = report
                 .findings
                 .iter()

@@ -151,6 +151,21 @@ pub fn forms(base: &str) -> Vec<String> {
     out
 }
 
+/// The base form and its third person present: send, sends; have, has; go, goes.
+pub fn present(base: &str) -> Vec<String> {
+    let base = base.to_lowercase();
+    let third = match base.as_str() {
+        "be" => return vec!["be".into(), "is".into(), "are".into(), "am".into()],
+        "have" => "has".to_string(),
+        "do" => "does".to_string(),
+        "go" => "goes".to_string(),
+        b if FIXED.contains(&b) || b.chars().count() < 3 => return vec![base],
+        b if !b.chars().all(|c| c.is_alphabetic() || c == '-') => return vec![base],
+        b => plural(b),
+    };
+    vec![base, third]
+}
+
 fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
 }

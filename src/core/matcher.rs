@@ -1,5 +1,6 @@
-//! `Matcher`: finds every pattern's matches in a chunk of a note with lazy DFAs, so a note
-//! costs one scan plus a short search per match.
+//! `Matcher`: finds every phrase's matches in a chunk of an encoded note (one symbol per token,
+//! see [`super::phrase`]) with lazy DFAs, so a note costs one scan plus a short search per
+//! match.
 //!
 //! 1. One forward scan with every pattern (`MatchKind::All`, overlapping) reports each
 //!    `(pattern, end)` pair where some match of that pattern ends.
@@ -13,10 +14,10 @@
 //!
 //! The result is exactly what searching the chunk for each pattern alone would give (leftmost-
 //! first, non-overlapping), without scanning the chunk once per pattern. Time stays linear in
-//! the chunk: the lazy DFAs never backtrack. The matcher gives up on a chunk when a lazy DFA
-//! does (a Unicode word boundary on non-ASCII text) or when one pattern ends too often in it
-//! (see [`MAX_ENDS`]): then [`Matcher::matches`] says so and the caller searches pattern by
-//! pattern instead.
+//! the chunk: the lazy DFAs never backtrack. The matcher gives up on a chunk when one pattern
+//! ends too often in it (see [`MAX_ENDS`]): then [`Matcher::matches`] says so and the caller
+//! searches pattern by pattern instead. Over symbols the automaton is small: the phrases' states
+//! take well under a megabyte of the 64 MB cache (a test checks it is never cleared).
 
 use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
 use regex_automata::nfa::thompson::{self, NFA};

@@ -11,6 +11,8 @@
 //! | `slot?` | the slot, or nothing |
 //! | `…` or `...` | up to 4 words; `…2` up to 2 (never past a sentence or clause end) |
 //! | `{who}` | who does it: a subject like "I", "they", "Dana", "their ops manager" |
+//! | `{who:pronoun}` | who does it, one of the class's entries: "they", "she", "he" |
+//! | `{act:present}` | the class with its words in the present only: "send", "sends" |
 //! | `{num}` `{money}` `{percent}` | a number, an amount, a percentage |
 //! | `{name}` | a capitalised word the lexicon does not know (a name) |
 //! | `{word}` | any one word |
@@ -87,6 +89,8 @@ enum Node {
         det: usize,
         word: usize,
     },
+    /// `{who:class}`: the class's entries, captured as who acts.
+    WhoOf(Box<Node>),
     /// `^`: the note's start or a boundary token; `$`: the note's end or a boundary token.
     Edge {
         start: bool,
@@ -116,6 +120,8 @@ pub struct PhraseCompiler<'a> {
     classes: HashMap<String, Node>,
     /// Each class and the single words it holds, inflected (for explanations).
     class_forms: BTreeMap<String, BTreeSet<String>>,
+    /// While a `{class:present}` is parsed: words take their present forms only.
+    present: bool,
 }
 
 /// Compiled phrases and what encodes a note for them.
@@ -149,6 +155,7 @@ impl<'a> PhraseCompiler<'a> {
             phrases: Vec::new(),
             classes: HashMap::new(),
             class_forms: BTreeMap::new(),
+            present: false,
         }
     }
 
@@ -315,6 +322,11 @@ impl<'a> PhraseCompiler<'a> {
             let form = self.spelled(t.text(word));
             let forms: BTreeSet<String> = if exact || t.kind != TokenKind::Word {
                 [form].into()
+            } else if self.present {
+                inflect::present(&form)
+                    .into_iter()
+                    .map(|f| self.spelled(&f))
+                    .collect()
             } else {
                 inflect::forms(&form)
                     .into_iter()
@@ -331,6 +343,25 @@ impl<'a> PhraseCompiler<'a> {
     }
 
     fn class(&mut self, name: &str, origin: &Origin, depth: usize) -> Result<Node, RuleError> {
+        if let Some((first, modifier)) = name.split_once(':') {
+            return match (first, modifier) {
+                ("who", class) if !class.is_empty() => {
+                    let inner = self.class(class, origin, depth)?;
+                    Ok(Node::WhoOf(Box::new(inner)))
+                }
+                (class, "present") => {
+                    let outer = std::mem::replace(&mut self.present, true);
+                    // Parsed afresh: the cached class has every form.
+                    let parsed = self.class_entries(class, origin, depth);
+                    self.present = outer;
+                    parsed
+                }
+                _ => Err(RuleError::new(
+                    origin,
+                    format!("`{{{name}}}`: write {{who:CLASS}} or {{CLASS:present}}"),
+                )),
+            };
+        }
         match name {
             "who" => {
                 let det = self
@@ -357,6 +388,21 @@ impl<'a> PhraseCompiler<'a> {
         if let Some(node) = self.classes.get(name) {
             return Ok(node.clone());
         }
+        let node = self.class_entries(name, origin, depth)?;
+        let mut words = BTreeSet::new();
+        self.single_words(&node, &mut words);
+        self.class_forms.insert(name.to_string(), words);
+        self.classes.insert(name.to_string(), node.clone());
+        Ok(node)
+    }
+
+    /// A lexicon class parsed: an alternation of its entries.
+    fn class_entries(
+        &mut self,
+        name: &str,
+        origin: &Origin,
+        depth: usize,
+    ) -> Result<Node, RuleError> {
         let Some(class) = self.lexicon.classes.get(name) else {
             let known: Vec<&str> = self.lexicon.classes.keys().map(String::as_str).collect();
             return Err(RuleError::new(
@@ -381,12 +427,7 @@ impl<'a> PhraseCompiler<'a> {
         for entry in &entries {
             alts.push(self.parse(entry, &class_origin, depth + 1)?);
         }
-        let node = Node::Alt(alts);
-        let mut words = BTreeSet::new();
-        self.single_words(&node, &mut words);
-        self.class_forms.insert(name.to_string(), words);
-        self.classes.insert(name.to_string(), node.clone());
-        Ok(node)
+        Ok(Node::Alt(alts))
     }
 
     /// The words a node matches as one token (entries of a class and of classes in it).
@@ -577,6 +618,11 @@ impl Lower<'_> {
             Node::Alt(nodes) => Hir::alternation(nodes.iter().map(|n| self.hir(n)).collect()),
             Node::Optional(n) => repeat(self.hir(n), 0, 1, true),
             Node::Gap(n) => repeat(class(self.any), 0, *n, false),
+            Node::WhoOf(inner) => Hir::capture(Capture {
+                index: 1,
+                name: Some(WHO_GROUP.into()),
+                sub: Box::new(self.hir(inner)),
+            }),
             Node::Edge { start } => {
                 use regex_syntax::hir::Look;
                 let look = if *start { Look::Start } else { Look::End };
@@ -623,7 +669,7 @@ fn symbol_char(symbol: u32) -> char {
 
 fn count_who(node: &Node, n: &mut usize) {
     match node {
-        Node::Who { .. } => *n += 1,
+        Node::Who { .. } | Node::WhoOf(_) => *n += 1,
         Node::Seq(v) | Node::Alt(v) => v.iter().for_each(|x| count_who(x, n)),
         Node::Optional(x) => count_who(x, n),
         Node::Atom(_) | Node::Gap(_) | Node::Edge { .. } => {}
@@ -634,6 +680,7 @@ fn count_who(node: &Node, n: &mut usize) {
 fn min_len(node: &Node) -> usize {
     match node {
         Node::Atom(_) | Node::Who { .. } => 1,
+        Node::WhoOf(inner) => min_len(inner),
         Node::Seq(v) => v.iter().map(min_len).sum(),
         Node::Alt(v) => v.iter().map(min_len).min().unwrap_or(0),
         Node::Optional(_) | Node::Gap(_) | Node::Edge { .. } => 0,
@@ -725,7 +772,10 @@ fn lex(text: &str) -> Result<Vec<Item>, String> {
             '{' => {
                 let end = rest.find('}').ok_or("a `{` is never closed")?;
                 let name = &rest[1..end];
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                let valid = |part: &str| {
+                    !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                };
+                if !name.split(':').all(valid) || name.matches(':').count() > 1 {
                     return Err(format!(
                         "`{{{name}}}` is not a class name (letters, digits, _)"
                     ));
@@ -899,6 +949,19 @@ mod tests {
     }
 
     #[test]
+    fn who_of_a_class_and_present_forms() {
+        assert_eq!(
+            find(
+                "{who:doc} … {send:present}",
+                "the brochure shot over; one-pager emails"
+            ),
+            ["one-pager emails"]
+        );
+        assert!(find("{send:present}", "sent it, sending it").is_empty());
+        assert_eq!(find("{send:present}", "she sends it"), ["sends"]);
+    }
+
+    #[test]
     fn edges_are_sentence_and_line_starts_and_ends() {
         assert_eq!(
             find(
@@ -1004,6 +1067,7 @@ mod tests {
                 }
                 starts.into_iter().flat_map(|s| one(*word, s)).collect()
             }
+            Node::WhoOf(inner) => ends(inner, atoms, enc, note, tokens, at),
             Node::Edge { .. } => unreachable!("not generated"),
         }
     }

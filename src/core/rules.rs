@@ -1,19 +1,16 @@
 //! Rule specifications (data read from `prompts/rules/`) and their compilation into a [`RuleSet`].
 //!
-//! This is the only place regexes are built. Compilation validates everything a rules file can
-//! get wrong (unknown macro, bad regex, duplicate id, polarity that contradicts the category) and
-//! reports it with the file and line the spec came from. A compiled `RuleSet` cannot make
-//! [`crate::core::analyze`] fail: the engine is linear in the note's length because every pattern
-//! runs on `regex-automata`'s finite automata (no backtracking), and all patterns are tried in
-//! one scan of a multi-pattern automaton (see [`super::matcher`]).
+//! Compilation validates everything a rules file can get wrong (unknown class, broken phrase,
+//! duplicate id, polarity that contradicts the category) and reports it with the file and line
+//! the spec came from. A compiled `RuleSet` cannot make [`crate::core::analyze`] fail: every
+//! rule is written in phrases ([`super::phrase`]), and all phrases run as one automaton over the
+//! note's tokens (see [`super::matcher`]), linear in the note's length.
 
 use super::category::{Category, Level};
 use super::matcher::Matcher;
 use super::phrase::{self, PhraseCompiler, PhraseLexicon};
-use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::util::syntax;
-use regex_syntax::hir::Hir;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -51,8 +48,6 @@ pub enum Owner {
 /// The shared vocabulary of the rule files (`prompts/rules/lexicon.toml`).
 #[derive(Clone, Debug, Default)]
 pub struct LexiconSpec {
-    /// `{name}` in a pattern is replaced by `(?:value)`.
-    pub macros: BTreeMap<String, Located<String>>,
     /// Subjects that mean the rep: "i", "we", "our team"…
     pub rep_subjects: Vec<String>,
     /// Client-side subjects that are not names: "they", "she", "the client"…
@@ -79,11 +74,8 @@ pub struct RuleSpec {
     pub origin: Origin,
     pub level: Level,
     pub weight: u8,
-    /// Regexes over the note's text (the older form; see [`super::phrase`] for phrases).
-    pub patterns: Vec<Located<String>>,
     /// Word patterns over the note's tokens.
     pub phrases: Vec<Located<String>>,
-    pub exceptions: Vec<Located<String>>,
     /// Phrases that drop a match when found in its sentence.
     pub except: Vec<Located<String>>,
     /// When set, a match counts only if the `{owner}` of the pattern is this party.
@@ -140,9 +132,6 @@ pub struct Rule {
     pub enabled: bool,
     pub message: Arc<str>,
     pub suggestion: Arc<str>,
-    /// Shared between a rule set and its copies with overrides (a cloned `Regex` would start
-    /// with cold caches).
-    pub(crate) exceptions: Option<Arc<Regex>>,
 }
 
 /// The wording of one category.
@@ -152,23 +141,6 @@ pub struct CategoryInfo {
     pub label: String,
     pub explanation: String,
     pub moves: Vec<String>,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct Pattern {
-    pub rule: usize,
-    /// Where it is written.
-    pub origin: Origin,
-    /// The pattern alone, for when the matcher gives up on a chunk.
-    pub regex: meta::Regex,
-    /// Index of the `owner` capture group, if the pattern has one.
-    pub owner_group: Option<usize>,
-    /// For a pattern with an `owner` group: the same pattern without the DFAs, which only
-    /// find a match's bounds; given those bounds, it goes straight to reporting groups.
-    pub groups: Option<meta::Regex>,
-    /// The same as `groups` for a match whose text is ASCII (see [`ascii_only`]): the same
-    /// groups, from a program a fraction of the size.
-    pub groups_ascii: Option<meta::Regex>,
 }
 
 /// How a team changes a rule: switch it off, or give it another level.
@@ -192,17 +164,14 @@ impl RuleOverride {
 /// Every rule, compiled, ready for [`crate::core::analyze`].
 #[derive(Clone, Debug)]
 pub struct RuleSet {
-    /// Every pattern in three automata that find all matches in a chunk. Behind an `Arc`
-    /// because a team's copy with overrides must share it, caches included (a copy with cold
-    /// caches would rebuild its lazy DFA states for every note).
-    pub(crate) matcher: Arc<Matcher>,
-    pub(crate) patterns: Arc<[Pattern]>,
     /// The only part a team's overrides change; everything else is shared between copies.
     pub(crate) rules: Vec<Rule>,
     pub(crate) by_id: Arc<HashMap<Arc<str>, usize>>,
     pub(crate) categories: Arc<BTreeMap<Category, CategoryInfo>>,
     pub(crate) words: Arc<Vocabulary>,
-    /// The rules' phrases in one automaton over tokens (none when no rule has phrases).
+    /// The rules' phrases in one automaton over tokens. Behind an `Arc` because a team's copy
+    /// with overrides must share it, caches included (a copy with cold caches would rebuild its
+    /// lazy DFA states for every note); `None` only for rules with no phrase at all.
     pub(crate) phrases: Option<Arc<PhraseSet>>,
 }
 
@@ -242,9 +211,6 @@ pub(crate) struct Vocabulary {
     pub negators: HashSet<String>,
 }
 
-/// The name of the capture group that `{owner}` must contain.
-pub const OWNER_GROUP: &str = "owner";
-
 /// Largest regex program, per pattern; keeps compilation and memory bounded for odd rule files.
 const SIZE_LIMIT: usize = 4 << 20;
 
@@ -253,8 +219,6 @@ impl RuleSet {
     pub fn compile(lexicon: &LexiconSpec, files: &[CategorySpec]) -> Result<RuleSet, RuleError> {
         let mut categories = BTreeMap::new();
         let mut rules = Vec::new();
-        let mut patterns = Vec::new();
-        let mut sources = Vec::new();
         let mut seen_ids: HashMap<String, Origin> = HashMap::new();
         let mut phrases = PhraseCompiler::new(&lexicon.phrases);
         // (rule, phrase, where it is written) for patterns; (rule, phrase) for exceptions.
@@ -313,52 +277,12 @@ impl RuleSet {
                 }
                 seen_ids.insert(spec.id.clone(), spec.origin.clone());
                 let rule_index = rules.len();
-                rules.push(compile_rule(lexicon, category, file, spec)?);
+                rules.push(compile_rule(category, file, spec)?);
                 for p in &spec.phrases {
                     phrase_rules.push((rule_index, phrases.add(p)?, p.clone()));
                 }
                 for e in &spec.except {
                     phrase_excepts.push((rule_index, phrases.add(e)?));
-                }
-                for pattern in &spec.patterns {
-                    let source = expand(lexicon, pattern)?;
-                    let regex = build_pattern(&source, &pattern.origin)?;
-                    let owner_group = regex
-                        .group_info()
-                        .to_index(regex_automata::PatternID::ZERO, OWNER_GROUP);
-                    if owner_group.is_some_and(|g| g >= super::analyze::MAX_GROUPS) {
-                        return Err(RuleError::new(
-                            &pattern.origin,
-                            "the `owner` group must be among the first 31 groups; use (?:…) for the others",
-                        ));
-                    }
-                    if spec.owner == Some(Owner::Client) && owner_group.is_none() {
-                        return Err(RuleError::new(
-                            &pattern.origin,
-                            "the rule has `owner = \"client\"` but this pattern has no `{owner}` part (without one, a step is the rep's)",
-                        ));
-                    }
-                    let groups_config = || meta::Config::new().hybrid(false).dfa(false);
-                    let (groups, groups_ascii) = match owner_group {
-                        Some(_) => (
-                            Some(build_pattern_with(
-                                &source,
-                                &pattern.origin,
-                                groups_config(),
-                            )?),
-                            build_ascii_groups(&source, groups_config()),
-                        ),
-                        None => (None, None),
-                    };
-                    patterns.push(Pattern {
-                        rule: rule_index,
-                        origin: pattern.origin.clone(),
-                        regex,
-                        owner_group,
-                        groups,
-                        groups_ascii,
-                    });
-                    sources.push(source);
                 }
             }
         }
@@ -372,15 +296,6 @@ impl RuleSet {
                 format!("no rules file for category `{missing}`"),
             ));
         }
-        let matcher = Matcher::new(&sources, syntax_config(), SIZE_LIMIT * 8).map_err(|e| {
-            RuleError::new(
-                &Origin {
-                    file: "rules".into(),
-                    line: 0,
-                },
-                format!("the rules together are too large to compile: {e}"),
-            )
-        })?;
         let phrases = if phrase_rules.is_empty() {
             None
         } else {
@@ -398,9 +313,7 @@ impl RuleSet {
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
         Ok(RuleSet {
-            matcher: Arc::new(matcher),
             by_id: Arc::new(by_id),
-            patterns: patterns.into(),
             rules,
             categories: Arc::new(categories),
             words: Arc::new(Vocabulary {
@@ -454,7 +367,6 @@ impl RuleSet {
 }
 
 fn compile_rule(
-    lexicon: &LexiconSpec,
     category: Category,
     file: &CategorySpec,
     spec: &RuleSpec,
@@ -479,10 +391,10 @@ fn compile_rule(
             format!("rule `{}`: weight must be 1 to 5", spec.id),
         ));
     }
-    if spec.patterns.is_empty() && spec.phrases.is_empty() {
+    if spec.phrases.is_empty() {
         return Err(RuleError::new(
             &spec.origin,
-            format!("rule `{}` has no phrases (or patterns)", spec.id),
+            format!("rule `{}` has no phrases", spec.id),
         ));
     }
     let mut unless = Vec::new();
@@ -495,17 +407,6 @@ fn compile_rule(
         })?;
         unless.push(c);
     }
-    let exceptions = if spec.exceptions.is_empty() {
-        None
-    } else {
-        let mut parts = Vec::new();
-        for e in &spec.exceptions {
-            let source = expand(lexicon, e)?;
-            build_regex(&source, &e.origin)?;
-            parts.push(format!("(?:{source})"));
-        }
-        Some(Arc::new(build_regex(&parts.join("|"), &spec.origin)?))
-    };
     Ok(Rule {
         id: spec.id.as_str().into(),
         category,
@@ -517,7 +418,6 @@ fn compile_rule(
         enabled: true,
         message: spec.message.as_deref().unwrap_or(&file.explanation).into(),
         suggestion: spec.suggestion.as_deref().unwrap_or(&file.moves[0]).into(),
-        exceptions,
     })
 }
 
@@ -605,157 +505,10 @@ fn build_phrases(
     })
 }
 
-fn syntax_config() -> syntax::Config {
-    syntax::Config::new().case_insensitive(true)
-}
-
-/// A pattern compiled alone (the matcher compiles all of them together as well).
-fn build_pattern(source: &str, origin: &Origin) -> Result<meta::Regex, RuleError> {
-    build_pattern_with(source, origin, meta::Config::new())
-}
-
-/// The groups program of `source` for text known to be ASCII; `None` if it cannot be built
-/// (the caller then uses the full program, which always works).
-fn build_ascii_groups(source: &str, config: meta::Config) -> Option<meta::Regex> {
-    let hir = regex_automata::util::syntax::parse_with(source, &syntax_config()).ok()?;
-    meta::Builder::new()
-        .configure(config.nfa_size_limit(Some(SIZE_LIMIT)))
-        .build_from_hir(&ascii_only(&hir))
-        .ok()
-}
-
-/// `hir` with every class cut down to its ASCII part. On ASCII text it matches exactly as
-/// `hir` does, groups included: a class can only match a character it contains, ASCII text
-/// holds no others, and nothing else (literals, look-arounds, order of alternatives,
-/// greediness) changes. The program is much smaller: `\p{L}` and Unicode `\w` are thousands
-/// of states, their ASCII parts a handful.
-fn ascii_only(hir: &Hir) -> Hir {
-    use regex_syntax::hir::{Capture, Class, ClassBytesRange, ClassUnicodeRange, HirKind};
-    use regex_syntax::hir::{ClassBytes, ClassUnicode, Repetition};
-    match hir.kind() {
-        HirKind::Class(Class::Unicode(class)) => {
-            let mut class = class.clone();
-            class.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7F')]));
-            Hir::class(Class::Unicode(class))
-        }
-        HirKind::Class(Class::Bytes(class)) => {
-            let mut class = class.clone();
-            class.intersect(&ClassBytes::new([ClassBytesRange::new(0, 0x7F)]));
-            Hir::class(Class::Bytes(class))
-        }
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            min: r.min,
-            max: r.max,
-            greedy: r.greedy,
-            sub: Box::new(ascii_only(&r.sub)),
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            index: c.index,
-            name: c.name.clone(),
-            sub: Box::new(ascii_only(&c.sub)),
-        }),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(ascii_only).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(ascii_only).collect()),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
-    }
-}
-
-fn build_pattern_with(
-    source: &str,
-    origin: &Origin,
-    config: meta::Config,
-) -> Result<meta::Regex, RuleError> {
-    meta::Builder::new()
-        .syntax(syntax_config())
-        .configure(config.nfa_size_limit(Some(SIZE_LIMIT)))
-        .build(source)
-        .map_err(|e| {
-            RuleError::new(
-                origin,
-                format!("pattern does not compile: {}", describe(&e)),
-            )
-        })
-}
-
 /// The parser's own message (with the caret under the fault) when there is one.
 fn describe(e: &regex_automata::meta::BuildError) -> String {
     match e.syntax_error() {
         Some(syntax) => syntax.to_string(),
         None => e.to_string(),
     }
-}
-
-fn build_regex(source: &str, origin: &Origin) -> Result<Regex, RuleError> {
-    RegexBuilder::new(source)
-        .case_insensitive(true)
-        .size_limit(SIZE_LIMIT)
-        .build()
-        .map_err(|e| RuleError::new(origin, format!("pattern does not compile: {e}")))
-}
-
-/// Replaces `{name}` by `(?:macro)` until no macro is left; `\b` becomes an ASCII word boundary,
-/// which the fast engines support on any text.
-fn expand(lexicon: &LexiconSpec, pattern: &Located<String>) -> Result<String, RuleError> {
-    let mut text = pattern.value.clone();
-    for _ in 0..8 {
-        let (next, changed) = expand_once(lexicon, &text, &pattern.origin)?;
-        text = next;
-        if !changed {
-            return Ok(text.replace(r"\b", r"(?-u:\b)"));
-        }
-    }
-    Err(RuleError::new(
-        &pattern.origin,
-        "macros nest more than 8 deep (does a macro refer to itself?)",
-    ))
-}
-
-fn expand_once(
-    lexicon: &LexiconSpec,
-    text: &str,
-    origin: &Origin,
-) -> Result<(String, bool), RuleError> {
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        // `\{` is a literal brace, `\p{L}` a Unicode class, `{2,3}` a repetition: all stay.
-        let before = &rest[..open];
-        let escaped = before.ends_with('\\') || before.ends_with("\\p") || before.ends_with("\\P");
-        let after = &rest[open + 1..];
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        let name = &after[..name_len];
-        let is_macro = !escaped
-            && after[name_len..].starts_with('}')
-            && name.starts_with(|c: char| c.is_ascii_alphabetic());
-        out.push_str(&rest[..open]);
-        if is_macro {
-            let value = lexicon.macros.get(name).ok_or_else(|| {
-                RuleError::new(
-                    origin,
-                    format!(
-                        "unknown macro `{{{name}}}`; the lexicon defines: {}",
-                        lexicon
-                            .macros
-                            .keys()
-                            .map(String::as_str)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?;
-            out.push_str("(?:");
-            out.push_str(&value.value);
-            out.push(')');
-            rest = &after[name_len + 1..];
-            changed = true;
-        } else {
-            out.push('{');
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    Ok((out, changed))
 }

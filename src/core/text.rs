@@ -1,5 +1,6 @@
-//! Small, bounded text helpers for the engine: char boundaries, sentences around a match,
-//! the words before it (for negation), and quoted passages.
+//! Small, bounded text helpers for the checks after a match: char boundaries, the sentence
+//! around a match (for the subject of a step joined by "and"), the words before it (for
+//! negation), and quoted passages.
 //!
 //! Every helper looks at most a fixed number of bytes around a match, so that the analysis stays
 //! linear in the note's length however many matches a note has.
@@ -44,47 +45,6 @@ fn ends_sentence(c: char) -> bool {
 fn ends_clause(c: char) -> bool {
     ends_sentence(c) || matches!(c, ',' | ':' | '(' | ')' | '–' | '—' | '"' | '“' | '”')
 }
-
-/// The note cut into chunks the rules are run on: lines, and sentences ending in `.`, `!`,
-/// `?` or `;` followed by a space. Chunks cover the note without gaps; each ends after its
-/// boundary character.
-pub fn chunks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= bytes.len() {
-            return None;
-        }
-        // Most bytes are letters and spaces: one table look-up each finds the candidates.
-        let mut i = start;
-        while i < bytes.len() {
-            match BOUNDARY[usize::from(bytes[i])] {
-                0 => {}
-                LINE => break,
-                _ if bytes.get(i + 1).is_some_and(|n| n.is_ascii_whitespace()) => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        let end = (i + 1).min(bytes.len());
-        let chunk = start..end;
-        start = end;
-        Some(chunk)
-    })
-}
-
-/// Per byte: 0, [`LINE`] (always ends a chunk) or [`SENTENCE`] (ends one before whitespace).
-const LINE: u8 = 1;
-const SENTENCE: u8 = 2;
-static BOUNDARY: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b'\n' as usize] = LINE;
-    t[b'.' as usize] = SENTENCE;
-    t[b'!' as usize] = SENTENCE;
-    t[b'?' as usize] = SENTENCE;
-    t[b';' as usize] = SENTENCE;
-    t
-};
 
 /// The sentence around `span`, at most [`SENTENCE_REACH`] bytes to each side.
 pub fn sentence_around(text: &str, span: Range<usize>) -> Range<usize> {
@@ -259,15 +219,6 @@ mod tests {
         let t = "— it’s «on me» café \"unclosed\nnext";
         let q: Vec<&str> = quoted_ranges(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(q, ["on me", "unclosed"]);
-    }
-
-    #[test]
-    fn chunks_cover_the_note() {
-        let t = "One. Two;three\n- four. 3.5 five";
-        let c: Vec<Range<usize>> = chunks(t).collect();
-        let parts: Vec<&str> = c.iter().map(|r| &t[r.clone()]).collect();
-        assert_eq!(parts, vec!["One.", " Two;three\n", "- four.", " 3.5 five"]);
-        assert_eq!(chunks("").count(), 0);
     }
 
     #[test]
