@@ -4,8 +4,10 @@
 use callnudge::core::{analyze, nudge, Category, Level, RuleOverride};
 use callnudge::prompts::Prompts;
 
-fn prompts() -> Prompts {
-    Prompts::embedded().expect("the built-in prompts compile")
+/// The built-in prompts, compiled once for every test of this file.
+fn prompts() -> &'static Prompts {
+    static PROMPTS: std::sync::OnceLock<Prompts> = std::sync::OnceLock::new();
+    PROMPTS.get_or_init(|| Prompts::embedded().expect("the built-in prompts compile"))
 }
 
 fn cats(note: &str) -> Vec<Category> {

@@ -20,9 +20,6 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Capture groups a pattern may use (checked when rules compile).
-pub(crate) const MAX_GROUPS: usize = 32;
-
 /// One thing the engine noticed in a note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -147,6 +144,10 @@ fn finding(rules: &RuleSet, note: &str, hit: Hit) -> Finding {
     }
 }
 
+/// How many tokens to each side of a match its rule's exceptions are looked for in (within the
+/// match's chunk: a sentence, clause or line is almost always shorter).
+const EXCEPTION_REACH: usize = 40;
+
 /// The rule's hits of the phrase automaton in `note`: the note is tokenized and encoded once,
 /// each chunk between boundaries scanned once; each match is checked like a pattern's.
 fn phrase_hits(
@@ -188,9 +189,15 @@ fn phrase_hits(
             let Some(span) = phrase::note_span(&tokens, found.clone()) else {
                 continue;
             };
+            // The exceptions look at the chunk around the match, at most EXCEPTION_REACH
+            // tokens to each side: a note-long chunk with a match every few words stays linear.
+            let window = chunk
+                .start
+                .max(found.start.saturating_sub(EXCEPTION_REACH * B))
+                ..chunk.end.min(found.end + EXCEPTION_REACH * B);
             let excepted = phrases.exceptions[pattern.rule]
                 .as_ref()
-                .is_some_and(|e| e.is_match(Input::new(&encoded).range(chunk.clone())));
+                .is_some_and(|e| e.is_match(Input::new(&encoded).range(window)));
             if excepted {
                 trace(Trace {
                     phrase: index,
@@ -200,15 +207,15 @@ fn phrase_hits(
                 });
                 continue;
             }
-            let owner = pattern.who.as_ref().and_then(|(group, program)| {
-                let mut slots = [None; 2 * MAX_GROUPS];
-                let used = (2 * (group + 1)).min(slots.len());
+            let owner = pattern.who_program().and_then(|program| {
+                const GROUP: usize = 1; // the only capture group a phrase has
+                let mut slots = [None; 4];
                 let input = Input::new(&encoded)
                     .range(found.clone())
                     .anchored(Anchored::Yes);
-                program.search_slots(&input, &mut slots[..used])?;
+                program.search_slots(&input, &mut slots)?;
                 let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
-                let (s, e) = slot(2 * group).zip(slot(2 * group + 1))?;
+                let (s, e) = slot(2 * GROUP).zip(slot(2 * GROUP + 1))?;
                 phrase::note_span(&tokens, s..e).map(|r| (r.start, r.end))
             });
             let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
@@ -242,9 +249,9 @@ pub(crate) fn phrase_matches(
     }
     out.clear();
     for (index, pattern) in phrases.patterns.iter().enumerate() {
-        if wanted(index) {
+        if let Some(regex) = pattern.regex().filter(|_| wanted(index)) {
             let input = Input::new(encoded).range(chunk.clone());
-            out.extend(pattern.regex.find_iter(input).map(|m| (index, m.range())));
+            out.extend(regex.find_iter(input).map(|m| (index, m.range())));
         }
     }
 }
@@ -467,7 +474,8 @@ mod tests {
         let mut plain = Vec::new();
         for (index, pattern) in phrases.patterns.iter().enumerate() {
             let input = Input::new(&encoded).range(chunk.clone());
-            plain.extend(pattern.regex.find_iter(input).map(|m| (index, m.range())));
+            let regex = pattern.regex().expect("every phrase builds alone");
+            plain.extend(regex.find_iter(input).map(|m| (index, m.range())));
         }
         assert_eq!(spans(&fast), spans(&plain), "note: {note:?}");
     }

@@ -22,10 +22,11 @@
 use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
 use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::pool::Pool;
-use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternID};
+use regex_syntax::hir::Hir;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Lazy DFA cache budget per automaton; states beyond it are rebuilt, never an error.
 pub(crate) const CACHE_CAPACITY: usize = 64 << 20;
@@ -42,7 +43,13 @@ type CacheFn =
 /// The automata (see the module docs) and a pool of their caches, one set per thread.
 pub(crate) struct Matcher {
     scan: DFA,
-    start: Vec<DFA>,
+    /// Per pattern, its reverse DFA: built the first time that pattern matches, so that
+    /// start-up compiles one automaton, not one per pattern (`None`: it could not be built,
+    /// and the caller searches that pattern alone).
+    start: Vec<OnceLock<Option<DFA>>>,
+    /// What the reverse DFAs are built from.
+    sources: Vec<Hir>,
+    nfa_config: thompson::Config,
     end: DFA,
     caches: Pool<Caches, CacheFn>,
 }
@@ -50,7 +57,8 @@ pub(crate) struct Matcher {
 /// Mutable search state for one thread.
 pub(crate) struct Caches {
     scan: Cache,
-    start: Vec<Cache>,
+    /// Per pattern, once its reverse DFA is used.
+    start: Vec<Option<Cache>>,
     end: Cache,
     /// `(pattern, end)` pairs of the current chunk.
     ends: Vec<(usize, usize)>,
@@ -69,19 +77,14 @@ impl fmt::Debug for Matcher {
 
 impl Matcher {
     /// Compiles `sources` (already checked one by one) into the three automata.
-    pub fn new(
-        sources: &[String],
-        syntax: syntax::Config,
-        size_limit: usize,
-    ) -> Result<Matcher, String> {
+    pub fn new(sources: &[Hir], size_limit: usize) -> Result<Matcher, String> {
         // The DFAs never report groups, so the NFAs need none.
         let nfa_config = thompson::Config::new()
             .nfa_size_limit(Some(size_limit))
             .which_captures(thompson::WhichCaptures::None);
         let forward: NFA = thompson::Compiler::new()
-            .syntax(syntax)
             .configure(nfa_config.clone())
-            .build_many(sources)
+            .build_many_from_hir(sources)
             .map_err(|e| e.to_string())?;
         let config = || {
             DFA::config()
@@ -92,20 +95,6 @@ impl Matcher {
             .configure(config().match_kind(MatchKind::All))
             .build_from_nfa(forward.clone())
             .map_err(|e| e.to_string())?;
-        let mut start = Vec::with_capacity(sources.len());
-        for source in sources {
-            let reverse: NFA = thompson::Compiler::new()
-                .syntax(syntax)
-                .configure(nfa_config.clone().reverse(true))
-                .build(source)
-                .map_err(|e| e.to_string())?;
-            start.push(
-                DFA::builder()
-                    .configure(config().match_kind(MatchKind::All))
-                    .build_from_nfa(reverse)
-                    .map_err(|e| e.to_string())?,
-            );
-        }
         let end = DFA::builder()
             .configure(
                 config()
@@ -114,20 +103,43 @@ impl Matcher {
             )
             .build_from_nfa(forward)
             .map_err(|e| e.to_string())?;
-        let (s, b, e) = (scan.clone(), start.clone(), end.clone());
+        let (s, e, n) = (scan.clone(), end.clone(), sources.len());
         let create: CacheFn = Box::new(move || Caches {
             scan: s.create_cache(),
-            start: b.iter().map(DFA::create_cache).collect(),
+            start: (0..n).map(|_| None).collect(),
             end: e.create_cache(),
             ends: Vec::new(),
             starts: Vec::new(),
         });
         Ok(Matcher {
             scan,
-            start,
+            start: (0..n).map(|_| OnceLock::new()).collect(),
+            sources: sources.to_vec(),
+            nfa_config,
             end,
             caches: Pool::new(create),
         })
+    }
+
+    /// Pattern `pattern`'s reverse DFA, built on first use.
+    fn reverse(&self, pattern: usize) -> Option<&DFA> {
+        self.start[pattern]
+            .get_or_init(|| {
+                let nfa: NFA = thompson::Compiler::new()
+                    .configure(self.nfa_config.clone().reverse(true))
+                    .build_from_hir(&self.sources[pattern])
+                    .ok()?;
+                DFA::builder()
+                    .configure(
+                        DFA::config()
+                            .cache_capacity(CACHE_CAPACITY)
+                            .skip_cache_capacity_check(true)
+                            .match_kind(MatchKind::All),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Appends to `out` every match `(pattern, span)` of the patterns `wanted` accepts inside
@@ -172,7 +184,12 @@ impl Matcher {
         let caches = self.caches.get();
         let clears = caches.scan.clear_count()
             + caches.end.clear_count()
-            + caches.start.iter().map(Cache::clear_count).sum::<usize>();
+            + caches
+                .start
+                .iter()
+                .flatten()
+                .map(Cache::clear_count)
+                .sum::<usize>();
         (clears, caches.scan.memory_usage())
     }
 
@@ -190,6 +207,10 @@ impl Matcher {
             }
             let pattern = group[0].0;
             let pid = PatternID::new_unchecked(pattern);
+            let Some(reverse) = self.reverse(pattern) else {
+                return Err(MatchError::gave_up(group[0].1));
+            };
+            let reverse_cache = caches.start[pattern].get_or_insert_with(|| reverse.create_cache());
             let starts = &mut caches.starts;
             starts.clear();
             starts.resize(group.len(), None);
@@ -205,8 +226,7 @@ impl Matcher {
                     // there may be another between `lower` and the end).
                     if known.is_none_or(|s| s.is_some_and(|s| s < lower)) {
                         let input = Input::new(note).range(lower..end).anchored(Anchored::Yes);
-                        let found = self.start[pattern]
-                            .try_search_rev(&mut caches.start[pattern], &input)?;
+                        let found = reverse.try_search_rev(reverse_cache, &input)?;
                         *known = Some(found.map(|m| m.offset()));
                     }
                     let Some(Some(s)) = *known else { continue };

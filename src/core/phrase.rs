@@ -122,14 +122,18 @@ pub struct PhraseCompiler<'a> {
     class_forms: BTreeMap<String, BTreeSet<String>>,
     /// While a `{class:present}` is parsed: words take their present forms only.
     present: bool,
+    /// A written word's node, by word, exactness and whether only present forms are wanted.
+    words: HashMap<(String, bool, bool), Node>,
 }
 
 /// Compiled phrases and what encodes a note for them.
 #[derive(Debug)]
 pub struct Compiled {
     pub encoder: Encoder,
-    /// One regex (as a pattern string) per phrase, in the order they were added.
-    pub sources: Vec<String>,
+    /// One regex per phrase, in the order they were added.
+    pub sources: Vec<Hir>,
+    /// Per phrase: whether it has a `{who}` (its capture group, [`WHO_GROUP`], is group 1).
+    pub has_who: Vec<bool>,
     /// Each class and the single words it holds, inflected.
     pub class_forms: BTreeMap<String, BTreeSet<String>>,
 }
@@ -156,6 +160,7 @@ impl<'a> PhraseCompiler<'a> {
             classes: HashMap::new(),
             class_forms: BTreeMap::new(),
             present: false,
+            words: HashMap::new(),
         }
     }
 
@@ -184,11 +189,12 @@ impl<'a> PhraseCompiler<'a> {
     }
 
     fn atom(&mut self, atom: Atom) -> Node {
-        let next = self.atoms.len();
-        let id = *self.atom_ids.entry(atom.clone()).or_insert(next);
-        if id == next {
-            self.atoms.push(atom);
+        if let Some(&id) = self.atom_ids.get(&atom) {
+            return Node::Atom(id);
         }
+        let id = self.atoms.len();
+        self.atom_ids.insert(atom.clone(), id);
+        self.atoms.push(atom);
         Node::Atom(id)
     }
 
@@ -309,13 +315,33 @@ impl<'a> PhraseCompiler<'a> {
     /// A written word: the tokens it is made of ("they'll" is two), each with its
     /// inflections unless it is quoted.
     fn word(&mut self, word: &str, exact: bool) -> Node {
+        // The same word comes back in many phrases and classes: read it once.
+        let key = (word.to_string(), exact, self.present);
+        if let Some(node) = self.words.get(&key) {
+            return node.clone();
+        }
+        let node = self.read_word(word, exact);
+        self.words.insert(key, node.clone());
+        node
+    }
+
+    fn read_word(&mut self, word: &str, exact: bool) -> Node {
         // A contraction's ending written alone ("'ll", "n't") is one word, as in a note.
         if word.starts_with(['\'', '’']) || word.eq_ignore_ascii_case("n't") {
             let form = self.spelled(word);
             return self.atom(Atom::Forms([form].into()));
         }
         let mut seq = Vec::new();
-        for t in token::tokenize(word) {
+        // Most words are letters only: one token, no tokenizer needed.
+        let tokens = if word.chars().all(char::is_alphabetic) {
+            vec![Token {
+                kind: TokenKind::Word,
+                span: 0..word.len(),
+            }]
+        } else {
+            token::tokenize(word)
+        };
+        for t in tokens {
             if t.kind == TokenKind::Boundary {
                 continue;
             }
@@ -549,10 +575,19 @@ impl<'a> PhraseCompiler<'a> {
         let any: Vec<u32> = (0..boundary).collect();
         let lower = Lower {
             members: &members,
-            any: &any,
+            any: class(&any),
             boundary,
+            classes: Default::default(),
         };
-        let sources = phrases.iter().map(|p| lower.hir(p).to_string()).collect();
+        let sources = phrases.iter().map(|p| lower.hir(p)).collect();
+        let has_who = phrases
+            .iter()
+            .map(|p| {
+                let mut n = 0;
+                count_who(p, &mut n);
+                n > 0
+            })
+            .collect();
         Ok(Compiled {
             encoder: Encoder {
                 known,
@@ -566,6 +601,7 @@ impl<'a> PhraseCompiler<'a> {
                 boundary,
             },
             sources,
+            has_who,
             class_forms,
         })
     }
@@ -598,6 +634,9 @@ fn kind_atom(kind: TokenKind) -> Option<KindAtom> {
 }
 
 fn kind_of_form(form: &str) -> TokenKind {
+    if form.chars().all(char::is_alphabetic) {
+        return TokenKind::Word;
+    }
     match token::tokenize(form).as_slice() {
         [t] => t.kind,
         _ => TokenKind::Word,
@@ -606,18 +645,29 @@ fn kind_of_form(form: &str) -> TokenKind {
 
 struct Lower<'a> {
     members: &'a [Vec<u32>],
-    any: &'a [u32],
+    /// Any token but a boundary, as a class.
+    any: Hir,
     boundary: u32,
+    /// Each atom's class, built once.
+    classes: std::cell::RefCell<HashMap<usize, Hir>>,
 }
 
 impl Lower<'_> {
+    fn atom(&self, atom: usize) -> Hir {
+        self.classes
+            .borrow_mut()
+            .entry(atom)
+            .or_insert_with(|| class(&self.members[atom]))
+            .clone()
+    }
+
     fn hir(&self, node: &Node) -> Hir {
         match node {
-            Node::Atom(a) => class(&self.members[*a]),
+            Node::Atom(a) => self.atom(*a),
             Node::Seq(nodes) => Hir::concat(nodes.iter().map(|n| self.hir(n)).collect()),
             Node::Alt(nodes) => Hir::alternation(nodes.iter().map(|n| self.hir(n)).collect()),
             Node::Optional(n) => repeat(self.hir(n), 0, 1, true),
-            Node::Gap(n) => repeat(class(self.any), 0, *n, false),
+            Node::Gap(n) => repeat(self.any.clone(), 0, *n, false),
             Node::WhoOf(inner) => Hir::capture(Capture {
                 index: 1,
                 name: Some(WHO_GROUP.into()),
@@ -630,11 +680,8 @@ impl Lower<'_> {
             }
             Node::Who { det, word } => {
                 // (determiner word?)? word: "I", "Dana", "the client", "their ops manager".
-                let word = class(&self.members[*word]);
-                let det = Hir::concat(vec![
-                    class(&self.members[*det]),
-                    repeat(word.clone(), 0, 1, true),
-                ]);
+                let word = self.atom(*word);
+                let det = Hir::concat(vec![self.atom(*det), repeat(word.clone(), 0, 1, true)]);
                 Hir::capture(Capture {
                     index: 1,
                     name: Some(WHO_GROUP.into()),
@@ -656,10 +703,22 @@ fn repeat(sub: Hir, min: u32, max: u32, greedy: bool) -> Hir {
 
 /// The symbols as one character class.
 fn class(symbols: &[u32]) -> Hir {
-    let ranges = symbols.iter().map(|&s| {
-        let c = symbol_char(s);
-        ClassUnicodeRange::new(c, c)
-    });
+    // Runs of consecutive symbols are one range ("any word" is a single one).
+    let mut ranges: Vec<ClassUnicodeRange> = Vec::new();
+    let mut sorted = symbols.to_vec();
+    sorted.sort_unstable();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] <= sorted[j] + 1 {
+            j += 1;
+        }
+        ranges.push(ClassUnicodeRange::new(
+            symbol_char(sorted[i]),
+            symbol_char(sorted[j]),
+        ));
+        i = j + 1;
+    }
     Hir::class(regex_syntax::hir::Class::Unicode(ClassUnicode::new(ranges)))
 }
 
@@ -890,7 +949,9 @@ mod tests {
         })
         .unwrap();
         let compiled = c.finish().unwrap();
-        let re = meta::Regex::new(&compiled.sources[0]).unwrap();
+        let re = meta::Builder::new()
+            .build_from_hir(&compiled.sources[0])
+            .unwrap();
         let tokens = token::tokenize(note);
         let mut encoded = String::new();
         compiled.encoder.encode(note, &tokens, &mut encoded);
@@ -1131,6 +1192,7 @@ mod tests {
             let mut encoded = String::new();
             compiled.encoder.encode(&note, &tokens, &mut encoded);
             let whole = meta::Regex::new(&format!("^(?:{})$", compiled.sources[index])).unwrap();
+            // (printed and parsed again: the printed form is a regex of its own)
             for i in 0..=tokens.len() {
                 let expected = ends(&node, &atoms, &compiled.encoder, &note, &tokens, i);
                 for j in i..=tokens.len() {

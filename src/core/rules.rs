@@ -10,10 +10,10 @@ use super::category::{Category, Level};
 use super::matcher::Matcher;
 use super::phrase::{self, PhraseCompiler, PhraseLexicon};
 use regex_automata::meta;
-use regex_automata::util::syntax;
+use regex_syntax::hir::Hir;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Where a piece of a rules file came from, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,10 +193,47 @@ pub(crate) struct PhrasePattern {
     pub rule: usize,
     /// The phrase as written, and where.
     pub written: Located<String>,
-    /// The phrase alone, for when the matcher gives up on a chunk.
-    pub regex: meta::Regex,
-    /// For a phrase with `{who}`: its group index and a program that reports it.
-    pub who: Option<(usize, meta::Regex)>,
+    /// The phrase as a regex over symbols.
+    pub source: Hir,
+    /// Whether it has a `{who}` (its capture group is then group 1).
+    pub has_who: bool,
+    /// The phrase alone, for when the matcher gives up on a chunk: built on first use.
+    regex: OnceLock<Option<meta::Regex>>,
+    /// A program that reports the `{who}` group: built on first use.
+    who_program: OnceLock<Option<meta::Regex>>,
+}
+
+impl PhrasePattern {
+    /// The phrase alone (`None` only if it cannot be built on its own, which the checks at
+    /// compile time rule out: the phrase compiled as part of all of them).
+    pub fn regex(&self) -> Option<&meta::Regex> {
+        self.regex
+            .get_or_init(|| build_symbols(&self.source, meta::Config::new()).ok())
+            .as_ref()
+    }
+
+    /// The program that reports where `{who}` matched, for a phrase that has one.
+    pub fn who_program(&self) -> Option<&meta::Regex> {
+        if !self.has_who {
+            return None;
+        }
+        self.who_program
+            .get_or_init(|| {
+                build_symbols(&self.source, meta::Config::new().hybrid(false).dfa(false)).ok()
+            })
+            .as_ref()
+    }
+}
+
+/// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
+fn build_symbols(
+    source: &Hir,
+    config: meta::Config,
+) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
+    meta::Builder::new()
+        .configure(config.nfa_size_limit(Some(SIZE_LIMIT)))
+        .build_from_hir(source)
+        .map_err(Box::new)
 }
 
 /// The lexicon's word lists, lower-cased, as the engine looks them up.
@@ -430,44 +467,29 @@ fn build_phrases(
     rules: &[Rule],
 ) -> Result<PhraseSet, RuleError> {
     let compiled = compiler.finish()?;
-    // Symbols have no case: matching them case-sensitively is exact and cheaper.
-    let config = syntax::Config::new().case_insensitive(false);
-    let build = |source: &str, origin: &Origin, meta_config: meta::Config| {
-        meta::Builder::new()
-            .syntax(config)
-            .configure(meta_config.nfa_size_limit(Some(SIZE_LIMIT)))
-            .build(source)
-            .map_err(|e| {
-                RuleError::new(origin, format!("phrase does not compile: {}", describe(&e)))
-            })
+    let build = |source: &Hir, origin: &Origin, meta_config: meta::Config| {
+        build_symbols(source, meta_config).map_err(|e| {
+            RuleError::new(origin, format!("phrase does not compile: {}", describe(&e)))
+        })
     };
     let mut sources = Vec::with_capacity(phrase_rules.len());
     let mut patterns = Vec::with_capacity(phrase_rules.len());
     for (rule, index, written) in phrase_rules {
-        let origin = &written.origin;
         let source = &compiled.sources[*index];
-        let regex = build(source, origin, meta::Config::new())?;
-        let group = regex
-            .group_info()
-            .to_index(regex_automata::PatternID::ZERO, phrase::WHO_GROUP);
-        if rules[*rule].owner == Some(Owner::Client) && group.is_none() {
+        let has_who = compiled.has_who[*index];
+        if rules[*rule].owner == Some(Owner::Client) && !has_who {
             return Err(RuleError::new(
-                origin,
+                &written.origin,
                 "the rule has `owner = \"client\"` but this phrase has no `{who}` (without one, a step is the rep's)",
             ));
         }
-        let who = match group {
-            Some(g) => Some((
-                g,
-                build(source, origin, meta::Config::new().hybrid(false).dfa(false))?,
-            )),
-            None => None,
-        };
         patterns.push(PhrasePattern {
             rule: *rule,
             written: written.clone(),
-            regex,
-            who,
+            source: source.clone(),
+            has_who,
+            regex: OnceLock::new(),
+            who_program: OnceLock::new(),
         });
         sources.push(source.clone());
     }
@@ -476,18 +498,22 @@ fn build_phrases(
         if exceptions[*rule].is_some() {
             continue;
         }
-        let joined: Vec<String> = phrase_excepts
+        let joined: Vec<Hir> = phrase_excepts
             .iter()
             .filter(|(r, _)| r == rule)
-            .map(|(_, i)| format!("(?:{})", compiled.sources[*i]))
+            .map(|(_, i)| compiled.sources[*i].clone())
             .collect();
         let origin = Origin {
             file: "rules".into(),
             line: 0,
         };
-        exceptions[*rule] = Some(build(&joined.join("|"), &origin, meta::Config::new())?);
+        exceptions[*rule] = Some(build(
+            &Hir::alternation(joined),
+            &origin,
+            meta::Config::new(),
+        )?);
     }
-    let matcher = Matcher::new(&sources, config, SIZE_LIMIT * 8).map_err(|e| {
+    let matcher = Matcher::new(&sources, SIZE_LIMIT * 8).map_err(|e| {
         RuleError::new(
             &Origin {
                 file: "rules".into(),
