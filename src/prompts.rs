@@ -268,6 +268,8 @@ struct RawRule {
     owner: Option<Owner>,
     #[serde(default)]
     unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    with: Vec<Spanned<String>>,
     #[serde(default = "yes")]
     negatable: bool,
     message: Option<String>,
@@ -300,6 +302,7 @@ pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleE
             except: r.except.iter().map(|p| located(file, text, p)).collect(),
             owner: r.owner,
             unless: r.unless.iter().map(|p| located(file, text, p)).collect(),
+            with: r.with.iter().map(|p| located(file, text, p)).collect(),
             negatable: r.negatable,
             message: r.message.clone(),
             suggestion: r.suggestion.clone(),

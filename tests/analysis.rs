@@ -179,3 +179,31 @@ fn a_note_of_one_word_is_read() {
     assert!(cats("crickets.").contains(&Category::Chasing));
     assert!(cats("\n- crickets").contains(&Category::Chasing));
 }
+
+#[test]
+fn a_rule_with_a_condition_fires_only_beside_that_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/rules");
+    for entry in std::fs::read_dir(rules).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let file = dir.path().join("mutual-plan.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(
+        "\n[[rule]]\nid = \"both-sides-own-steps\"\nlevel = \"suggestion\"\nweight = 2\n\
+         phrases = [\"we model the savings\"]\nwith = [\"client-commitment\"]\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let p = Prompts::load(Some(dir.path())).unwrap();
+    let alone = analyze(&p.rules, "Next: we model the savings.").categories();
+    assert!(!alone.contains(&Category::MutualPlan), "{alone:?}");
+    let both = analyze(
+        &p.rules,
+        "Next: we model the savings. Dana will pull the load data by Fri.",
+    )
+    .categories();
+    assert!(both.contains(&Category::MutualPlan), "{both:?}");
+}

@@ -414,7 +414,8 @@ fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>
 }
 
 /// Keeps one hit per category where spans overlap (the stronger one), then drops conditional
-/// hits whose `unless` categories are present, and sorts by position.
+/// hits whose `unless` categories are present or whose `with` categories are not, and sorts by
+/// position.
 fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
     let rule = |h: &Hit| &rules.rules[h.rule];
     let strength = |h: &Hit| (rule(h).level, rule(h).weight);
@@ -439,7 +440,10 @@ fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
     // At most sixteen categories, however many hits (a set, so a huge note stays linear).
     let present: std::collections::BTreeSet<Category> =
         kept.iter().map(|h| rule(h).category).collect();
-    kept.retain(|h| !rule(h).unless.iter().any(|c| present.contains(c)));
+    kept.retain(|h| {
+        let r = rule(h);
+        !r.unless.iter().any(|c| present.contains(c)) && r.with.iter().all(|c| present.contains(c))
+    });
     kept.sort_by_key(|h| (h.start, h.end, rule(h).category));
     kept
 }

@@ -82,6 +82,9 @@ pub struct RuleSpec {
     pub owner: Option<Owner>,
     /// Conditional rule: it fires only when none of these categories is found in the note.
     pub unless: Vec<Located<String>>,
+    /// Conditional rule: it fires only when all of these categories are found in the note
+    /// ("we send the proposal by the 15th" is a mutual plan when the client owns a step too).
+    pub with: Vec<Located<String>>,
     /// Whether a negation before the match suppresses it (default true).
     pub negatable: bool,
     /// Why it matters; defaults to the category's explanation.
@@ -128,6 +131,7 @@ pub struct Rule {
     pub weight: u8,
     pub owner: Option<Owner>,
     pub unless: Vec<Category>,
+    pub with: Vec<Category>,
     pub negatable: bool,
     pub enabled: bool,
     pub message: Arc<str>,
@@ -434,16 +438,21 @@ fn compile_rule(
             format!("rule `{}` has no phrases", spec.id),
         ));
     }
-    let mut unless = Vec::new();
-    for name in &spec.unless {
-        let c = Category::from_id(&name.value).ok_or_else(|| {
-            RuleError::new(
-                &name.origin,
-                format!("unknown category `{}` in `unless`", name.value),
-            )
-        })?;
-        unless.push(c);
-    }
+    let categories = |names: &[Located<String>], key: &str| {
+        names
+            .iter()
+            .map(|name| {
+                Category::from_id(&name.value).ok_or_else(|| {
+                    RuleError::new(
+                        &name.origin,
+                        format!("unknown category `{}` in `{key}`", name.value),
+                    )
+                })
+            })
+            .collect::<Result<Vec<Category>, RuleError>>()
+    };
+    let unless = categories(&spec.unless, "unless")?;
+    let with = categories(&spec.with, "with")?;
     Ok(Rule {
         id: spec.id.as_str().into(),
         category,
@@ -451,6 +460,7 @@ fn compile_rule(
         weight: spec.weight,
         owner: spec.owner,
         unless,
+        with,
         negatable: spec.negatable,
         enabled: true,
         message: spec.message.as_deref().unwrap_or(&file.explanation).into(),
