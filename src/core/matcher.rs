@@ -16,8 +16,11 @@
 //! first, non-overlapping), without scanning the chunk once per pattern. Time stays linear in
 //! the chunk: the lazy DFAs never backtrack. The matcher gives up on a chunk when one pattern
 //! ends too often in it (see [`MAX_ENDS`]): then [`Matcher::matches`] says so and the caller
-//! searches pattern by pattern instead. Over symbols the automaton is small: the phrases' states
-//! take well under a megabyte of the 64 MB cache (a test checks it is never cleared).
+//! searches pattern by pattern instead. The cache is filled lazily; the states today's phrases
+//! need on the written notes take ~90 MB of the 256 MB (a test fails if it is ever cleared: a
+//! cleared cache is rebuilt note after note, an order of magnitude slower). Building those
+//! states is most of the cost of analysing a note: phrases that can start at any word and then
+//! skip many words (`{who} …8`) make the most.
 
 use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
 use regex_automata::nfa::thompson::{self, NFA};
@@ -29,7 +32,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Lazy DFA cache budget per automaton; states beyond it are rebuilt, never an error.
-pub(crate) const CACHE_CAPACITY: usize = 64 << 20;
+pub(crate) const CACHE_CAPACITY: usize = 256 << 20;
 
 /// Most ends of one pattern in one chunk that are located here. Locating compares every end
 /// for every match, so a long chunk full of one phrase (a megabyte without a full stop) would
