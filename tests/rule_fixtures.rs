@@ -116,8 +116,18 @@ fn fixtures_through_the_binary() {
     for (category, f) in &all {
         // One note a line: notes of several lines are checked by `rules test` above.
         let single = |n: &&String| !n.contains('\n');
-        lines.extend(f.fire.iter().filter(single).map(|n| (*category, true, n.clone())));
-        lines.extend(f.quiet.iter().filter(single).map(|n| (*category, false, n.clone())));
+        lines.extend(
+            f.fire
+                .iter()
+                .filter(single)
+                .map(|n| (*category, true, n.clone())),
+        );
+        lines.extend(
+            f.quiet
+                .iter()
+                .filter(single)
+                .map(|n| (*category, false, n.clone())),
+        );
     }
     let input: String = lines.iter().map(|(_, _, n)| format!("{n}\n")).collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
