@@ -291,12 +291,7 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     use std::net::TcpStream;
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
-    // A free loopback port.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = bin::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
         .args(["serve", "--data-dir"])
         .arg(dir.path())

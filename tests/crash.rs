@@ -4,6 +4,9 @@
 //! (a nudge printed per note, 50 kills) and `callnudge serve` under a stream of signed Slack
 //! events from the notes channel, each retried after the kill as Slack would (30 kills).
 
+#[path = "support/bin.rs"]
+mod bin;
+
 use callnudge::store::{SledStore, Store};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -160,11 +163,7 @@ async fn acknowledged_slack_events_survive_sigkill_once_each() {
     // Events sent but not acknowledged before a kill: Slack retries them.
     let mut unanswered: Vec<(usize, usize)> = Vec::new();
     for round in 0..SERVE_ROUNDS {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = bin::free_port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
             .args(["serve", "--data-dir"])
             .arg(dir.path())
