@@ -220,8 +220,9 @@ pub struct TeamArgs {
     #[arg(long)]
     pub retention_days: Option<u32>,
     /// Rule override `ID=off|suggestion|warning|default`; repeatable.
-    #[arg(long = "rule")]
-    pub rules: Vec<String>,
+    // Its own id: the global `--rules DIR` already takes the name `rules`.
+    #[arg(long = "rule", id = "rule_overrides")]
+    pub rule_overrides: Vec<String>,
     #[command(flatten)]
     pub data: DataArgs,
 }

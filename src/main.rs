@@ -198,7 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 hour: a.hour,
                 managers: a.managers,
                 retention_days: a.retention_days,
-                rules: a.rules,
+                rules: a.rule_overrides,
             };
             team::team(&open(&a.data.data_dir)?, &a.team, changes, &mut out)?;
         }

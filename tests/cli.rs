@@ -376,3 +376,73 @@ fn serve_on_a_busy_port_exits_2_and_names_the_address() {
         "{err}"
     );
 }
+
+#[test]
+fn the_team_command_in_readme_runs_also_with_a_rules_directory_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let readme_command = [
+        "team",
+        "--team",
+        "acme",
+        "--tz",
+        "America/Los_Angeles",
+        "--weekday",
+        "fri",
+        "--hour",
+        "16",
+        "--manager",
+        "maria",
+        "--retention-days",
+        "90",
+        "--rule",
+        "checking-in=suggestion",
+        "--data-dir",
+        data,
+    ];
+    let out = callnudge(&readme_command, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("checking-in"), "{text}");
+    // With a rules directory in the environment too (the global --rules), as an operator may.
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/rules");
+    let out = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        .args(["team", "--team", "acme", "--rule", "checking-in=warning"])
+        .args(["--data-dir", data])
+        .env("CALLNUDGE_RULES", rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("checking-in"), "{}", stdout(&out));
+}
+
+#[test]
+fn human_output_shows_a_window_of_a_long_line_so_it_stays_linear() {
+    // One line of 100 KB with a finding every sentence: each finding shows its neighbourhood,
+    // not the whole line again.
+    let note = "They asked for a quote and I said yes to every change. ".repeat(1_900);
+    let out = callnudge(&["analyze", "--format", "human", "-"], note.as_bytes());
+    let text = stdout(&out);
+    let findings = text.matches("= why:").count();
+    assert!(findings > 1_000, "{findings} findings");
+    assert!(
+        text.len() < 40 * note.len(),
+        "{} bytes of output for a {} byte note",
+        text.len(),
+        note.len()
+    );
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest < 300, "a line of {widest} characters");
+    assert!(text.contains("     | …"), "the cut is marked");
+    // A short note is shown whole, as before.
+    let out = callnudge(
+        &["analyze", "--format", "human", "-"],
+        b"Gave them 10% off.",
+    );
+    assert!(
+        stdout(&out).contains("     | Gave them 10% off."),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -92,12 +92,71 @@ pub fn run(
     Ok(failed)
 }
 
-/// Line (1-based) and column (1-based, in chars) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// How many characters of a finding's line are shown on each side of it: a long line is cut to
+/// a window (as rustc trims long lines), so the output stays linear in the input.
+const CONTEXT_CHARS: usize = 40;
+
+/// Walks a text forward, keeping the line (1-based) and column (1-based, in chars) of a byte
+/// offset: findings come in order, so each byte is counted once however many there are.
+struct Position<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+    line_start: usize,
+    col: usize,
+}
+
+impl<'a> Position<'a> {
+    fn new(text: &'a str) -> Self {
+        Position {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
+            col: 1,
+        }
+    }
+
+    /// Moves to `offset` (not before the last one) and returns its line and column.
+    fn to(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.max(self.at);
+        for (i, c) in self.text[self.at..offset].char_indices() {
+            if c == '\n' {
+                self.line += 1;
+                self.line_start = self.at + i + 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
+        }
+        self.at = offset;
+        (self.line, self.col)
+    }
+}
+
+/// The start of the window before `at` on its line: at most [`CONTEXT_CHARS`] back.
+fn window_start(text: &str, line_start: usize, at: usize) -> usize {
+    let from = text[line_start..at]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(line_start, |(i, _)| line_start + i);
+    // Not in the middle of a word: from the next space on.
+    match text[from..at].find(char::is_whitespace) {
+        Some(i) if from > line_start => from + i + 1,
+        _ => from,
+    }
+}
+
+/// The end of the window after `at` on its line: at most [`CONTEXT_CHARS`] on.
+fn window_end(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    match rest[..line_end].char_indices().nth(CONTEXT_CHARS) {
+        None => at + line_end,
+        // Not in the middle of a word: up to the last space.
+        Some((i, _)) => at + rest[..i].rfind(char::is_whitespace).unwrap_or(i),
+    }
 }
 
 fn write_human(input: &Input, report: &Report, out: &mut impl Write) -> io::Result<()> {
@@ -108,8 +167,10 @@ fn write_human(input: &Input, report: &Report, out: &mut impl Write) -> io::Resu
         "{}:{}: peer score {}/100 ({} reactive, {} peer)",
         input.source, input.line, report.score, reactive, peer
     )?;
+    let text = input.text.as_str();
+    let mut position = Position::new(text);
     for f in &report.findings {
-        let (line, col) = line_col(&input.text, f.start);
+        let (line, col) = position.to(f.start);
         writeln!(
             out,
             "  {}:{}: {} {} [{}/{}]",
@@ -120,15 +181,21 @@ fn write_human(input: &Input, report: &Report, out: &mut impl Write) -> io::Resu
             f.category,
             f.rule
         )?;
-        let line_start = input.text[..f.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = input.text[f.start..]
+        let from = window_start(text, position.line_start, f.start);
+        let to = window_end(text, f.end.min(text.len()).max(f.start));
+        let mark_end = text[f.start..]
             .find('\n')
-            .map_or(input.text.len(), |i| f.start + i);
-        let shown = &input.text[line_start..line_end];
-        let pad = input.text[line_start..f.start].width();
-        let mark_end = f.end.min(line_end);
-        let width = input.text[f.start..mark_end].width().max(1);
-        writeln!(out, "     | {}", shown.trim_end())?;
+            .map_or(f.end, |i| f.end.min(f.start + i));
+        let (cut_before, cut_after) = (
+            from > position.line_start,
+            text[to..].lines().next().is_some_and(|l| !l.is_empty()),
+        );
+        let lead = if cut_before { "…" } else { "" };
+        let shown = &text[from..to];
+        let pad = lead.width() + text[from..f.start].width();
+        let width = text[f.start..mark_end].width().max(1);
+        let tail = if cut_after { "…" } else { "" };
+        writeln!(out, "     | {lead}{}{tail}", shown.trim_end())?;
         writeln!(out, "     | {}{}", " ".repeat(pad), "^".repeat(width))?;
         writeln!(out, "     = why: {}", f.message)?;
         if f.polarity == crate::core::Polarity::Reactive {
@@ -159,7 +226,21 @@ mod tests {
     }
 
     #[test]
-    fn line_col_counts_chars() {
-        assert_eq!(line_col("ab\nçd", 5), (2, 2));
+    fn positions_count_lines_and_chars_forward() {
+        let mut p = Position::new("ab\nçd\nx");
+        assert_eq!(p.to(1), (1, 2));
+        assert_eq!(p.to(5), (2, 2));
+        assert_eq!(p.line_start, 3);
+        assert_eq!(p.to(7), (3, 1));
+    }
+
+    #[test]
+    fn windows_stop_at_spaces_within_reach() {
+        let line = format!("{} target {}", "word ".repeat(20), "more ".repeat(20));
+        let at = line.find("target").unwrap();
+        let from = window_start(&line, 0, at);
+        assert!(at - from <= CONTEXT_CHARS && line[..from].ends_with(' '));
+        let to = window_end(&line, at + 6);
+        assert!(to - (at + 6) <= CONTEXT_CHARS && line[to..].starts_with(' '));
     }
 }
