@@ -1,0 +1,74 @@
+//! The encoder: a note's tokens as the string of symbols the phrase automaton reads, one
+//! three-byte symbol a token, and a match over that string mapped back to bytes of the note.
+
+use super::{kind_index, symbol_char, SYMBOL_BYTES};
+use crate::core::token::{self, Token, TokenKind};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Turns a note's tokens into the symbol string the phrase automaton reads.
+#[derive(Debug)]
+pub struct Encoder {
+    pub(super) known: HashMap<String, u32>,
+    pub(super) spellings: HashMap<String, String>,
+    pub(super) regexes: Vec<regex::Regex>,
+    /// Unknown tokens: symbol by `(kind index, capitalised, regex mask)`.
+    pub(super) unknown: Vec<u32>,
+    pub(super) boundary: u32,
+}
+
+impl Encoder {
+    /// The symbol string of `tokens` (three bytes a token, in order).
+    pub fn encode(&self, note: &str, tokens: &[Token], out: &mut String) {
+        out.clear();
+        out.reserve(tokens.len() * SYMBOL_BYTES);
+        let mut word = String::new();
+        for t in tokens {
+            out.push(symbol_char(self.symbol(note, t, &mut word)));
+        }
+    }
+
+    /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow").
+    pub fn form(&self, note: &str, t: &Token) -> String {
+        let mut word = String::new();
+        self.spelled(t.text(note), &mut word).to_string()
+    }
+
+    /// `text` lower-cased into `word`, then through the spelling table.
+    fn spelled<'a>(&'a self, text: &str, word: &'a mut String) -> &'a str {
+        token::normalize_into(text, word);
+        self.spellings.get(word.as_str()).unwrap_or(word)
+    }
+
+    fn symbol(&self, note: &str, t: &Token, word: &mut String) -> u32 {
+        if t.kind == TokenKind::Boundary {
+            return self.boundary;
+        }
+        let text = t.text(note);
+        let form = self.spelled(text, word);
+        if let Some(&s) = self.known.get(form) {
+            return s;
+        }
+        let mut mask = 0;
+        for (i, re) in self.regexes.iter().enumerate() {
+            if re.is_match(form) {
+                mask |= 1 << i;
+            }
+        }
+        let cap = t.kind == TokenKind::Word && text.starts_with(char::is_uppercase);
+        let masks = 1 << self.regexes.len();
+        let index = (kind_index(t.kind) * 2 + usize::from(cap)) * masks + mask;
+        self.unknown.get(index).copied().unwrap_or(self.boundary)
+    }
+}
+
+/// The bytes of the note that a match over the encoded note covers: its tokens, without the
+/// boundaries `^` and `$` matched at its ends. `None` when only boundaries are left.
+pub fn note_span(tokens: &[Token], encoded: Range<usize>) -> Option<Range<usize>> {
+    let matched = tokens.get(encoded.start / SYMBOL_BYTES..encoded.end / SYMBOL_BYTES)?;
+    let first = matched.iter().position(|t| t.kind != TokenKind::Boundary)?;
+    let last = matched
+        .iter()
+        .rposition(|t| t.kind != TokenKind::Boundary)?;
+    Some(matched[first].span.start..matched[last].span.end)
+}

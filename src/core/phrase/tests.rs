@@ -1,0 +1,306 @@
+//! The phrase compiler and encoder against what phrases mean: examples, broken phrases, and a
+//! property test over generated phrases and notes.
+
+use super::*;
+use proptest::prelude::*;
+use regex_automata::meta;
+
+fn lexicon() -> PhraseLexicon {
+    let at = |v: &[&str]| Located {
+        value: v.iter().map(|s| s.to_string()).collect(),
+        origin: Origin {
+            file: "lexicon.toml".into(),
+            line: 1,
+        },
+    };
+    PhraseLexicon {
+        classes: [
+            (
+                "send".to_string(),
+                at(&["send", "email", "fire off", "shoot over"]),
+            ),
+            (
+                "collateral".to_string(),
+                at(&["quote", "price list", "spec sheet", "{doc}"]),
+            ),
+            ("doc".to_string(), at(&["brochure", "one-pager"])),
+        ]
+        .into(),
+        spellings: [("tmrw".to_string(), "tomorrow".to_string())].into(),
+        determiners: vec!["the".into(), "their".into(), "a".into()],
+    }
+}
+
+fn origin() -> Origin {
+    Origin {
+        file: "test.toml".into(),
+        line: 3,
+    }
+}
+
+/// The spans of `phrase` in `note`, as text.
+fn find(phrase: &str, note: &str) -> Vec<String> {
+    let lexicon = lexicon();
+    let mut c = PhraseCompiler::new(&lexicon);
+    c.add(&Located {
+        value: phrase.to_string(),
+        origin: origin(),
+    })
+    .unwrap();
+    let compiled = c.finish().unwrap();
+    let re = meta::Builder::new()
+        .build_from_hir(&compiled.sources[0])
+        .unwrap();
+    let tokens = token::tokenize(note);
+    let mut encoded = String::new();
+    compiled.encoder.encode(note, &tokens, &mut encoded);
+    re.find_iter(&encoded)
+        .filter_map(|m| note_span(&tokens, m.range()))
+        .map(|span| note[span].to_string())
+        .collect()
+}
+
+#[test]
+fn words_match_their_inflections_and_classes_their_entries() {
+    assert_eq!(
+        find(
+            "{send} the? {collateral}",
+            "Sent the quote. Will email price lists tmrw"
+        ),
+        ["Sent the quote", "email price lists"]
+    );
+    assert_eq!(
+        find(
+            "{send} {collateral}",
+            "fired off a one-pager; shot over brochures"
+        ),
+        ["shot over brochures"]
+    );
+    assert_eq!(find("\"quote\"", "quoted the quote"), ["quote"]);
+    assert_eq!(
+        find("send … tomorrow", "send the deck over tmrw"),
+        ["send the deck over tmrw"]
+    );
+}
+
+#[test]
+fn gaps_never_cross_a_sentence_end() {
+    assert!(find("send … tomorrow", "send it. tomorrow").is_empty());
+    assert!(find("send … tomorrow", "send it\n- tomorrow").is_empty());
+    assert!(find("send …1 tomorrow", "send it over tomorrow").is_empty());
+}
+
+#[test]
+fn who_kinds_and_names() {
+    assert_eq!(
+        find("{who} will send", "Their ops manager will send it"),
+        ["Their ops manager will send"]
+    );
+    assert_eq!(find("{who} 'll send", "Dana'll send it"), ["Dana'll send"]);
+    assert_eq!(find("{percent} off", "gave 15% off"), ["15% off"]);
+    assert_eq!(
+        find("{name} to (send|call)", "Priya to call the GM"),
+        ["Priya to call"]
+    );
+    assert_eq!(
+        find("/^re-?quot/", "we requoted and re-quoted"),
+        ["requoted", "re-quoted"]
+    );
+}
+
+#[test]
+fn who_of_a_class_and_present_forms() {
+    assert_eq!(
+        find(
+            "{who:doc} … {send:present}",
+            "the brochure shot over; one-pager emails"
+        ),
+        ["one-pager emails"]
+    );
+    assert!(find("{send:present}", "sent it, sending it").is_empty());
+    assert_eq!(find("{send:present}", "she sends it"), ["sends"]);
+}
+
+#[test]
+fn edges_are_sentence_and_line_starts_and_ends() {
+    assert_eq!(
+        find(
+            "^ email from",
+            "Email from Dana. Sent email from the portal"
+        ),
+        ["Email from"]
+    );
+    assert_eq!(
+        find("^ email from", "ok\n- email from Dana"),
+        ["email from"]
+    );
+    assert_eq!(find("crickets $", "crickets. crickets again"), ["crickets"]);
+}
+
+#[test]
+fn broken_phrases_say_where_and_why() {
+    let lexicon = lexicon();
+    let mut c = PhraseCompiler::new(&lexicon);
+    let err = |c: &mut PhraseCompiler, p: &str| {
+        c.add(&Located {
+            value: p.into(),
+            origin: origin(),
+        })
+        .unwrap_err()
+        .to_string()
+    };
+    assert!(err(&mut c, "(send | email")
+        .contains("test.toml:3: `(send | email`: a `(` is never closed"));
+    assert!(err(&mut c, "{nosuch} quote").contains("unknown class `{nosuch}`"));
+    assert!(err(&mut c, "the?").contains("can match nothing"));
+    assert!(err(&mut c, "send …99 quote").contains("a gap is 1 to 12 words"));
+    assert!(err(&mut c, "{who} and {who}").contains("one {who}"));
+}
+
+/// What a node matches, by the plain reading of the language: from token `at`, the set
+/// of positions where a match can end.
+fn ends(
+    node: &Node,
+    atoms: &[Atom],
+    enc: &Encoder,
+    note: &str,
+    tokens: &[Token],
+    at: usize,
+) -> BTreeSet<usize> {
+    let fills = |atom: usize, t: &Token| -> bool {
+        if t.kind == TokenKind::Boundary {
+            return false;
+        }
+        let form = enc.form(note, t);
+        match &atoms[atom] {
+            Atom::Forms(forms) => forms.contains(&form),
+            Atom::Kind(KindAtom::Number) => t.kind == TokenKind::Number,
+            Atom::Kind(KindAtom::Money) => t.kind == TokenKind::Money,
+            Atom::Kind(KindAtom::Percent) => t.kind == TokenKind::Percent,
+            Atom::Word => t.kind == TokenKind::Word,
+            Atom::Name => {
+                t.kind == TokenKind::Word
+                    && t.text(note).starts_with(char::is_uppercase)
+                    && !enc.known.contains_key(&form)
+            }
+            Atom::Regex(i) => enc.regexes[*i].is_match(&form),
+        }
+    };
+    let one = |atom: usize, at: usize| -> BTreeSet<usize> {
+        match tokens.get(at) {
+            Some(t) if fills(atom, t) => [at + 1].into(),
+            _ => BTreeSet::new(),
+        }
+    };
+    match node {
+        Node::Atom(a) => one(*a, at),
+        Node::Seq(v) => v.iter().fold([at].into(), |starts, n| {
+            starts
+                .into_iter()
+                .flat_map(|s| ends(n, atoms, enc, note, tokens, s))
+                .collect()
+        }),
+        Node::Alt(v) => v
+            .iter()
+            .flat_map(|n| ends(n, atoms, enc, note, tokens, at))
+            .collect(),
+        Node::Optional(n) => {
+            let mut e = ends(n, atoms, enc, note, tokens, at);
+            e.insert(at);
+            e
+        }
+        Node::Gap(n) => (0..=*n as usize)
+            .take_while(|k| {
+                tokens[at..]
+                    .iter()
+                    .take(*k)
+                    .all(|t| t.kind != TokenKind::Boundary)
+                    && at + k <= tokens.len()
+            })
+            .map(|k| at + k)
+            .collect(),
+        Node::Who { det, word } => {
+            let mut starts: BTreeSet<usize> = [at].into();
+            for s in one(*det, at) {
+                starts.insert(s);
+                starts.extend(one(*word, s));
+            }
+            starts.into_iter().flat_map(|s| one(*word, s)).collect()
+        }
+        Node::WhoOf(inner) => ends(inner, atoms, enc, note, tokens, at),
+        Node::Edge { .. } => unreachable!("not generated"),
+    }
+}
+
+const WORDS: [&str; 14] = [
+    "send", "sent", "the", "quote", "quotes", "price", "list", "Dana", "they", "will", "'ll",
+    "tmrw", "their", "ops",
+];
+
+fn arb_node(depth: u32) -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        prop::sample::select(WORDS.to_vec()).prop_map(|w| w.to_string()),
+        prop::sample::select(vec![
+            "{send}",
+            "{collateral}",
+            "{who}",
+            "{num}",
+            "{name}",
+            "{word}"
+        ])
+        .prop_map(str::to_string),
+        (1u32..4).prop_map(|n| format!("…{n}")),
+    ];
+    leaf.prop_recursive(depth, 12, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..3).prop_map(|v| v.join(" ")),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(|v| format!("({})", v.join(" | "))),
+            inner.prop_map(|n| format!("({n})?")),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// The compiled automaton matches exactly the token spans the language says the phrase
+    /// matches, on generated phrases and notes.
+    #[test]
+    fn the_automaton_matches_what_the_phrase_means(
+        phrase in prop::collection::vec(arb_node(2), 1..4).prop_map(|v| v.join(" ")),
+        words in prop::collection::vec(
+            prop::sample::select(vec![
+                "send", "sent", "Sent", "sending", "the", "quote", "quoted", "price", "list", "lists",
+                "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
+                "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
+            ]),
+            0..12,
+        ),
+    ) {
+        let lexicon = lexicon();
+        let mut c = PhraseCompiler::new(&lexicon);
+        let located = Located { value: phrase.clone(), origin: origin() };
+        let Ok(index) = c.add(&located) else {
+            return Ok(()); // a phrase that can match nothing is refused: fine
+        };
+        let node = c.phrases[index].clone();
+        let atoms = c.atoms.clone();
+        let compiled = c.finish().unwrap();
+        let note = words.join(" ");
+        let tokens = token::tokenize(&note);
+        let mut encoded = String::new();
+        compiled.encoder.encode(&note, &tokens, &mut encoded);
+        let whole = meta::Regex::new(&format!("^(?:{})$", compiled.sources[index])).unwrap();
+        // (printed and parsed again: the printed form is a regex of its own)
+        for i in 0..=tokens.len() {
+            let expected = ends(&node, &atoms, &compiled.encoder, &note, &tokens, i);
+            for j in i..=tokens.len() {
+                let slice = &encoded[i * SYMBOL_BYTES..j * SYMBOL_BYTES];
+                proptest::prop_assert_eq!(
+                    whole.is_match(slice),
+                    expected.contains(&j),
+                    "phrase {:?} on tokens {}..{} of {:?}", phrase, i, j, note
+                );
+            }
+        }
+    }
+}
