@@ -182,7 +182,7 @@ fn word_end(note: &str, start: usize) -> usize {
 fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
     let text = &note[span.clone()];
     let kind = kind_of(text);
-    if kind == TokenKind::Word {
+    if kind == TokenKind::Word && text.contains(['\'', '’']) {
         for ending in CONTRACTIONS {
             if let Some(cut) = contraction_at(text, ending) {
                 if cut > 0 {
@@ -203,19 +203,24 @@ fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
     out.push(Token { kind, span });
 }
 
-/// Where `ending` ("'ll", "n't") starts in `word`, with a straight or curly apostrophe.
+/// Where `ending` ("'ll", "n't") starts in `word`, with a straight or curly apostrophe, in
+/// any case.
 fn contraction_at(word: &str, ending: &str) -> Option<usize> {
-    let lower = word.len().checked_sub(ending.len())?;
-    if word.is_char_boundary(lower) && word[lower..].eq_ignore_ascii_case(ending) {
-        return Some(lower);
+    let mut chars = word.char_indices().rev();
+    let mut start = word.len();
+    for wanted in ending.chars().rev() {
+        let (at, c) = chars.next()?;
+        let c = if c == '’' {
+            '\''
+        } else {
+            c.to_ascii_lowercase()
+        };
+        if c != wanted {
+            return None;
+        }
+        start = at;
     }
-    // The curly apostrophe is three bytes.
-    let curly = ending.replace('\'', "’");
-    let lower = word.len().checked_sub(curly.len())?;
-    if word.is_char_boundary(lower) && word[lower..].to_lowercase() == curly {
-        return Some(lower);
-    }
-    None
+    Some(start)
 }
 
 fn kind_of(text: &str) -> TokenKind {
