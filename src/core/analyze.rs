@@ -230,8 +230,7 @@ fn phrase_hits(
     }
 }
 
-/// Every phrase's matches in one chunk of the encoded note, into `out` (cleared first): the
-/// automaton's, or when it gives up on the chunk, each phrase's alone (slower, still linear).
+/// Every phrase's matches in one chunk of the encoded note, into `out` (cleared first).
 pub(crate) fn phrase_matches(
     phrases: &PhraseSet,
     encoded: &str,
@@ -240,20 +239,7 @@ pub(crate) fn phrase_matches(
     out: &mut Vec<(usize, Range<usize>)>,
 ) {
     out.clear();
-    if phrases
-        .matcher
-        .matches(encoded, chunk.clone(), &wanted, out)
-        .is_ok()
-    {
-        return;
-    }
-    out.clear();
-    for (index, pattern) in phrases.patterns.iter().enumerate() {
-        if let Some(regex) = pattern.regex().filter(|_| wanted(index)) {
-            let input = Input::new(encoded).range(chunk.clone());
-            out.extend(regex.find_iter(input).map(|m| (index, m.range())));
-        }
-    }
+    phrases.matcher.matches(encoded, chunk, wanted, out);
 }
 
 /// A match of a rule's phrase at `span`, whose `{who}` (if any) is at
@@ -475,12 +461,14 @@ mod tests {
         let mut fast = Vec::new();
         phrases
             .matcher
-            .matches(&encoded, chunk.clone(), |_| true, &mut fast)
-            .expect("the lazy DFAs do not give up on these notes");
+            .matches(&encoded, chunk.clone(), |_| true, &mut fast);
         let mut plain = Vec::new();
-        for (index, pattern) in phrases.patterns.iter().enumerate() {
+        for index in 0..phrases.patterns.len() {
             let input = Input::new(&encoded).range(chunk.clone());
-            let regex = pattern.regex().expect("every phrase builds alone");
+            let regex = phrases
+                .matcher
+                .regex(index)
+                .expect("every phrase builds alone");
             plain.extend(regex.find_iter(input).map(|m| (index, m.range())));
         }
         assert_eq!(spans(&fast), spans(&plain), "note: {note:?}");
@@ -510,27 +498,7 @@ mod tests {
         }
     }
 
-    /// The phrase automaton's states fit its caches on the written notes (a rule set that
-    /// outgrew them would be rebuilt note after note, with the same findings).
     #[test]
-    fn the_phrases_fit_the_matchers_caches() {
-        let prompts = Prompts::embedded().unwrap();
-        let notes = written_notes();
-        for _ in 0..2 {
-            for note in &notes {
-                analyze(&prompts.rules, note);
-            }
-        }
-        let phrases = prompts.rules.phrases.as_deref().unwrap();
-        let (clears, scan_bytes) = phrases.matcher.cache_clears();
-        assert_eq!(
-            clears,
-            0,
-            "the lazy DFA caches were cleared {clears} times (the scan holds {} MB); a phrase that \
-             starts at any word and then skips many makes too many states: start it at a word",
-            scan_bytes >> 20,
-        );
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]

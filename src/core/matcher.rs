@@ -1,276 +1,268 @@
 //! `Matcher`: finds every phrase's matches in a chunk of an encoded note (one symbol per token,
-//! see [`super::phrase`]) with lazy DFAs, so a note costs one scan plus a short search per
-//! match.
+//! see [`super::phrase`]) by searching only the phrases the chunk's words can start.
 //!
-//! 1. One forward scan with every pattern (`MatchKind::All`, overlapping) reports each
-//!    `(pattern, end)` pair where some match of that pattern ends.
-//! 2. From those ends, a reverse search anchored there, with that pattern's own reverse DFA,
-//!    finds the leftmost start (`MatchKind::All` in reverse stops at the leftmost one). One
-//!    small DFA per pattern keeps these short searches in cache; one shared reverse DFA for
-//!    all patterns was slower.
-//! 3. Only when several ends share that start: a forward search anchored on the pattern
-//!    (`MatchKind::LeftmostFirst`, all patterns, per-pattern start states) finds the end the
-//!    pattern prefers.
+//! 1. **Index.** At compile time each phrase gets the set of symbols of which at least one
+//!    must occur in any text it matches (its *anchor*: of the slots every match fills, the one
+//!    whose words are rarest, judged by [`super::phrase::Compiled::weights`]). The index maps
+//!    each symbol to the phrases it anchors.
+//! 2. **Candidates.** A chunk's distinct symbols are looked up in the index: a phrase none of
+//!    whose anchor symbols occurs cannot match and is never searched. On the written notes a
+//!    chunk of a sentence wakes a handful of the ~1,000 phrases.
+//! 3. **Search.** Each candidate is searched in the chunk alone, with its own regex over
+//!    symbols (a small lazy DFA that is built on first use, so start-up compiles none). That is
+//!    by definition what searching for each phrase alone gives: leftmost-first and
+//!    non-overlapping per phrase, look-arounds seeing the whole note.
 //!
-//! The result is exactly what searching the chunk for each pattern alone would give (leftmost-
-//! first, non-overlapping), without scanning the chunk once per pattern. Time stays linear in
-//! the chunk: the lazy DFAs never backtrack. The matcher gives up on a chunk when one pattern
-//! ends too often in it (see [`MAX_ENDS`]): then [`Matcher::matches`] says so and the caller
-//! searches pattern by pattern instead. The cache is filled lazily; the states today's phrases
-//! need on the written notes take ~90 MB of the 256 MB (a test fails if it is ever cleared: a
-//! cleared cache is rebuilt note after note, an order of magnitude slower). Building those
-//! states is most of the cost of analysing a note: phrases that can start at any word and then
-//! skip many words (`{who} …8`) make the most.
+//! **Invariant:** the index only ever leaves out a phrase that cannot match in the chunk, so
+//! the result is exactly that of searching every phrase alone (a property test checks it on
+//! mixes of real notes). Memory does not grow with the notes: each phrase's automaton is small,
+//! and one that outgrew its cache would be rebuilt, never wrong.
 
-use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
-use regex_automata::nfa::thompson::{self, NFA};
-use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, MatchError, MatchKind, PatternID};
-use regex_syntax::hir::Hir;
+use super::phrase;
+use regex_automata::meta;
+use regex_automata::Input;
+use regex_syntax::hir::{Class, Hir, HirKind};
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// Lazy DFA cache budget per automaton; states beyond it are rebuilt, never an error.
-pub(crate) const CACHE_CAPACITY: usize = 256 << 20;
-
-/// Most ends of one pattern in one chunk that are located here. Locating compares every end
-/// for every match, so a long chunk full of one phrase (a megabyte without a full stop) would
-/// cost quadratic time; past this, [`Matcher::matches`] gives up on the chunk and the caller
-/// searches pattern by pattern, which stays linear.
-const MAX_ENDS: usize = 64;
-
-type CacheFn =
-    Box<dyn Fn() -> Caches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
-
-/// The automata (see the module docs) and a pool of their caches, one set per thread.
+/// The phrases, their index, and their regexes (built on first use).
 pub(crate) struct Matcher {
-    scan: DFA,
-    /// Per pattern, its reverse DFA: built the first time that pattern matches, so that
-    /// start-up compiles one automaton, not one per pattern (`None`: it could not be built,
-    /// and the caller searches that pattern alone).
-    start: Vec<OnceLock<Option<DFA>>>,
-    /// What the reverse DFAs are built from.
     sources: Vec<Hir>,
-    nfa_config: thompson::Config,
-    end: DFA,
-    caches: Pool<Caches, CacheFn>,
-}
-
-/// Mutable search state for one thread.
-pub(crate) struct Caches {
-    scan: Cache,
-    /// Per pattern, once its reverse DFA is used.
-    start: Vec<Option<Cache>>,
-    end: Cache,
-    /// `(pattern, end)` pairs of the current chunk.
-    ends: Vec<(usize, usize)>,
-    /// Per end of the pattern being located: the leftmost start of a match ending there, once
-    /// searched for.
-    starts: Vec<Option<Option<usize>>>,
+    /// Per symbol: the phrases it anchors, in order.
+    index: Vec<Box<[u32]>>,
+    /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
+    always: Vec<u32>,
+    /// Per phrase: more sets of symbols each of which must occur in a chunk for the phrase to
+    /// be searched there (its next rarest required slots).
+    checks: Vec<Box<[Box<[u32]>]>>,
+    regexes: Vec<OnceLock<Option<meta::Regex>>>,
+    size_limit: usize,
 }
 
 impl fmt::Debug for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Matcher")
-            .field("patterns", &self.scan.pattern_len())
+            .field("patterns", &self.sources.len())
+            .field("unanchored", &self.always.len())
             .finish()
     }
 }
 
-impl Matcher {
-    /// Compiles `sources` (already checked one by one) into the three automata.
-    pub fn new(sources: &[Hir], size_limit: usize) -> Result<Matcher, String> {
-        // The DFAs never report groups, so the NFAs need none.
-        let nfa_config = thompson::Config::new()
-            .nfa_size_limit(Some(size_limit))
-            .which_captures(thompson::WhichCaptures::None);
-        let forward: NFA = thompson::Compiler::new()
-            .configure(nfa_config.clone())
-            .build_many_from_hir(sources)
-            .map_err(|e| e.to_string())?;
-        let config = || {
-            DFA::config()
-                .cache_capacity(CACHE_CAPACITY)
-                .skip_cache_capacity_check(true)
-        };
-        let scan = DFA::builder()
-            .configure(config().match_kind(MatchKind::All))
-            .build_from_nfa(forward.clone())
-            .map_err(|e| e.to_string())?;
-        let end = DFA::builder()
-            .configure(
-                config()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .starts_for_each_pattern(true),
-            )
-            .build_from_nfa(forward)
-            .map_err(|e| e.to_string())?;
-        let (s, e, n) = (scan.clone(), end.clone(), sources.len());
-        let create: CacheFn = Box::new(move || Caches {
-            scan: s.create_cache(),
-            start: (0..n).map(|_| None).collect(),
-            end: e.create_cache(),
-            ends: Vec::new(),
-            starts: Vec::new(),
-        });
-        Ok(Matcher {
-            scan,
-            start: (0..n).map(|_| OnceLock::new()).collect(),
-            sources: sources.to_vec(),
-            nfa_config,
-            end,
-            caches: Pool::new(create),
-        })
+/// A required slot whose symbols weigh this much occurs in most chunks: not worth checking.
+const CHECK_ABOVE: u64 = 1024;
+/// The most required slots checked per phrase besides its anchor.
+const MAX_CHECKS: usize = 4;
+
+/// Per thread, what the current chunk holds (kept to avoid allocating per chunk).
+#[derive(Default)]
+struct Scratch {
+    /// The chunk's distinct symbols.
+    symbols: Vec<u32>,
+    /// Phrases whose anchor occurs in the chunk.
+    candidates: Vec<u32>,
+    /// Per symbol, the chunk it last occurred in (`seen[s] == chunk`: it occurs in this one).
+    seen: Vec<u32>,
+    chunk: u32,
+}
+
+impl Scratch {
+    /// Takes in a new chunk: its distinct symbols, and which occur.
+    fn start(&mut self, encoded: &str, symbol_count: usize) {
+        if self.seen.len() < symbol_count {
+            self.seen.resize(symbol_count, 0);
+        }
+        self.chunk = self.chunk.wrapping_add(1);
+        if self.chunk == 0 {
+            self.seen.fill(0);
+            self.chunk = 1;
+        }
+        self.symbols.clear();
+        for c in encoded.chars() {
+            let s = phrase::symbol_of(c);
+            if let Some(seen) = self.seen.get_mut(s as usize) {
+                if *seen != self.chunk {
+                    *seen = self.chunk;
+                    self.symbols.push(s);
+                }
+            }
+        }
     }
 
-    /// Pattern `pattern`'s reverse DFA, built on first use.
-    fn reverse(&self, pattern: usize) -> Option<&DFA> {
-        self.start[pattern]
+    /// Whether one of `set`'s symbols occurs in the chunk.
+    fn any(&self, set: &[u32]) -> bool {
+        if set.len() <= self.symbols.len() * 4 {
+            set.iter().any(|&s| self.seen[s as usize] == self.chunk)
+        } else {
+            self.symbols.iter().any(|s| set.binary_search(s).is_ok())
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+impl Matcher {
+    /// Indexes `sources` (already checked one by one) by their anchors; `weights` says how
+    /// common each symbol is (higher: more common), `size_limit` bounds each phrase's regex.
+    pub fn new(sources: &[Hir], weights: &[u32], size_limit: usize) -> Matcher {
+        let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
+        let mut always = Vec::new();
+        let mut checks = Vec::with_capacity(sources.len());
+        for (p, source) in sources.iter().enumerate() {
+            let mut needs = Vec::new();
+            requirements(source, weights, &mut needs);
+            needs.sort_unstable();
+            needs.dedup();
+            let Some(((_, anchor), rest)) = needs.split_first() else {
+                always.push(p as u32);
+                checks.push(Box::default());
+                continue;
+            };
+            for &s in anchor {
+                if let Some(list) = index.get_mut(s as usize) {
+                    list.push(p as u32);
+                }
+            }
+            checks.push(
+                rest.iter()
+                    .filter(|(w, _)| *w < CHECK_ABOVE)
+                    .take(MAX_CHECKS)
+                    .map(|(_, set)| set.clone().into_boxed_slice())
+                    .collect(),
+            );
+        }
+        Matcher {
+            sources: sources.to_vec(),
+            index: index.into_iter().map(Vec::into_boxed_slice).collect(),
+            always,
+            checks,
+            regexes: (0..sources.len()).map(|_| OnceLock::new()).collect(),
+            size_limit,
+        }
+    }
+
+    /// Phrase `pattern` alone, as a regex over symbols (`None` only if it cannot be built on
+    /// its own, which the checks at compile time rule out).
+    pub fn regex(&self, pattern: usize) -> Option<&meta::Regex> {
+        self.regexes[pattern]
             .get_or_init(|| {
-                let nfa: NFA = thompson::Compiler::new()
-                    .configure(self.nfa_config.clone().reverse(true))
-                    .build_from_hir(&self.sources[pattern])
-                    .ok()?;
-                DFA::builder()
-                    .configure(
-                        DFA::config()
-                            .cache_capacity(CACHE_CAPACITY)
-                            .skip_cache_capacity_check(true)
-                            .match_kind(MatchKind::All),
-                    )
-                    .build_from_nfa(nfa)
-                    .ok()
+                // A prefilter costs more than it saves on a chunk of a few dozen symbols.
+                let config = meta::Config::new().auto_prefilter(false);
+                build(&self.sources[pattern], config, self.size_limit)
             })
             .as_ref()
     }
 
     /// Appends to `out` every match `(pattern, span)` of the patterns `wanted` accepts inside
     /// `chunk` of `note`: per pattern leftmost-first and non-overlapping, by pattern then start.
-    /// Look-arounds see the whole note. An error means the matcher gave up on this chunk.
+    /// Look-arounds see the whole note.
     pub fn matches(
         &self,
         note: &str,
         chunk: Range<usize>,
         wanted: impl Fn(usize) -> bool,
         out: &mut Vec<(usize, Range<usize>)>,
-    ) -> Result<(), MatchError> {
-        let mut guard = self.caches.get();
-        let caches = &mut *guard;
-        caches.ends.clear();
-        let input = Input::new(note).range(chunk.clone());
-        let mut state = OverlappingState::start();
-        loop {
-            self.scan
-                .try_search_overlapping_fwd(&mut caches.scan, &input, &mut state)?;
-            let Some(m) = state.get_match() else { break };
-            if wanted(m.pattern().as_usize()) {
-                caches.ends.push((m.pattern().as_usize(), m.offset()));
+    ) {
+        SCRATCH.with(|scratch| {
+            let scratch = &mut *scratch.borrow_mut();
+            scratch.start(&note[chunk.clone()], self.index.len());
+            let mut candidates = std::mem::take(&mut scratch.candidates);
+            candidates.clear();
+            candidates.extend_from_slice(&self.always);
+            for &s in &scratch.symbols {
+                candidates.extend(self.index.get(s as usize).into_iter().flatten());
             }
-        }
-        if caches.ends.is_empty() {
-            return Ok(());
-        }
-        // Group the ends by pattern, each group in order of position.
-        caches.ends.sort_unstable();
-        let ends = std::mem::take(&mut caches.ends);
-        let result = self.locate_all(note, chunk, &ends, caches, out);
-        caches.ends = ends;
-        result
+            candidates.sort_unstable();
+            candidates.dedup();
+            for &p in &candidates {
+                let p = p as usize;
+                if !wanted(p) || !self.checks[p].iter().all(|set| scratch.any(set)) {
+                    continue;
+                }
+                if let Some(regex) = self.regex(p) {
+                    let input = Input::new(note).range(chunk.clone());
+                    out.extend(regex.find_iter(input).map(|m| (p, m.range())));
+                }
+            }
+            scratch.candidates = candidates;
+        });
     }
 
-    /// How often this thread's lazy DFA caches were cleared (full), and the bytes the scan's
-    /// cache holds. A clear means the rules need more states than [`CACHE_CAPACITY`]: every
-    /// note then rebuilds states, an order of magnitude slower.
+    /// How many phrases a chunk of `note` makes the matcher search (for tests and tuning).
     #[cfg(test)]
-    pub fn cache_clears(&self) -> (usize, usize) {
-        let caches = self.caches.get();
-        let clears = caches.scan.clear_count()
-            + caches.end.clear_count()
-            + caches
-                .start
-                .iter()
-                .flatten()
-                .map(Cache::clear_count)
-                .sum::<usize>();
-        (clears, caches.scan.memory_usage())
+    pub fn candidates(&self, note: &str, chunk: Range<usize>) -> usize {
+        let mut scratch = Scratch::default();
+        scratch.start(&note[chunk], self.index.len());
+        let mut c: Vec<u32> = self.always.clone();
+        for &s in &scratch.symbols {
+            c.extend(self.index.get(s as usize).into_iter().flatten());
+        }
+        c.sort_unstable();
+        c.dedup();
+        c.retain(|&p| self.checks[p as usize].iter().all(|set| scratch.any(set)));
+        c.len()
     }
+}
 
-    fn locate_all(
-        &self,
-        note: &str,
-        chunk: Range<usize>,
-        ends: &[(usize, usize)],
-        caches: &mut Caches,
-        out: &mut Vec<(usize, Range<usize>)>,
-    ) -> Result<(), MatchError> {
-        for group in ends.chunk_by(|a, b| a.0 == b.0) {
-            if group.len() > MAX_ENDS {
-                return Err(MatchError::gave_up(group[MAX_ENDS].1));
-            }
-            let pattern = group[0].0;
-            let pid = PatternID::new_unchecked(pattern);
-            let Some(reverse) = self.reverse(pattern) else {
-                return Err(MatchError::gave_up(group[0].1));
-            };
-            let reverse_cache = caches.start[pattern].get_or_insert_with(|| reverse.create_cache());
-            let starts = &mut caches.starts;
-            starts.clear();
-            starts.resize(group.len(), None);
-            let mut lower = chunk.start;
-            loop {
-                let mut leftmost: Option<usize> = None;
-                let mut candidates = 0;
-                for (&(_, end), known) in group.iter().zip(starts.iter_mut()) {
-                    if end <= lower {
-                        continue; // inside a match already taken, or empty
-                    }
-                    // A start found earlier still holds unless it lies before `lower` (then
-                    // there may be another between `lower` and the end).
-                    if known.is_none_or(|s| s.is_some_and(|s| s < lower)) {
-                        let input = Input::new(note).range(lower..end).anchored(Anchored::Yes);
-                        let found = reverse.try_search_rev(reverse_cache, &input)?;
-                        *known = Some(found.map(|m| m.offset()));
-                    }
-                    let Some(Some(s)) = *known else { continue };
-                    match leftmost {
-                        Some(l) if l < s => {}
-                        Some(l) if l == s => candidates += 1,
-                        _ => {
-                            leftmost = Some(s);
-                            candidates = 1;
-                        }
-                    }
-                }
-                let Some(start) = leftmost else { break };
-                // One end for that start: it is the match. Several: the pattern's preference
-                // (leftmost-first) picks, as searching for the pattern alone would.
-                let end = if candidates == 1 {
-                    group
-                        .iter()
-                        .zip(starts.iter())
-                        .find(|(&(_, e), known)| e > lower && **known == Some(Some(start)))
-                        .map(|(&(_, e), _)| e)
-                } else {
-                    let input = Input::new(note)
-                        .range(start..chunk.end)
-                        .anchored(Anchored::Pattern(pid));
-                    self.end
-                        .try_search_fwd(&mut caches.end, &input)?
-                        .map(|m| m.offset())
-                };
-                let Some(end) = end else { break };
-                if end > start {
-                    out.push((pattern, start..end));
-                    lower = end;
-                } else {
-                    lower = super::text::ceil_boundary(note, start + 1);
-                }
-                if lower >= chunk.end {
-                    break;
-                }
+/// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
+pub(crate) fn build(source: &Hir, config: meta::Config, size_limit: usize) -> Option<meta::Regex> {
+    meta::Builder::new()
+        .configure(config.nfa_size_limit(Some(size_limit)))
+        .build_from_hir(source)
+        .ok()
+}
+
+/// What every match of `hir` needs: sets of symbols of which at least one must occur, each
+/// with its weight (the sum of its symbols'). Empty when a match may be empty of symbols.
+fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
+    let weigh = |mut symbols: Vec<u32>| {
+        symbols.sort_unstable();
+        symbols.dedup();
+        let w = symbols
+            .iter()
+            .map(|&s| u64::from(weights.get(s as usize).copied().unwrap_or(u32::MAX)))
+            .sum();
+        (w, symbols)
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Bytes(_)) => {}
+        HirKind::Literal(lit) => {
+            let text = std::str::from_utf8(&lit.0).unwrap_or_default();
+            out.extend(text.chars().map(|c| weigh(vec![phrase::symbol_of(c)])));
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let symbols: Vec<u32> = class
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .map(phrase::symbol_of)
+                .collect();
+            if !symbols.is_empty() {
+                out.push(weigh(symbols));
             }
         }
-        Ok(())
+        HirKind::Repetition(rep) if rep.min == 0 => {}
+        HirKind::Repetition(rep) => requirements(&rep.sub, weights, out),
+        HirKind::Capture(cap) => requirements(&cap.sub, weights, out),
+        HirKind::Concat(subs) => {
+            for s in subs {
+                requirements(s, weights, out);
+            }
+        }
+        HirKind::Alternation(subs) => {
+            // One of the branches matches: what it needs most surely, from each.
+            let mut all = Vec::new();
+            for s in subs {
+                let mut branch = Vec::new();
+                requirements(s, weights, &mut branch);
+                let Some((_, rarest)) = branch.into_iter().min() else {
+                    return;
+                };
+                all.extend(rarest);
+            }
+            out.push(weigh(all));
+        }
     }
 }

@@ -201,21 +201,11 @@ pub(crate) struct PhrasePattern {
     pub source: Hir,
     /// Whether it has a `{who}` (its capture group is then group 1).
     pub has_who: bool,
-    /// The phrase alone, for when the matcher gives up on a chunk: built on first use.
-    regex: OnceLock<Option<meta::Regex>>,
     /// A program that reports the `{who}` group: built on first use.
     who_program: OnceLock<Option<meta::Regex>>,
 }
 
 impl PhrasePattern {
-    /// The phrase alone (`None` only if it cannot be built on its own, which the checks at
-    /// compile time rule out: the phrase compiled as part of all of them).
-    pub fn regex(&self) -> Option<&meta::Regex> {
-        self.regex
-            .get_or_init(|| build_symbols(&self.source, meta::Config::new()).ok())
-            .as_ref()
-    }
-
     /// The program that reports where `{who}` matched, for a phrase that has one.
     pub fn who_program(&self) -> Option<&meta::Regex> {
         if !self.has_who {
@@ -498,7 +488,6 @@ fn build_phrases(
             written: written.clone(),
             source: source.clone(),
             has_who,
-            regex: OnceLock::new(),
             who_program: OnceLock::new(),
         });
         sources.push(source.clone());
@@ -523,15 +512,7 @@ fn build_phrases(
             meta::Config::new(),
         )?);
     }
-    let matcher = Matcher::new(&sources, SIZE_LIMIT * 8).map_err(|e| {
-        RuleError::new(
-            &Origin {
-                file: "rules".into(),
-                line: 0,
-            },
-            format!("the phrases together are too large to compile: {e}"),
-        )
-    })?;
+    let matcher = Matcher::new(&sources, &compiled.weights, SIZE_LIMIT);
     Ok(PhraseSet {
         class_forms: compiled.class_forms,
         encoder: compiled.encoder,

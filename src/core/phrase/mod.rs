@@ -143,6 +143,8 @@ pub struct Compiled {
     pub has_who: Vec<bool>,
     /// Each class and the single words it holds, inflected.
     pub class_forms: BTreeMap<String, BTreeSet<String>>,
+    /// Per symbol, how common its tokens are (see [`known_weight`]).
+    pub weights: Vec<u32>,
 }
 
 impl<'a> PhraseCompiler<'a> {
@@ -500,6 +502,7 @@ impl<'a> PhraseCompiler<'a> {
         let mut symbols: Vec<Symbol> = Vec::new();
         let mut by_key: HashMap<Vec<usize>, u32> = HashMap::new();
         let mut known = HashMap::new();
+        let mut weights: Vec<u32> = Vec::new();
         for (form, mut ids) in fills {
             let kind = kind_of_form(&form);
             for (i, re) in regexes.iter().enumerate() {
@@ -520,6 +523,10 @@ impl<'a> PhraseCompiler<'a> {
             if symbol == next {
                 symbols.push(Symbol { atoms: ids });
             }
+            if symbol == next {
+                weights.push(0);
+            }
+            weights[symbol as usize] += known_weight(&form);
             known.insert(form, symbol);
         }
         // Unknown tokens: kind × capitalised × regex mask.
@@ -544,11 +551,13 @@ impl<'a> PhraseCompiler<'a> {
                     ids.sort_unstable();
                     unknown.push(symbols.len() as u32);
                     symbols.push(Symbol { atoms: ids });
+                    weights.push(unknown_weight(kind, cap));
                 }
             }
         }
         let boundary = symbols.len() as u32;
         symbols.push(Symbol { atoms: Vec::new() });
+        weights.push(u32::MAX >> 8); // in every chunk: never an anchor if anything else is
         if symbols.len() > MAX_SYMBOLS {
             return Err(RuleError::new(
                 &Origin {
@@ -599,6 +608,7 @@ impl<'a> PhraseCompiler<'a> {
             sources,
             has_who,
             class_forms,
+            weights,
         })
     }
 }
@@ -720,6 +730,52 @@ fn class(symbols: &[u32]) -> Hir {
 
 fn symbol_char(symbol: u32) -> char {
     char::from_u32(SYMBOL_BASE + symbol).unwrap_or('\u{4E00}')
+}
+
+/// The symbol a character of an encoded note stands for.
+pub(crate) fn symbol_of(c: char) -> u32 {
+    (c as u32).saturating_sub(SYMBOL_BASE)
+}
+
+/// How common a symbol's tokens are in notes, roughly: the matcher searches a phrase only
+/// when its rarest required slot occurs (see [`super::matcher`]), so a slot of common words
+/// must weigh more than one of rare ones. A known word weighs 1, or [`COMMON_WEIGHT`] when it
+/// is one of English's most frequent words; unknown tokens weigh by kind.
+fn known_weight(form: &str) -> u32 {
+    if COMMON_WORDS.contains(&form) {
+        COMMON_WEIGHT
+    } else {
+        1
+    }
+}
+
+const COMMON_WEIGHT: u32 = 64;
+
+/// English's most frequent words, and the ones sales notes are full of.
+const COMMON_WORDS: &[&str] = &[
+    "the", "be", "to", "of", "and", "a", "in", "that", "have", "i", "it", "for", "not", "on",
+    "with", "he", "as", "you", "do", "at", "this", "but", "his", "by", "from", "they", "we", "say",
+    "her", "she", "or", "an", "will", "my", "one", "all", "would", "there", "their", "what", "so",
+    "up", "out", "if", "about", "who", "get", "which", "go", "me", "when", "make", "can", "like",
+    "time", "no", "just", "him", "know", "take", "into", "year", "your", "good", "some", "could",
+    "them", "see", "other", "than", "then", "now", "look", "only", "come", "its", "over", "think",
+    "also", "back", "after", "use", "two", "how", "our", "work", "first", "well", "way", "even",
+    "new", "want", "because", "any", "these", "give", "day", "most", "us", "is", "are", "was",
+    "were", "been", "has", "had", "did", "does", "need", "next", "week", "call", "client",
+    "customer", "team", "said", "'s", "n't", "'ll", "'re", "'m", "'ve", "'d", "let", "send",
+    "meeting", "today", "tomorrow", "asked", "ask",
+];
+
+/// The weight of an unknown token's symbol, by kind (a lower-case word of no class is the
+/// most common token of all).
+fn unknown_weight(kind: TokenKind, capitalised: bool) -> u32 {
+    match kind {
+        TokenKind::Word if capitalised => 256,
+        TokenKind::Word => 1024,
+        TokenKind::Number => 64,
+        TokenKind::Money | TokenKind::Percent => 16,
+        _ => 1024,
+    }
 }
 
 fn count_who(node: &Node, n: &mut usize) {
