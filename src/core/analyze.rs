@@ -195,8 +195,8 @@ fn phrase_hits(
                 .start
                 .max(found.start.saturating_sub(EXCEPTION_REACH * B))
                 ..chunk.end.min(found.end + EXCEPTION_REACH * B);
-            let excepted = phrases.exceptions[pattern.rule]
-                .as_ref()
+            let excepted = phrases
+                .exception(pattern.rule)
                 .is_some_and(|e| e.is_match(Input::new(&encoded).range(window)));
             if excepted {
                 trace(Trace {
@@ -207,7 +207,7 @@ fn phrase_hits(
                 });
                 continue;
             }
-            let owner = pattern.who_program().and_then(|program| {
+            let owner = phrases.who_program(index).and_then(|program| {
                 const GROUP: usize = 1; // the only capture group a phrase has
                 let mut slots = [None; 4];
                 let input = Input::new(&encoded)
@@ -497,8 +497,6 @@ mod tests {
             assert_same(&prompts.rules, &note);
         }
     }
-
-    #[test]
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]

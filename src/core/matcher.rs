@@ -52,6 +52,8 @@ impl fmt::Debug for Matcher {
 
 /// A required slot whose symbols weigh this much occurs in most chunks: not worth checking.
 const CHECK_ABOVE: u64 = 1024;
+/// A slot of more symbols than this is not indexed (it is in nearly every chunk).
+const WIDE_CLASS: u32 = 2048;
 /// The most required slots checked per phrase besides its anchor.
 const MAX_CHECKS: usize = 4;
 
@@ -107,7 +109,7 @@ thread_local! {
 impl Matcher {
     /// Indexes `sources` (already checked one by one) by their anchors; `weights` says how
     /// common each symbol is (higher: more common), `size_limit` bounds each phrase's regex.
-    pub fn new(sources: &[Hir], weights: &[u32], size_limit: usize) -> Matcher {
+    pub fn new(sources: Vec<Hir>, weights: &[u32], size_limit: usize) -> Matcher {
         let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
         let mut always = Vec::new();
         let mut checks = Vec::with_capacity(sources.len());
@@ -135,13 +137,18 @@ impl Matcher {
             );
         }
         Matcher {
-            sources: sources.to_vec(),
             index: index.into_iter().map(Vec::into_boxed_slice).collect(),
             always,
             checks,
-            regexes: (0..sources.len()).map(|_| OnceLock::new()).collect(),
+            regexes: sources.iter().map(|_| OnceLock::new()).collect(),
+            sources,
             size_limit,
         }
+    }
+
+    /// Phrase `pattern` as compiled.
+    pub fn source(&self, pattern: usize) -> &Hir {
+        &self.sources[pattern]
     }
 
     /// Phrase `pattern` alone, as a regex over symbols (`None` only if it cannot be built on
@@ -190,21 +197,6 @@ impl Matcher {
             scratch.candidates = candidates;
         });
     }
-
-    /// How many phrases a chunk of `note` makes the matcher search (for tests and tuning).
-    #[cfg(test)]
-    pub fn candidates(&self, note: &str, chunk: Range<usize>) -> usize {
-        let mut scratch = Scratch::default();
-        scratch.start(&note[chunk], self.index.len());
-        let mut c: Vec<u32> = self.always.clone();
-        for &s in &scratch.symbols {
-            c.extend(self.index.get(s as usize).into_iter().flatten());
-        }
-        c.sort_unstable();
-        c.dedup();
-        c.retain(|&p| self.checks[p as usize].iter().all(|set| scratch.any(set)));
-        c.len()
-    }
 }
 
 /// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
@@ -234,6 +226,10 @@ fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
             out.extend(text.chars().map(|c| weigh(vec![phrase::symbol_of(c)])));
         }
         HirKind::Class(Class::Unicode(class)) => {
+            let size: u32 = class.iter().map(|r| r.len() as u32).sum();
+            if size > WIDE_CLASS {
+                return; // `{word}` and the like: in every chunk, not worth listing
+            }
             let symbols: Vec<u32> = class
                 .iter()
                 .flat_map(|r| r.start()..=r.end())

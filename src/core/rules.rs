@@ -179,15 +179,19 @@ pub struct RuleSet {
     pub(crate) phrases: Option<Arc<PhraseSet>>,
 }
 
-/// Every phrase of the rules, compiled (see [`super::phrase`]).
+/// Every phrase of the rules, compiled (see [`super::phrase`]). The regexes are built the
+/// first time a note needs them, so that start-up compiles none: [`PhraseSet::check`] builds
+/// them all, for rules read from a folder.
 #[derive(Debug)]
 pub(crate) struct PhraseSet {
     pub encoder: phrase::Encoder,
     /// All phrase patterns, over the encoded note.
     pub matcher: Matcher,
     pub patterns: Vec<PhrasePattern>,
+    /// Per pattern with a `{who}`: the program that reports where it matched.
+    who_programs: Vec<OnceLock<Option<meta::Regex>>>,
     /// Per rule: its `except` phrases as one regex over the encoded note.
-    pub exceptions: Vec<Option<meta::Regex>>,
+    exceptions: Vec<Option<Exception>>,
     /// Each class and the single words in it (for `callnudge rules explain`).
     pub class_forms: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
@@ -197,26 +201,65 @@ pub(crate) struct PhrasePattern {
     pub rule: usize,
     /// The phrase as written, and where.
     pub written: Located<String>,
-    /// The phrase as a regex over symbols.
-    pub source: Hir,
     /// Whether it has a `{who}` (its capture group is then group 1).
     pub has_who: bool,
-    /// A program that reports the `{who}` group: built on first use.
-    who_program: OnceLock<Option<meta::Regex>>,
 }
 
-impl PhrasePattern {
-    /// The program that reports where `{who}` matched, for a phrase that has one.
-    pub fn who_program(&self) -> Option<&meta::Regex> {
-        if !self.has_who {
+/// A rule's `except` phrases, as one regex built on first use.
+#[derive(Debug)]
+struct Exception {
+    source: Hir,
+    /// Where the rule's first `except` is written.
+    origin: Origin,
+    regex: OnceLock<Option<meta::Regex>>,
+}
+
+impl PhraseSet {
+    /// The program that reports where pattern `index`'s `{who}` matched, if it has one.
+    pub fn who_program(&self, index: usize) -> Option<&meta::Regex> {
+        if !self.patterns[index].has_who {
             return None;
         }
-        self.who_program
+        self.who_programs[index]
             .get_or_init(|| {
-                build_symbols(&self.source, meta::Config::new().hybrid(false).dfa(false)).ok()
+                let config = meta::Config::new().hybrid(false).dfa(false);
+                build_symbols(self.matcher.source(index), config).ok()
             })
             .as_ref()
     }
+
+    /// Rule `rule`'s exceptions, if it has any.
+    pub fn exception(&self, rule: usize) -> Option<&meta::Regex> {
+        let e = self.exceptions.get(rule)?.as_ref()?;
+        e.regex
+            .get_or_init(|| build_symbols(&e.source, meta::Config::new()).ok())
+            .as_ref()
+    }
+
+    /// Builds every regex now, so that a phrase too large to compile is reported where it
+    /// is written rather than never matching.
+    pub fn check(&self) -> Result<(), RuleError> {
+        for (index, pattern) in self.patterns.iter().enumerate() {
+            if self.matcher.regex(index).is_none() {
+                let e = build_symbols(self.matcher.source(index), meta::Config::new()).err();
+                return Err(too_large(&pattern.written.origin, e));
+            }
+        }
+        for (rule, e) in self.exceptions.iter().enumerate() {
+            if let Some(e) = e {
+                if self.exception(rule).is_none() {
+                    let err = build_symbols(&e.source, meta::Config::new()).err();
+                    return Err(too_large(&e.origin, err));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn too_large(origin: &Origin, e: Option<Box<regex_automata::meta::BuildError>>) -> RuleError {
+    let why = e.map_or_else(|| "too large".to_string(), |e| describe(&e));
+    RuleError::new(origin, format!("phrase does not compile: {why}"))
 }
 
 /// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
@@ -254,7 +297,7 @@ impl RuleSet {
         let mut phrases = PhraseCompiler::new(&lexicon.phrases);
         // (rule, phrase, where it is written) for patterns; (rule, phrase) for exceptions.
         let mut phrase_rules: Vec<(usize, usize, Located<String>)> = Vec::new();
-        let mut phrase_excepts: Vec<(usize, usize)> = Vec::new();
+        let mut phrase_excepts: Vec<(usize, usize, Origin)> = Vec::new();
 
         for file in files {
             let category = Category::from_id(&file.category.value).ok_or_else(|| {
@@ -313,7 +356,7 @@ impl RuleSet {
                     phrase_rules.push((rule_index, phrases.add(p)?, p.clone()));
                 }
                 for e in &spec.except {
-                    phrase_excepts.push((rule_index, phrases.add(e)?));
+                    phrase_excepts.push((rule_index, phrases.add(e)?, e.origin.clone()));
                 }
             }
         }
@@ -358,6 +401,12 @@ impl RuleSet {
             }),
             phrases,
         })
+    }
+
+    /// Builds every phrase's regex now (start-up builds them as notes need them), so that a
+    /// phrase too large to compile is reported as `file:line` instead of never matching.
+    pub fn check(&self) -> Result<(), RuleError> {
+        self.phrases.as_deref().map_or(Ok(()), PhraseSet::check)
     }
 
     /// The rules, in file order.
@@ -463,19 +512,13 @@ fn compile_rule(
 fn build_phrases(
     compiler: PhraseCompiler<'_>,
     phrase_rules: &[(usize, usize, Located<String>)],
-    phrase_excepts: &[(usize, usize)],
+    phrase_excepts: &[(usize, usize, Origin)],
     rules: &[Rule],
 ) -> Result<PhraseSet, RuleError> {
     let compiled = compiler.finish()?;
-    let build = |source: &Hir, origin: &Origin, meta_config: meta::Config| {
-        build_symbols(source, meta_config).map_err(|e| {
-            RuleError::new(origin, format!("phrase does not compile: {}", describe(&e)))
-        })
-    };
     let mut sources = Vec::with_capacity(phrase_rules.len());
     let mut patterns = Vec::with_capacity(phrase_rules.len());
     for (rule, index, written) in phrase_rules {
-        let source = &compiled.sources[*index];
         let has_who = compiled.has_who[*index];
         if rules[*rule].owner == Some(Owner::Client) && !has_who {
             return Err(RuleError::new(
@@ -486,38 +529,34 @@ fn build_phrases(
         patterns.push(PhrasePattern {
             rule: *rule,
             written: written.clone(),
-            source: source.clone(),
             has_who,
-            who_program: OnceLock::new(),
         });
-        sources.push(source.clone());
+        sources.push(compiled.sources[*index].clone());
     }
-    let mut exceptions: Vec<Option<meta::Regex>> = (0..rules.len()).map(|_| None).collect();
-    for (rule, _) in phrase_excepts {
+    let mut exceptions: Vec<Option<Exception>> = (0..rules.len()).map(|_| None).collect();
+    for (rule, _, origin) in phrase_excepts {
         if exceptions[*rule].is_some() {
             continue;
         }
         let joined: Vec<Hir> = phrase_excepts
             .iter()
-            .filter(|(r, _)| r == rule)
-            .map(|(_, i)| compiled.sources[*i].clone())
+            .filter(|(r, _, _)| r == rule)
+            .map(|(_, i, _)| compiled.sources[*i].clone())
             .collect();
-        let origin = Origin {
-            file: "rules".into(),
-            line: 0,
-        };
-        exceptions[*rule] = Some(build(
-            &Hir::alternation(joined),
-            &origin,
-            meta::Config::new(),
-        )?);
+        exceptions[*rule] = Some(Exception {
+            source: Hir::alternation(joined),
+            origin: origin.clone(),
+            regex: OnceLock::new(),
+        });
     }
-    let matcher = Matcher::new(&sources, &compiled.weights, SIZE_LIMIT);
+    let who_programs = (0..patterns.len()).map(|_| OnceLock::new()).collect();
+    let matcher = Matcher::new(sources, &compiled.weights, SIZE_LIMIT);
     Ok(PhraseSet {
         class_forms: compiled.class_forms,
         encoder: compiled.encoder,
         matcher,
         patterns,
+        who_programs,
         exceptions,
     })
 }

@@ -3,7 +3,7 @@
 
 use super::{kind_index, symbol_char, SYMBOL_BYTES};
 use crate::core::token::{self, Token, TokenKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Turns a note's tokens into the symbol string the phrase automaton reads.

@@ -41,7 +41,9 @@ use super::inflect;
 use super::rules::{Located, Origin, RuleError};
 use super::token::{self, Token, TokenKind};
 use regex_syntax::hir::{Capture, ClassUnicode, ClassUnicodeRange, Hir, Repetition};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// The first symbol's character; every symbol is a CJK ideograph (no case, 3 bytes).
 const SYMBOL_BASE: u32 = 0x4E00;
@@ -102,6 +104,8 @@ enum Node {
     Edge {
         start: bool,
     },
+    /// A lexicon class, shared by every phrase that uses it (and lowered once).
+    Class(Rc<Node>),
 }
 
 /// The lexicon's part for phrases: word classes and the spelling table.
@@ -152,13 +156,13 @@ impl<'a> PhraseCompiler<'a> {
         PhraseCompiler {
             lexicon,
             atoms: Vec::new(),
-            atom_ids: HashMap::new(),
+            atom_ids: HashMap::default(),
             regexes: Vec::new(),
             phrases: Vec::new(),
-            classes: HashMap::new(),
+            classes: HashMap::default(),
             class_forms: BTreeMap::new(),
             present: false,
-            words: HashMap::new(),
+            words: HashMap::default(),
         }
     }
 
@@ -416,6 +420,7 @@ impl<'a> PhraseCompiler<'a> {
         let mut words = BTreeSet::new();
         self.single_words(&node, &mut words);
         self.class_forms.insert(name.to_string(), words);
+        let node = Node::Class(Rc::new(node));
         self.classes.insert(name.to_string(), node.clone());
         Ok(node)
     }
@@ -463,6 +468,7 @@ impl<'a> PhraseCompiler<'a> {
                 }
             }
             Node::Alt(v) => v.iter().for_each(|n| self.single_words(n, out)),
+            Node::Class(inner) => self.single_words(inner, out),
             _ => {}
         }
     }
@@ -500,8 +506,8 @@ impl<'a> PhraseCompiler<'a> {
         let atom_of = |a: &Atom| atoms.iter().position(|x| x == a);
         let word_atom = atom_of(&Atom::Word);
         let mut symbols: Vec<Symbol> = Vec::new();
-        let mut by_key: HashMap<Vec<usize>, u32> = HashMap::new();
-        let mut known = HashMap::new();
+        let mut by_key: HashMap<Vec<usize>, u32> = HashMap::default();
+        let mut known = HashMap::default();
         let mut weights: Vec<u32> = Vec::new();
         for (form, mut ids) in fills {
             let kind = kind_of_form(&form);
@@ -583,6 +589,7 @@ impl<'a> PhraseCompiler<'a> {
             any: class(&any),
             boundary,
             classes: Default::default(),
+            lowered: Default::default(),
         };
         let sources = phrases.iter().map(|p| lower.hir(p)).collect();
         let has_who = phrases
@@ -656,6 +663,8 @@ struct Lower<'a> {
     boundary: u32,
     /// Each atom's class, built once.
     classes: std::cell::RefCell<HashMap<usize, Hir>>,
+    /// Each lexicon class lowered, by the address of its shared node.
+    lowered: std::cell::RefCell<HashMap<usize, Hir>>,
 }
 
 impl Lower<'_> {
@@ -669,6 +678,15 @@ impl Lower<'_> {
 
     fn hir(&self, node: &Node) -> Hir {
         match node {
+            Node::Class(inner) => {
+                let key = Rc::as_ptr(inner) as usize;
+                if let Some(hir) = self.lowered.borrow().get(&key) {
+                    return hir.clone();
+                }
+                let hir = self.hir(inner);
+                self.lowered.borrow_mut().insert(key, hir.clone());
+                hir
+            }
             Node::Atom(a) => self.atom(*a),
             Node::Seq(nodes) => Hir::concat(nodes.iter().map(|n| self.hir(n)).collect()),
             Node::Alt(nodes) => Hir::alternation(nodes.iter().map(|n| self.hir(n)).collect()),
@@ -783,6 +801,7 @@ fn count_who(node: &Node, n: &mut usize) {
         Node::Who { .. } | Node::WhoOf(_) => *n += 1,
         Node::Seq(v) | Node::Alt(v) => v.iter().for_each(|x| count_who(x, n)),
         Node::Optional(x) => count_who(x, n),
+        Node::Class(x) => count_who(x, n),
         Node::Atom(_) | Node::Gap(_) | Node::Edge { .. } => {}
     }
 }
@@ -792,6 +811,7 @@ fn min_len(node: &Node) -> usize {
     match node {
         Node::Atom(_) | Node::Who { .. } => 1,
         Node::WhoOf(inner) => min_len(inner),
+        Node::Class(inner) => min_len(inner),
         Node::Seq(v) => v.iter().map(min_len).sum(),
         Node::Alt(v) => v.iter().map(min_len).min().unwrap_or(0),
         Node::Optional(_) | Node::Gap(_) | Node::Edge { .. } => 0,

@@ -204,6 +204,7 @@ fn ends(
             .iter()
             .flat_map(|n| ends(n, atoms, enc, note, tokens, at))
             .collect(),
+        Node::Class(inner) => ends(inner, atoms, enc, note, tokens, at),
         Node::Optional(n) => {
             let mut e = ends(n, atoms, enc, note, tokens, at);
             e.insert(at);
