@@ -673,3 +673,76 @@ async fn a_note_that_could_not_be_stored_is_not_acknowledged_and_its_retry_store
     assert_eq!(notes[0].text.as_deref(), Some(NOTE));
     app.slack.wait_calls("chat.postEphemeral", 1).await;
 }
+
+/// A signed request with an id that is no platform id (empty, a CR LF that would forge a log
+/// line, a NUL) is a client's mistake: 400 with the reason, counted as rejected, nothing stored.
+#[tokio::test]
+async fn odd_ids_and_malformed_buttons_are_client_mistakes_not_server_errors() {
+    let app = spawn_app().await;
+    for (team, user) in [("", "U1"), ("T1\r\nFORGED", "U1"), ("T1", "U\u{0}1")] {
+        let body = serde_urlencoded::to_string([
+            ("team_id", team),
+            ("user_id", user),
+            ("command", "/note"),
+            ("text", NOTE),
+        ])
+        .unwrap();
+        let r = app
+            .post_signed(
+                "/slack/commands",
+                app.now(),
+                &body,
+                "application/x-www-form-urlencoded",
+            )
+            .await;
+        assert_eq!(r.status(), 400, "team {team:?} user {user:?}");
+        assert!(r.text().await.unwrap().contains("ids must be"));
+    }
+    assert!(
+        app.service.store.teams().unwrap().is_empty(),
+        "nothing stored"
+    );
+    // A button whose value is not NOTE:RULE, then one naming a rule that does not exist.
+    let (_, reply) = app.command("U1", "/note", NOTE).await;
+    let note = reply["blocks"][1]["elements"][0]["value"]
+        .as_str()
+        .unwrap()
+        .split_once(':')
+        .unwrap()
+        .0
+        .to_string();
+    let press = |value: String| {
+        let payload = json!({
+            "type": "block_actions", "user": {"id": "U1"}, "team": {"id": "T1"},
+            "actions": [{"action_id": "dispute", "value": value}],
+            "response_url": app.slack.response_url
+        });
+        serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+    };
+    let r = app
+        .post_signed(
+            "/slack/interactivity",
+            app.now(),
+            &press("garbage".into()),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    let r = app
+        .post_signed(
+            "/slack/interactivity",
+            app.now(),
+            &press(format!("{note}:no-such-rule")),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let answers = app.slack.wait_calls("/response/1", 1).await;
+    let text = answers[0].json["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!text.contains("try again"), "{text}");
+    assert_eq!(app.metric("callnudge_errors_total").await, 0);
+    assert!(app.metric("callnudge_requests_rejected_total").await >= 5);
+}

@@ -185,7 +185,7 @@ pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply
         Err(e) => {
             if matches!(e, ServiceError::Store(_)) {
                 Metrics::inc(&state.metrics.errors);
-                tracing::error!(team = %who.team, error = %e, "command failed");
+                tracing::error!(team = ?who.team, error = %e, "command failed");
                 Reply::text(format!("Nothing was stored: {e}. Please try again later."))
             } else {
                 Reply::text(e.to_string())

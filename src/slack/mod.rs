@@ -235,9 +235,23 @@ impl SlashForm {
     }
 }
 
-fn bad_request(what: &str) -> Response {
+/// A client's mistake: 400 with the reason, counted as a rejected request (not an error).
+fn bad_request(state: &SlackState, what: &str) -> Response {
+    Metrics::inc(&state.metrics.requests_rejected);
     (StatusCode::BAD_REQUEST, format!("{what}\n")).into_response()
 }
+
+/// Whether `id` looks like a platform's id (Slack's `T0123ABC`, Mattermost's 26 letters and
+/// digits): 1–64 ASCII letters, digits, `-`, `_` or `.`. Checked before an id is logged or
+/// stored, so a signed request cannot forge a log line or a team named `slack-`.
+fn is_platform_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+const BAD_IDS: &str = "team and user ids must be 1-64 letters, digits, '-', '_' or '.'";
 
 /// Runs a command off the runtime; answers inline if it finishes in time, else acknowledges
 /// and answers through `response_url`.
@@ -251,7 +265,7 @@ async fn answer_command(
         Ok(c) => c,
         Err(usage) => return Json(to_json(&Reply::text(usage))).into_response(),
     };
-    tracing::info!(team = %who.team, user = %who.user, command = %form.command, "command");
+    tracing::info!(team = ?who.team, user = ?who.user, command = ?form.command, "command");
     let s = state.clone();
     let mut work = state.tasks.spawn(commands::run(s, who, command));
     match tokio::time::timeout(INLINE_ANSWER_WITHIN, &mut work).await {
@@ -294,8 +308,11 @@ async fn slack_command(
         return unauthorized(&state);
     }
     let Ok(form) = serde_urlencoded::from_bytes::<SlashForm>(&body) else {
-        return bad_request("not a slash command form");
+        return bad_request(&state, "not a slash command form");
     };
+    if !is_platform_id(&form.team_id) || !is_platform_id(&form.user_id) {
+        return bad_request(&state, BAD_IDS);
+    }
     let who = form.caller("slack", true);
     answer_command(state, who, form, Reply::ephemeral_json).await
 }
@@ -310,6 +327,9 @@ async fn mattermost_command(State(state): State<Arc<SlackState>>, body: Bytes) -
     if !verify::same_secret(&form.token, expected.expose()) {
         tracing::warn!("mattermost request refused");
         return unauthorized(&state);
+    }
+    if !is_platform_id(&form.team_id) || !is_platform_id(&form.user_id) {
+        return bad_request(&state, BAD_IDS);
     }
     let who = form.caller("mattermost", false);
     answer_command(
@@ -330,18 +350,27 @@ async fn slack_event(
         return unauthorized(&state);
     }
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
-        return bad_request("not JSON");
+        return bad_request(&state, "not JSON");
     };
     match v["type"].as_str() {
         Some("url_verification") => Json(json!({"challenge": v["challenge"]})).into_response(),
         Some("event_callback") => {
             let (Some(event_id), Some(team_id)) = (v["event_id"].as_str(), v["team_id"].as_str())
             else {
-                return bad_request("event without event_id or team_id");
+                return bad_request(&state, "event without event_id or team_id");
             };
             let Some(message) = ChannelMessage::of(&v["event"]) else {
                 return StatusCode::OK.into_response(); // not a rep's message: nothing to do
             };
+            if !is_platform_id(team_id) || !is_platform_id(&message.user) {
+                return bad_request(&state, BAD_IDS);
+            }
+            if event_id.len() > 128 || event_id.chars().any(char::is_control) {
+                return bad_request(
+                    &state,
+                    "event_id is longer than 128 characters or holds control characters",
+                );
+            }
             let team = format!("slack-{team_id}");
             let event = format!("slack:{event_id}");
             // Every delivery of an event carries its `event_time`: the note's time, so that a
@@ -463,7 +492,7 @@ async fn slack_interactivity(
         .ok()
         .and_then(|f| serde_json::from_str::<Value>(&f.payload).ok())
     else {
-        return bad_request("not an interactivity payload");
+        return bad_request(&state, "not an interactivity payload");
     };
     let (Some(team), Some(user), Some(value)) = (
         v["team"]["id"].as_str(),
@@ -472,11 +501,14 @@ async fn slack_interactivity(
     ) else {
         return StatusCode::OK.into_response();
     };
+    if !is_platform_id(team) || !is_platform_id(user) {
+        return bad_request(&state, BAD_IDS);
+    }
     let Some((note, rule)) = value
         .split_once(':')
         .and_then(|(n, r)| n.parse::<u64>().ok().map(|n| (n, r.to_string())))
     else {
-        return StatusCode::OK.into_response();
+        return bad_request(&state, "the button's value is not NOTE:RULE");
     };
     let (team, user) = (format!("slack-{team}"), user.to_string());
     let response_url = v["response_url"].as_str().map(str::to_string);
@@ -495,8 +527,12 @@ async fn slack_interactivity(
                 tracing::info!(note, "dispute stored");
                 Reply::text(text)
             }
-            // Not the presser's finding (a forwarded message): say so, store nothing.
-            Ok(Err(e @ ServiceError::NoSuchFinding { .. })) => Reply::text(e.to_string()),
+            // Not the presser's finding (a forwarded message), an unknown rule: the client's
+            // mistake, said as it is; nothing stored.
+            Ok(Err(e)) if !matches!(e, ServiceError::Store(_) | ServiceError::Interrupted) => {
+                Metrics::inc(&state.metrics.requests_rejected);
+                Reply::text(e.to_string())
+            }
             _ => {
                 Metrics::inc(&state.metrics.errors);
                 Reply::text("That could not be stored; please try again.")
