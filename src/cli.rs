@@ -150,7 +150,7 @@ pub struct NoteArgs {
     pub who: Who,
     #[command(flatten)]
     pub data: DataArgs,
-    /// The note; read from standard input when absent.
+    /// The note; read from standard input when absent or `-`.
     pub text: Option<String>,
 }
 
@@ -216,9 +216,10 @@ pub struct TeamArgs {
     /// Add a manager (user id); repeatable.
     #[arg(long = "manager")]
     pub managers: Vec<String>,
-    /// Days the note text is kept (the analysis is kept regardless).
-    #[arg(long)]
-    pub retention_days: Option<u32>,
+    /// Days the note text is kept, 1–3650, or `none` to keep no note text (the analysis is
+    /// kept regardless).
+    #[arg(long, value_name = "DAYS|none")]
+    pub retention_days: Option<String>,
     /// Rule override `ID=off|suggestion|warning|default`; repeatable.
     // Its own id: the global `--rules DIR` already takes the name `rules`.
     #[arg(long = "rule", id = "rule_overrides")]

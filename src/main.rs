@@ -138,9 +138,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Note(a) => {
+            // `-` reads standard input, as for `analyze` and `calibrate`.
             let text = match a.text {
-                Some(t) => t,
-                None => read_stdin()?,
+                Some(t) if t != "-" => t,
+                _ => read_stdin()?,
             };
             session::note(
                 &open(&a.data.data_dir)?,

@@ -417,6 +417,78 @@ fn the_team_command_in_readme_runs_also_with_a_rules_directory_set() {
     assert!(stdout(&out).contains("checking-in"), "{}", stdout(&out));
 }
 
+/// `--retention-days 0` is refused (people read it as "keep nothing" and as "keep forever"),
+/// the stored text untouched; `none` says "keep no note text" explicitly.
+#[test]
+fn a_retention_of_zero_is_refused_and_none_is_explicit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let note = callnudge(
+        &[
+            "note",
+            "--team",
+            "acme",
+            "--rep",
+            "sam",
+            "--data-dir",
+            data,
+            "-",
+        ],
+        b"They asked for a quote; I'll send it.",
+    );
+    assert_eq!(note.status.code(), Some(0), "{}", stderr(&note));
+    let out = callnudge(
+        &[
+            "team",
+            "--team",
+            "acme",
+            "--retention-days",
+            "0",
+            "--data-dir",
+            data,
+        ],
+        b"",
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("`none`"), "{}", stderr(&out));
+    let export = callnudge(
+        &[
+            "export",
+            "--team",
+            "acme",
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+        ],
+        b"",
+    );
+    assert!(
+        stdout(&export).contains("send it"),
+        "the note text is still there: {}",
+        stdout(&export)
+    );
+    let out = callnudge(
+        &[
+            "team",
+            "--team",
+            "acme",
+            "--retention-days",
+            "none",
+            "--data-dir",
+            data,
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("retention_days = 0"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 #[test]
 fn human_output_shows_a_window_of_a_long_line_so_it_stays_linear() {
     // One line of 100 KB with a finding every sentence: each finding shows its neighbourhood,

@@ -309,7 +309,9 @@ fn note_text_past_retention_is_purged_at_most_daily_and_the_analysis_stays() {
     let now = at(2026, 11, 27, 12);
     s.change_settings(
         "t",
-        [callnudge::core::settings::SettingChange::RetentionDays(30)],
+        [callnudge::core::settings::SettingChange::Retention(
+            "30".into(),
+        )],
     )
     .unwrap();
     s.submit_note("t", "ana", "I'll send the deck.", now - Duration::days(40))

@@ -15,7 +15,7 @@ pub struct TeamChanges {
     pub weekday: Option<String>,
     pub hour: Option<u8>,
     pub managers: Vec<String>,
-    pub retention_days: Option<u32>,
+    pub retention_days: Option<String>,
     pub rules: Vec<String>,
 }
 
@@ -27,10 +27,7 @@ impl TeamChanges {
         out.extend(self.weekday.map(SettingChange::Weekday));
         out.extend(self.hour.map(|h| SettingChange::Hour(h.into())));
         out.extend(self.managers.into_iter().map(SettingChange::AddManager));
-        out.extend(
-            self.retention_days
-                .map(|d| SettingChange::RetentionDays(d.into())),
-        );
+        out.extend(self.retention_days.map(SettingChange::Retention));
         for r in self.rules {
             let (id, value) = r.split_once('=').with_context(|| {
                 format!("`{r}`: write a rule override as ID=off|suggestion|warning|default")

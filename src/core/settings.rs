@@ -18,7 +18,8 @@ pub enum SettingChange {
     Hour(i64),
     AddManager(String),
     RemoveManager(String),
-    RetentionDays(i64),
+    /// How long note text is kept, as typed: a number of days (1–3650) or `none`.
+    Retention(String),
     /// `ID` and `off | suggestion | warning | default` (default: as the rule file says).
     Rule(String, String),
     DigestChannel(Option<String>),
@@ -38,8 +39,10 @@ pub enum SettingError {
     Weekday(String),
     #[error("the digest hour must be 0–23, not {0}")]
     Hour(i64),
-    #[error("retention must be 0–3650 days (0 keeps no note text), not {0}")]
-    Retention(i64),
+    #[error("retention is a number of days, 1–3650, or `none` to keep no note text; not `{0}`")]
+    Retention(String),
+    #[error("retention `0` could mean \"keep nothing\" or \"keep forever\": write `none` to keep no note text, or a number of days up to 3650")]
+    RetentionZero,
     #[error("rule `{0}` does not exist; `/rules` lists the rule ids")]
     UnknownRule(String),
     #[error("`{0}` is not off, suggestion, warning or default")]
@@ -48,6 +51,39 @@ pub enum SettingError {
 
 /// The longest retention accepted, in days.
 pub const MAX_RETENTION_DAYS: i64 = 3650;
+
+/// Parses a retention as typed: days (1–3650), or `none` (stored as 0: no note text kept).
+/// A bare `0` is refused: people read it as "keep nothing" and as "keep forever".
+pub fn parse_retention(typed: &str) -> Result<u32, SettingError> {
+    let t = typed.trim().to_ascii_lowercase();
+    let t = t
+        .strip_suffix("days")
+        .or(t.strip_suffix('d'))
+        .unwrap_or(&t)
+        .trim();
+    if t == "none" {
+        return Ok(0);
+    }
+    match t.parse::<i64>() {
+        Ok(0) => Err(SettingError::RetentionZero),
+        Ok(d) if (1..=MAX_RETENTION_DAYS).contains(&d) => Ok(d as u32),
+        _ => Err(SettingError::Retention(typed.to_string())),
+    }
+}
+
+/// What a retention means, for the answer to a change (`0`: none).
+pub fn describe_retention(days: u32) -> String {
+    if days == 0 {
+        "No note text is kept from now on; note text already stored is deleted within the hour \
+         (the analysis is kept)."
+            .to_string()
+    } else {
+        format!(
+            "Note text is kept for {days} days; text older than that is deleted within the hour \
+             (the analysis is kept)."
+        )
+    }
+}
 
 /// Parses a rule override value.
 pub fn parse_override(value: &str) -> Result<RuleOverride, SettingError> {
@@ -98,12 +134,7 @@ pub fn apply(
             }
         }
         SettingChange::RemoveManager(m) => s.managers.retain(|x| *x != m),
-        SettingChange::RetentionDays(d) => {
-            s.retention_days = u32::try_from(d)
-                .ok()
-                .filter(|d| i64::from(*d) <= MAX_RETENTION_DAYS)
-                .ok_or(SettingError::Retention(d))?;
-        }
+        SettingChange::Retention(typed) => s.retention_days = parse_retention(&typed)?,
         SettingChange::Rule(id, value) => {
             if !rule_exists(&id) {
                 return Err(SettingError::UnknownRule(id));
@@ -153,7 +184,21 @@ mod tests {
                 .weekday,
             Weekday::Fri
         );
-        assert!(apply1(SettingChange::RetentionDays(-1)).is_err());
+        for bad in ["-1", "3651", "forever", ""] {
+            let e = apply1(SettingChange::Retention(bad.into())).unwrap_err();
+            assert!(e.to_string().contains("`none`"), "{e}");
+        }
+        let e = apply1(SettingChange::Retention("0".into())).unwrap_err();
+        assert_eq!(e, SettingError::RetentionZero);
+        assert!(e.to_string().contains("`none`"), "{e}");
+        let kept = |t: &str| {
+            apply1(SettingChange::Retention(t.into()))
+                .unwrap()
+                .retention_days
+        };
+        assert_eq!(kept("none"), 0);
+        assert_eq!(kept("30"), 30);
+        assert_eq!(kept("90 days"), 90);
         assert!(apply1(SettingChange::Rule("nope".into(), "off".into())).is_err());
         assert!(apply1(SettingChange::Rule("known".into(), "loud".into())).is_err());
         let mut s = apply1(SettingChange::Rule("known".into(), "Warning".into())).unwrap();

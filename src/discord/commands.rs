@@ -352,14 +352,17 @@ pub async fn setup_notes_channel(
     change(ctx, c, done).await
 }
 
-/// How many days note text is kept (the analysis is kept regardless; 0 keeps no text).
+/// How many days note text is kept (the analysis is kept regardless; `none` keeps no text).
 #[poise::command(slash_command, rename = "retention", ephemeral)]
 pub async fn setup_retention(
     ctx: Context<'_>,
-    #[description = "Days, 0–3650"] days: i64,
+    #[description = "Days (1–3650), or none to keep no note text"] days: String,
 ) -> Result<(), Error> {
-    let done = format!("Note text is now kept for {days} days.");
-    change(ctx, vec![SettingChange::RetentionDays(days)], done).await
+    let done = match crate::core::settings::parse_retention(&days) {
+        Ok(d) => crate::core::settings::describe_retention(d),
+        Err(_) => String::new(), // the change is refused with the reason
+    };
+    change(ctx, vec![SettingChange::Retention(days)], done).await
 }
 
 /// The settings a rule can have for a team (`default`: as the rule file says).

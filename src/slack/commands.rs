@@ -48,7 +48,7 @@ pub const HELP: &str = "*callnudge* — post a call note, get a private nudge to
 • `/trend [WEEKS]` — your own weekly trend (what your manager sees)
 • `/snooze 4h|2d|1w|off` — hold your nudges back for a while (notes are still saved)
 • `/digest [2026-W48]` — managers: the team's weekly digest
-• `/setup schedule fri 16 Europe/Berlin` · `/setup digest-channel #channel|here` · `/setup notes-channel #channel|here` · `/setup manager @user` · `/setup retention 90` · `/setup rule RULE-ID off|suggestion|warning|default` — managers
+• `/setup schedule fri 16 Europe/Berlin` · `/setup digest-channel #channel|here` · `/setup notes-channel #channel|here` · `/setup manager @user` · `/setup retention 90|none` · `/setup rule RULE-ID off|suggestion|warning|default` — managers
 • `/rules` — what callnudge looks for · `/forget-me` — delete your data";
 
 /// An id from Slack's escaped mention (`<@U123|ana>`, `<#C123|sales>`) or a bare id.
@@ -90,7 +90,7 @@ fn parse_setup(args: &str) -> Result<Vec<SettingChange>, String> {
         ["notes-channel", c] => Ok(vec![SettingChange::NotesChannel(Some(mention_id(c)))]),
         ["manager", u] => Ok(vec![SettingChange::AddManager(mention_id(u))]),
         ["remove-manager", u] => Ok(vec![SettingChange::RemoveManager(mention_id(u))]),
-        ["retention", d] => Ok(vec![SettingChange::RetentionDays(int(d, "retention")?)]),
+        ["retention", d] => Ok(vec![SettingChange::Retention(d.to_string())]),
         ["rule", id, v] => Ok(vec![SettingChange::Rule(id.to_string(), v.to_string())]),
         _ => Err(usage()),
     }
