@@ -246,7 +246,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// CSV with a header: team, rep, time (RFC 3339), text.
+    /// CSV with a header: team, rep, time (RFC 3339), text; `-` reads standard input.
+    /// Importing the same rows again stores nothing twice.
     pub file: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,

@@ -229,18 +229,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             calibrate::print(&prompts.rules, &result, &mut out)?;
         }
         Command::Import(a) => {
-            let file = std::fs::File::open(&a.file)
-                .with_context(|| format!("cannot read {}", a.file.display()))?;
+            // `-` reads standard input (no size known: no progress bar).
+            let (input, size): (Box<dyn Read>, u64) = if a.file.as_os_str() == "-" {
+                (Box::new(std::io::stdin().lock()), 0)
+            } else {
+                let file = std::fs::File::open(&a.file)
+                    .with_context(|| format!("cannot read {}", a.file.display()))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                (Box::new(file), size)
+            };
             let service = open(&a.data.data_dir)?;
             // Drawn only when stderr is a terminal.
-            let bar = indicatif::ProgressBar::new(file.metadata().map_or(0, |m| m.len()));
+            let bar = if size > 0 {
+                indicatif::ProgressBar::new(size)
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
                     "importing {bar:40} {bytes}/{total_bytes} ({eta})",
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let result = transfer::import(&service, std::io::BufReader::new(file), |bytes| {
+            let result = transfer::import(&service, std::io::BufReader::new(input), |bytes| {
                 bar.set_position(bytes)
             });
             bar.finish_and_clear();
@@ -250,8 +261,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             writeln!(
                 out,
-                "stored {} notes, skipped {} rows",
+                "stored {} notes, {} already stored by an earlier import, skipped {} rows",
                 result.stored,
+                result.already,
                 result.skipped.len()
             )?;
         }

@@ -518,3 +518,25 @@ fn human_output_shows_a_window_of_a_long_line_so_it_stays_linear() {
         stdout(&out)
     );
 }
+
+/// `import -` reads standard input, and importing the same rows again stores nothing twice.
+#[test]
+fn import_reads_standard_input_and_a_second_import_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let csv = b"team,rep,time,text\nacme,sam,2026-11-02T10:00:00Z,They asked for a quote; I'll send it.\n";
+    let out = callnudge(&["import", "-", "--data-dir", data], csv);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("stored 1 notes, 0 already"),
+        "{}",
+        stdout(&out)
+    );
+    let out = callnudge(&["import", "-", "--data-dir", data], csv);
+    assert!(
+        stdout(&out).contains("stored 0 notes, 1 already"),
+        "{}",
+        stdout(&out)
+    );
+}

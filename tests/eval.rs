@@ -10,7 +10,8 @@
 //!   misses, its notes move to the tuned set and a fresh held-out set is written first.
 //! - `tests/eval/fresh/round-NN.jsonl`: blind rounds in all seven styles, each written by a
 //!   helper who never saw the rules and measured before any rule change it leads to; rule work
-//!   reads their misses.
+//!   reads their misses. Round 01 (120 notes) read F1 0.63 blind, round 02 (120 notes, other
+//!   industries) 0.73 (precision 0.87, recall 0.64).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes.
 
@@ -71,13 +72,22 @@ fn held_out_set_micro_f1() {
     );
 }
 
-/// The blind rounds, all together: a floor well under their first figure, against regressions.
+/// The blind rounds, each then all together: a floor under their figure, against regressions.
 #[test]
 fn fresh_rounds_micro_f1() {
-    let set = parse(include_str!("eval/fresh/round-01.jsonl"));
-    assert!(set
-        .iter()
-        .all(|n| n.style.as_deref().is_some_and(|s| STYLES.contains(&s))));
+    let rounds = [
+        ("round 01", include_str!("eval/fresh/round-01.jsonl")),
+        ("round 02", include_str!("eval/fresh/round-02.jsonl")),
+    ];
+    let mut set = Vec::new();
+    for (name, text) in rounds {
+        let round = parse(text);
+        assert!(round
+            .iter()
+            .all(|n| n.style.as_deref().is_some_and(|s| STYLES.contains(&s))));
+        evaluate(&format!("fresh {name}"), &round, false);
+        set.extend(round);
+    }
     let f1 = evaluate("fresh rounds", &set, true);
     assert!(
         f1 >= MIN_FRESH_F1,

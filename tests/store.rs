@@ -145,6 +145,38 @@ fn export_then_import_gives_the_same_trends() {
     }
 }
 
+/// Importing the same file twice stores each row once; a quote left open (which makes the CSV
+/// reader take the following rows as that row's text) is reported at its line, not stored as
+/// one merged note.
+#[test]
+fn import_is_idempotent_and_reports_a_quote_left_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path());
+    let csv = "team,rep,time,text\n\
+               t,ana,2026-11-02T10:00:00Z,Gave them 10% off.\n\
+               t,ben,2026-11-03T10:00:00Z,Dana will pull the numbers.\n";
+    let first = transfer::import(&s, csv.as_bytes(), |_| {}).unwrap();
+    assert_eq!((first.stored, first.already), (2, 0));
+    let again = transfer::import(&s, csv.as_bytes(), |_| {}).unwrap();
+    assert_eq!((again.stored, again.already), (0, 2));
+    assert_eq!(s.store.notes("t", None).unwrap().len(), 2);
+
+    let open = "team,rep,time,text\n\
+                u,ana,2026-11-02T10:00:00Z,\"They said maybe, and left\n\
+                u,ben,2026-11-03T10:00:00Z,Dana will pull the numbers.\n\
+                u,cy,2026-11-04T10:00:00Z,I'll send the deck.\n";
+    let r = transfer::import(&s, open.as_bytes(), |_| {}).unwrap();
+    assert_eq!(r.stored, 0, "{r:?}");
+    assert_eq!(r.skipped.len(), 1, "{r:?}");
+    assert_eq!(r.skipped[0].0, 2);
+    assert!(
+        r.skipped[0].1.contains("quote is not closed"),
+        "{}",
+        r.skipped[0].1
+    );
+    assert!(s.store.notes("u", None).unwrap().is_empty());
+}
+
 #[test]
 fn import_reports_bad_rows_and_stores_the_good_ones() {
     let dir = tempfile::tempdir().unwrap();

@@ -55,7 +55,10 @@ pub fn export(
 /// The outcome of an import.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Imported {
+    /// Rows stored now.
     pub stored: u64,
+    /// Rows stored by an earlier import of the same rows (same team, rep, time and text).
+    pub already: u64,
     /// (line, reason) of each skipped row.
     pub skipped: Vec<(u64, String)>,
 }
@@ -86,8 +89,10 @@ pub fn import(
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
     let flush = |batch: &mut Vec<_>, result: &mut Imported| -> anyhow::Result<()> {
         if !batch.is_empty() {
-            let n = service.store.add_notes(std::mem::take(batch))?.len();
-            result.stored += n as u64;
+            let n = batch.len() as u64;
+            let new = service.store.add_notes_once(std::mem::take(batch))?;
+            result.stored += new;
+            result.already += n - new;
         }
         Ok(())
     };
@@ -102,6 +107,17 @@ pub fn import(
         };
         let line = row.position().map_or(0, |p| p.line());
         let field = |i: usize| row.get(i).unwrap_or("").trim();
+        if let Some(after) = swallowed_row(row.get(text).unwrap_or("")) {
+            result.skipped.push((
+                line,
+                format!(
+                    "the text's quote is not closed: it runs over {after} more line(s) that read \
+                     like rows of their own; close the quote (a quote inside text is written \"\")"
+                ),
+            ));
+            progress(row.position().map_or(0, |p| p.byte()));
+            continue;
+        }
         let at = match DateTime::parse_from_rfc3339(field(time)) {
             Ok(t) => t.with_timezone(&Utc),
             Err(_) => {
@@ -116,7 +132,10 @@ pub fn import(
             }
         };
         match service.prepare_note(field(team), field(rep), row.get(text).unwrap_or(""), at) {
-            Ok((record, _)) => batch.push(record),
+            Ok((mut record, _)) => {
+                record.id = row_id(field(team), field(rep), at, row.get(text).unwrap_or(""));
+                batch.push(record);
+            }
             Err(
                 e @ (crate::service::ServiceError::EmptyNote
                 | crate::service::ServiceError::NoteTooLong { .. }
@@ -131,4 +150,36 @@ pub fn import(
     }
     flush(&mut batch, &mut result)?;
     Ok(result)
+}
+
+/// A row's note id, from what the row says (team, rep, time, text): importing the same row
+/// again stores it on the same record. Ids in [2^53, 2^53 + 2^52): apart from the store's own
+/// counter and from chat events' ids.
+fn row_id(team: &str, rep: &str, at: DateTime<Utc>, text: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [team, rep, &at.timestamp_micros().to_string(), text] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    (1 << 53) | (u64::from_be_bytes(first) & ((1 << 52) - 1))
+}
+
+/// How many lines of a text field read like CSV rows of their own (`team,rep,<RFC 3339
+/// time>,…`): the sign of a quote left open, which makes the reader take the rows after it as
+/// this row's text. `None` when there are none.
+fn swallowed_row(text: &str) -> Option<usize> {
+    let rows = text
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            line.split(',')
+                .take(4)
+                .any(|f| DateTime::parse_from_rfc3339(f.trim().trim_matches('"')).is_ok())
+        })
+        .count();
+    (rows > 0).then_some(rows)
 }

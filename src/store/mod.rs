@@ -70,6 +70,10 @@ pub trait Store: Send + Sync + 'static {
     fn add_event_note_then(&self, event: &str, note: NoteRecord, done: EventNoteDone);
     /// Stores many notes atomically with one flush (imports); returns them with their ids.
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError>;
+    /// Stores many notes with one flush, each under the id it already has (an import derives
+    /// it from the row), so storing the same notes again lands on the same records; returns
+    /// how many were not stored before.
+    fn add_notes_once(&self, notes: Vec<NoteRecord>) -> Result<u64, StoreError>;
     /// A team's notes (or one rep's), oldest first.
     fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError>;
     /// A team's notes at or after `since`, oldest first (what a digest window needs).

@@ -269,6 +269,19 @@ impl Store for SledStore {
         Ok(out)
     }
 
+    fn add_notes_once(&self, notes: Vec<NoteRecord>) -> Result<u64, StoreError> {
+        let mut new = 0;
+        for mut note in notes {
+            note.team = clean(&note.team);
+            note.rep = clean(&note.rep);
+            let (key, value) = (note_key(&note), encode(&note));
+            let before = self.notes.insert(key, value).map_err(|e| self.io(e))?;
+            new += u64::from(before.is_none());
+        }
+        self.durable()?;
+        Ok(new)
+    }
+
     fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError> {
         let key = match rep {
             Some(rep) => prefix(&[team, rep]),

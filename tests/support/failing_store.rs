@@ -55,6 +55,9 @@ mod store_impl {
         fn add_notes(&self, notes: Vec<NoteRecord>) -> R<Vec<NoteRecord>> {
             self.inner.add_notes(notes)
         }
+        fn add_notes_once(&self, notes: Vec<NoteRecord>) -> R<u64> {
+            self.inner.add_notes_once(notes)
+        }
         fn notes(&self, team: &str, rep: Option<&str>) -> R<Vec<NoteRecord>> {
             self.inner.notes(team, rep)
         }
