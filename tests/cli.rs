@@ -320,12 +320,20 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         body.starts_with("HTTP/1.1 200") && body.ends_with("ok\n"),
         "{body}"
     );
+    // A client that sends half a request and holds the connection must not stall shutdown.
+    let mut half = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    half.write_all(
+        b"POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n\r\nteam_id=T",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // The shutdown deadline is 10 s: a connection still open then is closed.
+    let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
@@ -339,6 +347,7 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         .map_while(Result::ok)
         .for_each(|l| err.push_str(&l));
     assert_eq!(status.code(), Some(0), "{err}");
+    drop(half);
     // The store was released: another process can open it.
     let out = callnudge(
         &[

@@ -151,9 +151,28 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let digests = (state.config.slack() || state.config.mattermost_api.is_some())
         .then(|| tokio::spawn(digest::run_loop(state.clone())));
-    let r = axum::serve(listener, router(state.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // Graceful, with a deadline: a client holding a half-sent request must not keep the
+    // process alive after SIGTERM.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let serve = axum::serve(listener, router(state.clone())).with_graceful_shutdown(signal);
+    let deadline = async move {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(DRAIN_WITHIN).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let r = tokio::select! {
+        r = serve => r,
+        () = deadline => {
+            tracing::warn!(within = ?DRAIN_WITHIN, "connections still open at the shutdown deadline: closed");
+            Ok(())
+        }
+    };
     if let Some(d) = digests {
         d.abort();
     }
