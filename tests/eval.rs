@@ -3,10 +3,10 @@
 //! and recall, and for the sets whose notes carry a `style`, per-style figures (shorthand,
 //! bullets, full sentences, pasted email, voice-to-text, non-native English, CRM task subjects).
 //!
-//! - `tests/eval/notes.jsonl` (785 notes): the rules were tuned on it; fails below micro-F1 0.94.
+//! - `tests/eval/notes.jsonl` (785 notes): the rules were tuned on it; fails below micro-F1 0.95.
 //! - `tests/eval/holdout.jsonl` (50 notes): written before the last round of rule work and never
 //!   tuned on — the honest figure (F1 0.71 when written: precision 0.95, recall 0.57); fails
-//!   below 0.77, a guard against regressions, not a target. When the rules are tuned on its
+//!   below 0.78, a guard against regressions, not a target. When the rules are tuned on its
 //!   misses, its notes move to the tuned set and a fresh held-out set is written first.
 //! - `tests/eval/fresh/round-NN.jsonl`: blind rounds in all seven styles, each written by a
 //!   helper who never saw the rules and measured before any rule change it leads to; rule work
@@ -39,10 +39,11 @@ const STYLES: [&str; 7] = [
 ];
 
 // Floors: each set's figure of 2026-12-06 less 0.03, so a real drop fails.
-const MIN_MICRO_F1: f64 = 0.94;
-const MIN_HOLDOUT_F1: f64 = 0.77;
-const MIN_FRESH_F1: f64 = 0.89;
-const MIN_HOLDOUT_STYLES_F1: f64 = 0.77;
+// Second round of 2026-12-06: tuned 0.979, held-out 0.816, fresh rounds 0.977, styled 0.823.
+const MIN_MICRO_F1: f64 = 0.95;
+const MIN_HOLDOUT_F1: f64 = 0.78;
+const MIN_FRESH_F1: f64 = 0.94;
+const MIN_HOLDOUT_STYLES_F1: f64 = 0.79;
 
 fn parse(text: &str) -> Vec<Labelled> {
     text.lines()
