@@ -10,6 +10,7 @@
 pub mod api;
 pub mod commands;
 pub mod digest;
+pub mod server;
 pub mod verify;
 
 use crate::clock::Clock;
@@ -153,26 +154,13 @@ pub async fn run(
         .then(|| tokio::spawn(digest::run_loop(state.clone())));
     // Graceful, with a deadline: a client holding a half-sent request must not keep the
     // process alive after SIGTERM.
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let signal = async move {
-        shutdown.await;
-        let _ = stopping.send(());
-    };
-    let serve = axum::serve(listener, router(state.clone())).with_graceful_shutdown(signal);
-    let deadline = async move {
-        if stopped.await.is_ok() {
-            tokio::time::sleep(DRAIN_WITHIN).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    let r = tokio::select! {
-        r = serve => r,
-        () = deadline => {
-            tracing::warn!(within = ?DRAIN_WITHIN, "connections still open at the shutdown deadline: closed");
-            Ok(())
-        }
-    };
+    server::serve(
+        listener,
+        router(state.clone()),
+        shutdown,
+        server::Limits::default(),
+    )
+    .await;
     if let Some(d) = digests {
         d.abort();
     }
@@ -186,7 +174,7 @@ pub async fn run(
             "shutdown did not wait for every answer"
         );
     }
-    r
+    Ok(())
 }
 
 async fn metrics(State(state): State<Arc<SlackState>>) -> impl IntoResponse {
