@@ -36,6 +36,33 @@ pub enum ServeError {
     DiscordFailed(String),
     #[error(transparent)]
     Store(#[from] crate::service::ServiceError),
+    #[error("the store cannot write ({0}); is the disk full? callnudge stops so that a supervisor restarts it once there is room: every acknowledged note is on disk, and chat services resend what was not acknowledged")]
+    StoreCannotWrite(String),
+}
+
+/// How often `serve` checks that the store can still write.
+const STORE_CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// Returns once the store has failed two checks in a row (sled refuses every write after a
+/// failed one until the process restarts, so staying up would only refuse notes).
+async fn watch_store(service: Arc<Service>, clock: Arc<dyn Clock>) -> ServeError {
+    let mut failures = 0;
+    let mut tick = tokio::time::interval(STORE_CHECK_EVERY);
+    loop {
+        tick.tick().await;
+        let (s, now) = (service.clone(), clock.now());
+        let probe = tokio::task::spawn_blocking(move || s.probe_store(now)).await;
+        match probe {
+            Ok(Err(e)) => {
+                failures += 1;
+                tracing::warn!(error = %e, failures, "the store cannot write");
+                if failures >= 2 {
+                    return ServeError::StoreCannotWrite(e.to_string());
+                }
+            }
+            _ => failures = 0,
+        }
+    }
 }
 
 impl ServeConfig {
@@ -107,6 +134,13 @@ pub async fn serve(
             () = stop => Ok(()),
         }
     });
+    let (s, c, stop) = (service.clone(), clock.clone(), stopped());
+    tasks.spawn(async move {
+        tokio::select! {
+            e = watch_store(s, c) => Err(e),
+            () = stop => Ok(()),
+        }
+    });
     // Stop everything on the signal, or as soon as one adapter fails (a process that runs half
     // of what it was asked to is worse than one that exits with the reason).
     let mut shutdown = std::pin::pin!(shutdown);
@@ -137,12 +171,13 @@ pub async fn serve(
         }
     }
     let s = service.clone();
-    tokio::task::spawn_blocking(move || s.store.flush())
+    let flushed = tokio::task::spawn_blocking(move || s.store.flush())
         .await
         .ok()
         .transpose()
-        .map_err(crate::service::ServiceError::from)?;
-    result
+        .map_err(crate::service::ServiceError::from);
+    // An adapter's failure says more than the flush that then fails for the same reason.
+    result.and(flushed.map(|_| ()).map_err(ServeError::from))
 }
 
 /// Drops note text past each team's retention: checks hourly, purges at most daily.

@@ -612,6 +612,14 @@ impl Service {
         Ok(n)
     }
 
+    /// Whether the store can still write: a tiny record written and flushed to disk. After a
+    /// failed write (a full disk) sled refuses every later one until the process restarts.
+    pub fn probe_store(&self, now: DateTime<Utc>) -> Result<(), ServiceError> {
+        self.store.set_meta_time("health_probe", now)?;
+        self.store.flush()?;
+        Ok(())
+    }
+
     /// Drops note text older than each team's retention.
     pub fn purge_expired_text(&self, now: DateTime<Utc>) -> Result<u64, ServiceError> {
         let mut total = 0;

@@ -150,3 +150,147 @@ fn async_writer(data: &std::path::Path) {
         }
     });
 }
+
+/// `serve` on a full disk: `/healthz` says the store cannot write (503), and `serve` exits
+/// with that reason (so a supervisor restarts it once there is room: sled refuses every
+/// write after a failed one until the process restarts); every note it acknowledged is in the
+/// store afterwards.
+#[test]
+fn serve_on_a_full_disk_reports_unhealthy_exits_and_keeps_every_acknowledged_note() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    const SECRET: &str = "full-disk-secret";
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bin = env!("CARGO_BIN_EXE_callnudge");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 1500; exec '{bin}' serve --data-dir '{}'",
+        data.display()
+    );
+    let mut child = Command::new("bash")
+        .args(["-c", &script])
+        .env_remove("DISCORD_TOKEN")
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        .env("SLACK_BOT_TOKEN", "xoxb-t")
+        .env("SLACK_API_URL", "http://127.0.0.1:9/api")
+        .env("CALLNUDGE_HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let request = |head: &str, body: &str| -> Option<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+        s.write_all(
+            format!(
+                "{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        Some(out)
+    };
+    let healthz = || request("GET /healthz HTTP/1.1\r\nHost: x\r\n", "");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while healthz().is_none() {
+        assert!(Instant::now() < deadline, "serve never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(healthz().unwrap().starts_with("HTTP/1.1 200"));
+    // Notes of ~13 KB until the store refuses one.
+    let mut acknowledged = 0;
+    let mut refused = false;
+    for i in 0..200 {
+        let text = format!(
+            "Note {i}: {}",
+            "They asked for a discount and I said yes. ".repeat(300)
+        );
+        let body = serde_urlencoded::to_string([
+            ("team_id", "T1"),
+            ("user_id", "U1"),
+            ("command", "/note"),
+            ("text", text.as_str()),
+        ])
+        .unwrap();
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        let sig = callnudge::slack::verify::sign(SECRET.as_bytes(), &ts, body.as_bytes());
+        let head = format!(
+            "POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {sig}\r\n"
+        );
+        match request(&head, &body) {
+            Some(answer) if answer.contains("Peer score") => acknowledged += 1,
+            _ => {
+                refused = true;
+                break;
+            }
+        }
+    }
+    assert!(
+        refused && acknowledged > 0,
+        "{acknowledged} acknowledged, refused: {refused}"
+    );
+    // Unhealthy from now on, until serve exits.
+    if let Some(h) = healthz() {
+        assert!(
+            h.starts_with("HTTP/1.1 503") && h.contains("cannot write"),
+            "{h}"
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not exit on a store that cannot write"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!status.success());
+    assert!(err.contains("the store cannot write"), "{err}");
+    let export = Command::new(bin)
+        .args([
+            "export",
+            "--team",
+            "slack-T1",
+            "--format",
+            "json",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let notes: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let stored = notes.as_array().unwrap().len();
+    assert!(
+        stored >= acknowledged && stored <= acknowledged + 1,
+        "acknowledged {acknowledged}, stored {stored}"
+    );
+}

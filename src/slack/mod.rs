@@ -138,7 +138,7 @@ pub fn router(state: Arc<SlackState>) -> Router {
         .route("/slack/events", post(slack_event))
         .route("/slack/interactivity", post(slack_interactivity))
         .route("/mattermost/commands", post(mattermost_command))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
@@ -175,6 +175,26 @@ pub async fn run(
         );
     }
     Ok(())
+}
+
+/// 200 `ok` while the store can write; 503 with the reason once it cannot (a full disk).
+async fn healthz(State(state): State<Arc<SlackState>>) -> Response {
+    let s = state.clone();
+    let now = state.clock.now();
+    let probe = tokio::task::spawn_blocking(move || s.service.probe_store(now));
+    match tokio::time::timeout(Duration::from_secs(5), probe).await {
+        Ok(Ok(Ok(()))) => "ok\n".into_response(),
+        Ok(Ok(Err(e))) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the store cannot write: {e}\n"),
+        )
+            .into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the store did not answer within 5 s\n",
+        )
+            .into_response(),
+    }
 }
 
 async fn metrics(State(state): State<Arc<SlackState>>) -> impl IntoResponse {
