@@ -148,7 +148,7 @@ pub fn build<'a>(
             }
         })
         .collect();
-    rows.sort_by(|a, b| a.rep.cmp(&b.rep));
+    rows.sort_by(|a, b| natural_order(&a.rep, &b.rep));
     let silent: Vec<String> = per_rep
         .iter()
         .filter(|(_, weeks)| !weeks.contains_key(&week))
@@ -322,4 +322,86 @@ pub fn split_parts(lines: &[String], max: usize) -> Vec<String> {
         parts.push(current);
     }
     parts
+}
+
+/// Names in the order people expect: "rep2" before "rep10" (runs of digits compare as
+/// numbers), letters without regard to case.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn pieces(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, piece)) if *d == digit => piece.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let (pa, pb) = (pieces(a), pieces(b));
+    for ((da, xa), (db, xb)) in pa.iter().zip(pb.iter()) {
+        let order = match (da, db) {
+            (true, true) => {
+                let (ta, tb) = (xa.trim_start_matches('0'), xb.trim_start_matches('0'));
+                ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb))
+            }
+            _ => xa.to_lowercase().cmp(&xb.to_lowercase()),
+        };
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+    }
+    pa.len().cmp(&pb.len()).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::StoredFinding;
+    use chrono::{TimeZone, Utc};
+
+    fn note(rep: &str, rule: &str, category: Category) -> NoteRecord {
+        NoteRecord {
+            id: 1,
+            team: "t".into(),
+            rep: rep.into(),
+            at: Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+            score: 40,
+            findings: vec![StoredFinding {
+                rule: rule.into(),
+                category,
+                start: 0,
+                end: 1,
+            }],
+            text: None,
+        }
+    }
+
+    /// Counts take the right word ("1 note from 1 rep"), the dispute line says what it means
+    /// instead of "precision", and reps sort as people count (rep2 before rep10).
+    #[test]
+    fn the_digest_reads_right_for_one_and_for_many() {
+        let wording = crate::prompts::Prompts::embedded().unwrap().digest;
+        let team = TeamSettings::new("t");
+        let week = Week::of(
+            Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+            team.schedule.tz,
+        );
+        let one = [note("rep1", "checking-in", Category::Chasing)];
+        let disputes = BTreeMap::from([("checking-in".to_string(), 1)]);
+        let text = render(&build(&team, week, &one, &disputes, &wording), &wording).join("\n");
+        assert!(text.contains("1 note from 1 rep "), "{text}");
+        assert!(text.contains("reps disputed 1 of its 1 flag"), "{text}");
+        assert!(!text.contains("precision"), "{text}");
+        let many = [
+            note("rep10", "checking-in", Category::Chasing),
+            note("rep2", "checking-in", Category::Chasing),
+            note("Rep3", "checking-in", Category::Chasing),
+        ];
+        let d = build(&team, week, &many, &BTreeMap::new(), &wording);
+        let reps: Vec<&str> = d.rows.iter().map(|r| r.rep.as_str()).collect();
+        assert_eq!(reps, ["rep2", "Rep3", "rep10"]);
+        let text = render(&d, &wording).join("\n");
+        assert!(text.contains("3 notes from 3 reps"), "{text}");
+    }
 }

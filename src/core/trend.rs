@@ -1,5 +1,6 @@
 //! A rep's trend: per ISO week (in the team's time zone) the number of notes, the mean score,
-//! findings per category per ten notes, and the change to the week before. A week with no notes
+//! how many of every ten notes show each category (a note with three happy-ears phrases is one
+//! note, not three), and the change to the week before. A week with no notes
 //! is no data, not a zero.
 
 use super::category::Category;
@@ -15,7 +16,7 @@ pub struct WeekStat {
     pub week: Week,
     pub notes: u32,
     pub mean_score: f64,
-    /// Findings per category per ten notes.
+    /// Per category, how many of every ten notes show it (0–10).
     pub per_ten: BTreeMap<Category, f64>,
     /// Mean score minus the previous calendar week's; `None` when that week had no notes.
     pub change: Option<f64>,
@@ -33,8 +34,12 @@ impl WeekAcc {
     pub fn add(&mut self, note: &NoteRecord) {
         self.notes += 1;
         self.score_sum += u64::from(note.score);
-        for f in &note.findings {
-            *self.counts.entry(f.category).or_default() += 1;
+        // Notes, not findings: one note counts once per category it shows.
+        let mut shown: Vec<Category> = note.findings.iter().map(|f| f.category).collect();
+        shown.sort_unstable();
+        shown.dedup();
+        for c in shown {
+            *self.counts.entry(c).or_default() += 1;
         }
     }
 
@@ -128,13 +133,14 @@ pub fn render(rep: &str, weeks: &[WeekStat], last: usize) -> String {
             v.sort_by(|a, b| b.1.total_cmp(a.1));
             v.iter()
                 .take(2)
-                .map(|(c, n)| format!("{} {:.1}/10 notes", c.id(), n))
+                .map(|(c, n)| format!("{} in {:.1} of 10 notes", c.id(), n))
                 .collect()
         };
         out.push_str(&format!(
-            "`{}` {} notes · score {:.0} ({}){}\n",
+            "`{}` {} {} · score {:.0} ({}){}\n",
             w.week,
             w.notes,
+            if w.notes == 1 { "note" } else { "notes" },
             w.mean_score,
             signed(w.change),
             if top.is_empty() {
@@ -189,6 +195,30 @@ mod tests {
         assert_eq!(w[1].change, None, "the week before had no notes");
         let notes = [note(10, 40, &[]), note(17, 70, &[])];
         assert_eq!(weekly(&notes, Tz::UTC)[1].change, Some(30.0));
+    }
+
+    /// A note with three happy-ears phrases is one note showing it, not "30 per 10 notes".
+    #[test]
+    fn a_category_counts_notes_that_show_it_not_findings() {
+        let notes = [
+            note(
+                3,
+                40,
+                &[
+                    Category::HappyEars,
+                    Category::HappyEars,
+                    Category::HappyEars,
+                ],
+            ),
+            note(4, 60, &[]),
+        ];
+        let w = weekly(&notes, Tz::UTC);
+        assert_eq!(w[0].per_ten[&Category::HappyEars], 5.0);
+        let text = render("r", &w, 4);
+        assert!(text.contains("happy-ears in 5.0 of 10 notes"), "{text}");
+        assert!(text.contains("2 notes"), "{text}");
+        let one = render("r", &weekly(&notes[1..], Tz::UTC), 4);
+        assert!(one.contains("1 note ·"), "{one}");
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub struct DigestWording {
     pub tips: std::collections::BTreeMap<String, String>,
 }
 
-/// Replaces each `{key}` by its value. Unknown placeholders stay as written.
+/// Replaces each `{key}` by its value, and each `{key|one|many}` by `one` when the value of
+/// `key` is 1, else `many` (so wording files say "1 note", "2 notes"). Unknown placeholders
+/// stay as written.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -72,10 +74,17 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}').and_then(|close| {
-            values
-                .iter()
-                .find(|(k, _)| *k == &after[..close])
-                .map(|(_, v)| (close, v))
+            // `{name}`, or `{name|one|many}`: the word for the count `name` holds.
+            let mut parts = after[..close].split('|');
+            let name = parts.next()?;
+            let value = values.iter().find(|(k, _)| *k == name)?.1;
+            match (parts.next(), parts.next(), parts.next()) {
+                (None, ..) => Some((close, value)),
+                (Some(one), Some(many), None) => {
+                    Some((close, if value.trim() == "1" { one } else { many }))
+                }
+                _ => None,
+            }
         }) {
             Some((close, value)) => {
                 out.push_str(value);
