@@ -109,6 +109,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Ok(service)
     };
+    // Commands that only read: a data directory that does not exist is a typo or the wrong
+    // folder, not an empty team (opening it would create it).
+    let open_existing = |dir: &Path| -> anyhow::Result<Service> {
+        if !dir.join("db").exists() && !dir.join("conf").exists() {
+            anyhow::bail!(
+                "no callnudge data in {}: check --data-dir (or CALLNUDGE_DATA_DIR); the first note \
+                 creates it (`callnudge note`, `serve`, `import`)",
+                dir.display()
+            );
+        }
+        open(dir)
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
@@ -163,11 +175,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Utc::now,
             )?;
         }
-        Command::Trend(a) => {
-            team::trend(&open(&a.data.data_dir)?, &a.who.team, &a.who.rep, &mut out)?
-        }
+        Command::Trend(a) => team::trend(
+            &open_existing(&a.data.data_dir)?,
+            &a.who.team,
+            &a.who.rep,
+            &mut out,
+        )?,
         Command::Digest(a) => team::digest(
-            &open(&a.data.data_dir)?,
+            &open_existing(&a.data.data_dir)?,
             &a.team,
             a.week.as_deref(),
             a.png.as_deref(),
@@ -204,7 +219,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             team::team(&open(&a.data.data_dir)?, &a.team, changes, &mut out)?;
         }
         Command::Export(a) => transfer::export(
-            &open(&a.data.data_dir)?,
+            &open_existing(&a.data.data_dir)?,
             &a.team,
             a.format == ExportFormat::Json,
             &mut out,

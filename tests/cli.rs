@@ -549,3 +549,29 @@ fn import_reads_standard_input_and_a_second_import_adds_nothing() {
         stdout(&out)
     );
 }
+
+/// Read-only commands in the wrong folder say so, and do not create an empty store there (a
+/// typo must not look like an empty team).
+#[test]
+fn read_commands_on_a_folder_without_data_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["trend", "--team", "t", "--rep", "r", "--data-dir", missing],
+        vec!["digest", "--team", "t", "--data-dir", missing],
+        vec!["export", "--team", "t", "--data-dir", missing],
+    ] {
+        let out = callnudge(&args, b"");
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains("no callnudge data in"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            !std::path::Path::new(missing).exists(),
+            "{args:?} created the folder"
+        );
+    }
+}
