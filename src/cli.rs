@@ -188,6 +188,7 @@ pub struct WhoArgs {
 
 #[derive(Debug, Args)]
 pub struct DigestArgs {
+    /// The team id (a Discord server is `discord-GUILD_ID`, a Slack team `slack-TEAM_ID`).
     #[arg(long)]
     pub team: String,
     /// The ISO week, e.g. 2026-W48 (default: this week).
@@ -202,6 +203,7 @@ pub struct DigestArgs {
 
 #[derive(Debug, Args)]
 pub struct TeamArgs {
+    /// The team id (a Discord server is `discord-GUILD_ID`, a Slack team `slack-TEAM_ID`).
     #[arg(long)]
     pub team: String,
     /// IANA time zone, e.g. America/Los_Angeles.
@@ -236,6 +238,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The team id (a Discord server is `discord-GUILD_ID`, a Slack team `slack-TEAM_ID`).
     #[arg(long)]
     pub team: String,
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
