@@ -575,3 +575,39 @@ fn read_commands_on_a_folder_without_data_say_so_and_create_nothing() {
         );
     }
 }
+
+/// A line that is not UTF-8 on the console's input is reported and skipped; the session and
+/// the note around it go on.
+#[test]
+fn the_console_skips_a_line_that_is_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let input = b"They asked for a quote\n\xff\xfe garbled\nand I'll send it tonight.\n\n:quit\n";
+    let out = callnudge(
+        &["console", "--team", "t", "--rep", "r", "--data-dir", data],
+        input,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Line 2 is not UTF-8"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("Peer score"), "{}", stdout(&out));
+    let export = callnudge(
+        &[
+            "export",
+            "--team",
+            "t",
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+        ],
+        b"",
+    );
+    let notes: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let text = notes[0]["text"].as_str().unwrap();
+    assert!(text.contains("quote") && text.contains("send it"), "{text}");
+}

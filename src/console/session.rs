@@ -107,8 +107,19 @@ pub fn console(
     )?;
     let mut note = String::new();
     let mut last: Option<Submitted> = None;
-    for line in input.lines() {
+    // Lines as bytes: one line that is not UTF-8 (a paste from an odd source) is reported and
+    // skipped, not the end of the session.
+    for (number, line) in input.split(b'\n').enumerate() {
         let line = line?;
+        let Ok(line) = String::from_utf8(line) else {
+            writeln!(
+                out,
+                "Line {} is not UTF-8 text and was skipped; the note goes on without it.",
+                number + 1
+            )?;
+            continue;
+        };
+        let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
         let trimmed = line.trim();
         if note.is_empty() && trimmed.starts_with(':') {
             let (command, arg) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
