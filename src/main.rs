@@ -153,7 +153,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // `-` reads standard input, as for `analyze` and `calibrate`.
             let text = match a.text {
                 Some(t) if t != "-" => t,
-                _ => read_stdin()?,
+                _ => {
+                    use std::io::IsTerminal;
+                    if std::io::stdin().is_terminal() {
+                        eprintln!("Type the note, then press Ctrl-D on a new line to send it.");
+                    }
+                    read_stdin()?
+                }
             };
             session::note(
                 &open(&a.data.data_dir)?,

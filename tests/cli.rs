@@ -611,3 +611,31 @@ fn the_console_skips_a_line_that_is_not_utf8() {
     let text = notes[0]["text"].as_str().unwrap();
     assert!(text.contains("quote") && text.contains("send it"), "{text}");
 }
+
+/// `--data-dir` naming a file says so, not "is the disk full".
+#[test]
+fn a_data_dir_that_is_a_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "not a store").unwrap();
+    let out = callnudge(
+        &[
+            "note",
+            "--team",
+            "t",
+            "--rep",
+            "r",
+            "--data-dir",
+            file.to_str().unwrap(),
+            "Sent the quote.",
+        ],
+        b"",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("is a file, not a folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("disk full"), "{}", stderr(&out));
+}

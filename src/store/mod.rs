@@ -35,6 +35,8 @@ pub enum StoreError {
         found: u32,
         expected: u32,
     },
+    #[error("the data directory {dir} is a file, not a folder: pass a folder to --data-dir (it is created if missing)")]
+    NotAFolder { dir: PathBuf },
     #[error("corrupt record in tree {tree}: {reason}")]
     Corrupt { tree: String, reason: String },
 }

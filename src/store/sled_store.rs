@@ -39,6 +39,9 @@ impl SledStore {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<SledStore, StoreError> {
         let dir = dir.as_ref().to_path_buf();
+        if dir.exists() && !dir.is_dir() {
+            return Err(StoreError::NotAFolder { dir });
+        }
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
             dir: dir.clone(),
             reason: e.to_string(),
