@@ -6,12 +6,13 @@
 //! - `tests/eval/notes.jsonl` (785 notes): the rules were tuned on it; fails below micro-F1 0.95.
 //! - `tests/eval/holdout.jsonl` (50 notes): written before the last round of rule work and never
 //!   tuned on — the honest figure (F1 0.71 when written: precision 0.95, recall 0.57); fails
-//!   below 0.78, a guard against regressions, not a target. When the rules are tuned on its
+//!   below 0.80, a guard against regressions, not a target. When the rules are tuned on its
 //!   misses, its notes move to the tuned set and a fresh held-out set is written first.
 //! - `tests/eval/fresh/round-NN.jsonl`: blind rounds in all seven styles, each written by a
 //!   helper who never saw the rules and measured before any rule change it leads to; rule work
 //!   reads their misses. Round 01 (120 notes) read F1 0.63 blind, round 02 (120 notes, other
-//!   industries) 0.73 (precision 0.87, recall 0.64).
+//!   industries) 0.73 (precision 0.87, recall 0.64), round 03 (120 notes, more terse and more
+//!   non-native writers) 0.74 (precision 0.92, recall 0.62).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes.
 
@@ -39,11 +40,11 @@ const STYLES: [&str; 7] = [
 ];
 
 // Floors: each set's figure of 2026-12-06 less 0.03, so a real drop fails.
-// Second round of 2026-12-06: tuned 0.979, held-out 0.816, fresh rounds 0.977, styled 0.823.
+// Third round of 2026-12-06: tuned 0.983, held-out 0.835, fresh rounds 0.984, styled 0.841.
 const MIN_MICRO_F1: f64 = 0.95;
-const MIN_HOLDOUT_F1: f64 = 0.78;
-const MIN_FRESH_F1: f64 = 0.94;
-const MIN_HOLDOUT_STYLES_F1: f64 = 0.79;
+const MIN_HOLDOUT_F1: f64 = 0.80;
+const MIN_FRESH_F1: f64 = 0.95;
+const MIN_HOLDOUT_STYLES_F1: f64 = 0.81;
 
 fn parse(text: &str) -> Vec<Labelled> {
     text.lines()
@@ -79,6 +80,7 @@ fn fresh_rounds_micro_f1() {
     let rounds = [
         ("round 01", include_str!("eval/fresh/round-01.jsonl")),
         ("round 02", include_str!("eval/fresh/round-02.jsonl")),
+        ("round 03", include_str!("eval/fresh/round-03.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
