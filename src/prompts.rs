@@ -172,10 +172,24 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> RuleError {
     RuleError::new(&origin(file, line), e.message().to_string())
 }
 
-fn located(file: &str, text: &str, s: &Spanned<String>) -> Located<String> {
+fn located(file: &str, lines: &Lines, s: &Spanned<String>) -> Located<String> {
     Located {
         value: s.get_ref().clone(),
-        origin: origin(file, line_of(text, s.span().start)),
+        origin: origin(file, lines.line(s.span().start)),
+    }
+}
+
+/// Where each line of a file starts, to turn many byte offsets into line numbers quickly.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&n| n < offset) + 1
     }
 }
 
@@ -203,10 +217,11 @@ struct RawLexicon {
 }
 
 fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
+    let lines = Lines::new(text);
     let raw: RawLexicon = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
     if let Some(macros) = &raw.macros {
         return Err(RuleError::new(
-            &origin(file, line_of(text, macros.span().start)),
+            &origin(file, lines.line(macros.span().start)),
             "`[macros]` (pieces of regexes) are no longer read: rules are phrases over the words of `[classes]` (README, \"Rules are data\")",
         ));
     }
@@ -223,7 +238,7 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
                 .map(|(k, v)| {
                     let located = Located {
                         value: v.get_ref().clone(),
-                        origin: origin(file, line_of(text, v.span().start)),
+                        origin: origin(file, lines.line(v.span().start)),
                     };
                     (k.clone(), located)
                 })
@@ -282,11 +297,12 @@ struct RawRule {
 
 /// Parses one category file (not yet compiled).
 pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleError> {
+    let lines = Lines::new(text);
     let raw: RawCategoryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
     for r in &raw.rule {
         if let Some(old) = r.patterns.as_ref().or(r.exceptions.as_ref()) {
             return Err(RuleError::new(
-                &origin(file, line_of(text, old.span().start)),
+                &origin(file, lines.line(old.span().start)),
                 format!(
                     "rule `{}`: `patterns` and `exceptions` (regexes over the text) are no longer read; write them as `phrases` and `except` (README, \"Rules are data\")",
                     r.id.get_ref()
@@ -299,14 +315,14 @@ pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleE
         .iter()
         .map(|r| RuleSpec {
             id: r.id.get_ref().clone(),
-            origin: origin(file, line_of(text, r.id.span().start)),
+            origin: origin(file, lines.line(r.id.span().start)),
             level: r.level,
             weight: r.weight,
-            phrases: r.phrases.iter().map(|p| located(file, text, p)).collect(),
-            except: r.except.iter().map(|p| located(file, text, p)).collect(),
+            phrases: r.phrases.iter().map(|p| located(file, &lines, p)).collect(),
+            except: r.except.iter().map(|p| located(file, &lines, p)).collect(),
             owner: r.owner,
-            unless: r.unless.iter().map(|p| located(file, text, p)).collect(),
-            with: r.with.iter().map(|p| located(file, text, p)).collect(),
+            unless: r.unless.iter().map(|p| located(file, &lines, p)).collect(),
+            with: r.with.iter().map(|p| located(file, &lines, p)).collect(),
             negatable: r.negatable,
             message: r.message.clone(),
             suggestion: r.suggestion.clone(),
@@ -314,8 +330,8 @@ pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleE
         .collect();
     Ok(CategorySpec {
         origin: origin(file, 1),
-        category: located(file, text, &raw.category),
-        polarity: located(file, text, &raw.polarity),
+        category: located(file, &lines, &raw.category),
+        polarity: located(file, &lines, &raw.polarity),
         label: raw.label,
         explanation: raw.explanation,
         moves: raw.moves,

@@ -262,3 +262,4 @@ fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
         }
     }
 }
+

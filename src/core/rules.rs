@@ -515,11 +515,14 @@ fn build_phrases(
     phrase_excepts: &[(usize, usize, Origin)],
     rules: &[Rule],
 ) -> Result<PhraseSet, RuleError> {
-    let compiled = compiler.finish()?;
+    let mut compiled = compiler.finish()?;
+    let has_who_of = std::mem::take(&mut compiled.has_who);
+    // Each compiled phrase is used once (as a pattern or in an exception): moved, not cloned.
+    let mut take = |i: usize| std::mem::replace(&mut compiled.sources[i], Hir::empty());
     let mut sources = Vec::with_capacity(phrase_rules.len());
     let mut patterns = Vec::with_capacity(phrase_rules.len());
     for (rule, index, written) in phrase_rules {
-        let has_who = compiled.has_who[*index];
+        let has_who = has_who_of[*index];
         if rules[*rule].owner == Some(Owner::Client) && !has_who {
             return Err(RuleError::new(
                 &written.origin,
@@ -531,7 +534,7 @@ fn build_phrases(
             written: written.clone(),
             has_who,
         });
-        sources.push(compiled.sources[*index].clone());
+        sources.push(take(*index));
     }
     let mut exceptions: Vec<Option<Exception>> = (0..rules.len()).map(|_| None).collect();
     for (rule, _, origin) in phrase_excepts {
@@ -541,7 +544,7 @@ fn build_phrases(
         let joined: Vec<Hir> = phrase_excepts
             .iter()
             .filter(|(r, _, _)| r == rule)
-            .map(|(_, i, _)| compiled.sources[*i].clone())
+            .map(|(_, i, _)| take(*i))
             .collect();
         exceptions[*rule] = Some(Exception {
             source: Hir::alternation(joined),
