@@ -639,3 +639,40 @@ fn a_data_dir_that_is_a_file_is_named_as_such() {
     );
     assert!(!stderr(&out).contains("disk full"), "{}", stderr(&out));
 }
+
+/// A store whose data file was deleted or emptied is refused with what to do, instead of
+/// opening as an empty store (every note silently gone).
+#[test]
+fn a_store_that_lost_its_data_file_is_refused_not_opened_empty() {
+    for damage in ["delete", "truncate"] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let d = data.to_str().unwrap();
+        let out = callnudge(
+            &[
+                "note",
+                "--team",
+                "t",
+                "--rep",
+                "r",
+                "--data-dir",
+                d,
+                "Sent the quote.",
+            ],
+            b"",
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        match damage {
+            "delete" => std::fs::remove_file(data.join("db")).unwrap(),
+            _ => std::fs::File::create(data.join("db")).map(drop).unwrap(),
+        }
+        let out = callnudge(&["export", "--team", "t", "--data-dir", d], b"");
+        assert!(!out.status.success(), "{damage}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("is damaged"),
+            "{damage}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("backup"), "{}", stderr(&out));
+    }
+}

@@ -262,4 +262,3 @@ fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
         }
     }
 }
-

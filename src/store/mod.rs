@@ -37,6 +37,8 @@ pub enum StoreError {
     },
     #[error("the data directory {dir} is a file, not a folder: pass a folder to --data-dir (it is created if missing)")]
     NotAFolder { dir: PathBuf },
+    #[error("the store in {dir} is damaged: {what}. Nothing was changed; restore the folder from a backup, or move it away to start an empty store")]
+    Damaged { dir: PathBuf, what: String },
     #[error("corrupt record in tree {tree}: {reason}")]
     Corrupt { tree: String, reason: String },
 }

@@ -46,6 +46,16 @@ impl SledStore {
             dir: dir.clone(),
             reason: e.to_string(),
         })?;
+        // A folder that held a store (sled's `conf` is there) but lost or emptied its data
+        // file would open as an empty store: a silent loss of every note.
+        let was_a_store = dir.join("conf").exists();
+        let db_len = std::fs::metadata(dir.join("db")).map_or(0, |m| m.len());
+        if was_a_store && db_len == 0 {
+            return Err(StoreError::Damaged {
+                dir,
+                what: "its data file `db` is missing or empty".into(),
+            });
+        }
         let db = sled::Config::new()
             .path(&dir)
             .flush_every_ms(Some(500))
@@ -54,6 +64,12 @@ impl SledStore {
         let tree = |name: &str| db.open_tree(name).map_err(|e| io(&dir, e));
         let meta = tree("meta")?;
         match meta.get("schema_version").map_err(|e| io(&dir, e))? {
+            None if was_a_store => {
+                return Err(StoreError::Damaged {
+                    dir,
+                    what: "its records are gone (no schema version in a store that had one)".into(),
+                })
+            }
             None => {
                 meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())
                     .map_err(|e| io(&dir, e))?;
