@@ -8,7 +8,7 @@
 use super::analyze::{Finding, Report};
 use super::category::Category;
 use super::rules::RuleSet;
-use super::wording::{clip, fill, NudgeWording};
+use super::wording::{clip, clip_words, fill, NudgeWording};
 use std::sync::Arc;
 
 /// Hard limit of a nudge (Discord's message limit).
@@ -76,7 +76,7 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
                     &wording.peer_signal,
                     &[
                         ("label", &rules.category(f.category).label),
-                        ("text", &clip(f.text.trim(), MAX_QUOTE)),
+                        ("text", &clip_words(f.text.trim(), MAX_QUOTE)),
                     ],
                 ));
             }
@@ -109,11 +109,17 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
         });
     } else {
         lines.push(wording.reactive_intro.clone());
-        for f in &shown {
+        for (i, f) in shown.iter().enumerate() {
+            // One explanation per category: a second finding of it is only quoted.
+            let again = shown[..i].iter().any(|g| g.category == f.category);
             lines.push(fill(
-                &wording.finding,
+                if again {
+                    &wording.finding_again
+                } else {
+                    &wording.finding
+                },
                 &[
-                    ("text", &clip(f.text.trim(), MAX_QUOTE)),
+                    ("text", &clip_words(f.text.trim(), MAX_QUOTE)),
                     ("label", &rules.category(f.category).label),
                     ("message", &f.message),
                     ("level", f.level.id()),
@@ -135,5 +141,31 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
         peer_signals,
         next_move,
         text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::analyze::analyze;
+    use crate::prompts::Prompts;
+
+    /// Two findings of one category: explained once, the second only quoted; quotes end at a
+    /// word, never mid-word.
+    #[test]
+    fn a_category_is_explained_once_and_quotes_end_at_a_word() {
+        let prompts = Prompts::embedded().unwrap();
+        let note = "Gave them 10% off the renewal. Also waived the setup fee.";
+        let report = analyze(&prompts.rules, note);
+        let n = nudge(&prompts.rules, &prompts.nudge, &report);
+        assert_eq!(n.shown.len(), 2, "{:?}", n.shown);
+        assert_eq!(n.shown[0].category, n.shown[1].category);
+        let message = &n.shown[0].message;
+        assert_eq!(n.text.matches(&**message).count(), 1, "{}", n.text);
+        assert!(n.text.contains("again"), "{}", n.text);
+        assert_eq!(
+            clip_words("Next step: I will send the revised proposal", 24),
+            "Next step: I will send…"
+        );
     }
 }

@@ -13,6 +13,8 @@ pub struct NudgeWording {
     pub reactive_intro: String,
     /// One reactive finding; `{text}`, `{label}`, `{message}`, `{level}`.
     pub finding: String,
+    /// A second finding of a category the nudge already explained; `{text}`, `{label}`.
+    pub finding_again: String,
     /// The move for the next call; `{move}`.
     pub next_move: String,
     /// The peer signals; `{signals}`.
@@ -98,6 +100,20 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Cuts `text` to at most `max` chars at a word boundary (mid-word only when one word is
+/// longer than that), ending with `…` when it had to cut.
+pub fn clip_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let keep: String = text.chars().take(max.saturating_sub(1)).collect();
+    let cut = match keep.rfind(char::is_whitespace) {
+        Some(at) if at > 0 => keep[..at].trim_end_matches([',', ';', ':', '-', '—']),
+        _ => keep.as_str(),
+    };
+    format!("{}…", cut.trim_end())
 }
 
 /// Cuts `text` to at most `max` chars, ending with `…` when it had to cut.
