@@ -67,18 +67,22 @@ async fn post(http: &serenity::Http, d: &DueDigest) -> Result<(), Error> {
     Ok(())
 }
 
-/// Repeats [`step`] every `every` until the task is aborted.
+/// Repeats [`step`] every `every` until `stop` turns true (between steps, never in one).
 pub async fn run_loop(
     http: Arc<serenity::Http>,
     service: Arc<Service>,
     clock: Arc<dyn Clock>,
     metrics: Arc<Metrics>,
     every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
         if let Err(e) = step(&http, &service, clock.as_ref(), &metrics).await {
             Metrics::inc(&metrics.errors);
             tracing::error!(error = %e, "digest step failed");

@@ -112,12 +112,14 @@ pub async fn run(
     let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .await?;
-    let digests = tokio::spawn(digest::run_loop(
+    let (stop_digests, digests_stop) = tokio::sync::watch::channel(false);
+    let mut digests = tokio::spawn(digest::run_loop(
         client.http.clone(),
         service.clone(),
         clock,
         metrics,
         config.digest_every,
+        digests_stop,
     ));
     let shards = client.shard_manager.clone();
     let result = tokio::select! {
@@ -128,7 +130,15 @@ pub async fn run(
             Ok(())
         }
     };
-    digests.abort();
+    // A digest being sent is finished (within the drain time), not cut off.
+    let _ = stop_digests.send(true);
+    if tokio::time::timeout(crate::slack::DRAIN_WITHIN, &mut digests)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the digest step did not finish within the shutdown deadline");
+        digests.abort();
+    }
     blocking(&service, |s| Ok(s.store.flush()?)).await?;
     result
 }

@@ -96,11 +96,15 @@ async fn post_mattermost(state: &SlackState, d: &DueDigest) -> Result<(), super:
 }
 
 /// Repeats [`step`] until aborted.
-pub async fn run_loop(state: Arc<SlackState>) {
+pub async fn run_loop(state: Arc<SlackState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(state.config.digest_every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
+        // Stops between steps, never in the middle of one (a digest half sent).
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
         step(&state).await;
     }
 }

@@ -150,8 +150,9 @@ pub async fn run(
     state: Arc<SlackState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (stop_digests, digests_stop) = tokio::sync::watch::channel(false);
     let digests = (state.config.slack() || state.config.mattermost_api.is_some())
-        .then(|| tokio::spawn(digest::run_loop(state.clone())));
+        .then(|| tokio::spawn(digest::run_loop(state.clone(), digests_stop)));
     // Graceful, with a deadline: a client holding a half-sent request must not keep the
     // process alive after SIGTERM.
     server::serve(
@@ -161,8 +162,13 @@ pub async fn run(
         server::Limits::default(),
     )
     .await;
-    if let Some(d) = digests {
-        d.abort();
+    // A digest being sent is finished (within the drain time), not cut off.
+    let _ = stop_digests.send(true);
+    if let Some(mut d) = digests {
+        if tokio::time::timeout(DRAIN_WITHIN, &mut d).await.is_err() {
+            tracing::warn!("the digest step did not finish within the shutdown deadline");
+            d.abort();
+        }
     }
     state.tasks.close();
     if tokio::time::timeout(DRAIN_WITHIN, state.tasks.wait())
