@@ -388,9 +388,8 @@ fn serve_on_a_busy_port_exits_2_and_names_the_address() {
 
 #[test]
 fn the_team_command_in_readme_runs_also_with_a_rules_directory_set() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let data = data.to_str().unwrap();
+    let (_dir, data) = fresh_data_dir();
+    let data = data.as_str();
     let readme_command = [
         "team",
         "--team",
@@ -430,9 +429,8 @@ fn the_team_command_in_readme_runs_also_with_a_rules_directory_set() {
 /// the stored text untouched; `none` says "keep no note text" explicitly.
 #[test]
 fn a_retention_of_zero_is_refused_and_none_is_explicit() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let data = data.to_str().unwrap();
+    let (_dir, data) = fresh_data_dir();
+    let data = data.as_str();
     let note = callnudge(
         &[
             "note",
@@ -531,9 +529,8 @@ fn human_output_shows_a_window_of_a_long_line_so_it_stays_linear() {
 /// `import -` reads standard input, and importing the same rows again stores nothing twice.
 #[test]
 fn import_reads_standard_input_and_a_second_import_adds_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let data = data.to_str().unwrap();
+    let (_dir, data) = fresh_data_dir();
+    let data = data.as_str();
     let csv = b"team,rep,time,text\nacme,sam,2026-11-02T10:00:00Z,They asked for a quote; I'll send it.\n";
     let out = callnudge(&["import", "-", "--data-dir", data], csv);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -580,9 +577,8 @@ fn read_commands_on_a_folder_without_data_say_so_and_create_nothing() {
 /// the note around it go on.
 #[test]
 fn the_console_skips_a_line_that_is_not_utf8() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let data = data.to_str().unwrap();
+    let (_dir, data) = fresh_data_dir();
+    let data = data.as_str();
     let input = b"They asked for a quote\n\xff\xfe garbled\nand I'll send it tonight.\n\n:quit\n";
     let out = callnudge(
         &["console", "--team", "t", "--rep", "r", "--data-dir", data],
@@ -675,4 +671,11 @@ fn a_store_that_lost_its_data_file_is_refused_not_opened_empty() {
         );
         assert!(stderr(&out).contains("backup"), "{}", stderr(&out));
     }
+}
+
+/// A temporary folder and the path of a data directory inside it (not created yet).
+fn fresh_data_dir() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").to_str().unwrap().to_string();
+    (dir, data)
 }
