@@ -158,7 +158,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if std::io::stdin().is_terminal() {
                         eprintln!("Type the note, then press Ctrl-D on a new line to send it.");
                     }
-                    read_stdin()?
+                    // The newline that ends typed or piped input is not part of the note.
+                    read_stdin()?.trim_end_matches(['\n', '\r']).to_string()
                 }
             };
             session::note(

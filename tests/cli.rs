@@ -679,3 +679,28 @@ fn fresh_data_dir() -> (tempfile::TempDir, String) {
     let data = dir.path().join("data").to_str().unwrap().to_string();
     (dir, data)
 }
+
+/// A note piped to `note` is stored without the newline that ended the input.
+#[test]
+fn a_note_from_standard_input_is_stored_without_its_final_newline() {
+    let (_dir, data) = fresh_data_dir();
+    let out = callnudge(
+        &["note", "--team", "t", "--rep", "r", "--data-dir", &data],
+        b"Sent the quote.\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let export = callnudge(
+        &[
+            "export",
+            "--team",
+            "t",
+            "--format",
+            "json",
+            "--data-dir",
+            &data,
+        ],
+        b"",
+    );
+    let notes: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(notes[0]["text"], "Sent the quote.");
+}
