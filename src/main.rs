@@ -172,15 +172,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Console(a) => {
+            use std::io::IsTerminal;
             let stdin = std::io::stdin();
-            session::console(
+            // On a terminal, ask for bracketed paste: a pasted note with paragraphs then stays
+            // one note (see `session::console`).
+            let terminal = stdin.is_terminal() && std::io::stdout().is_terminal();
+            if terminal {
+                write!(out, "\x1b[?2004h")?;
+            }
+            let result = session::console(
                 &open(&a.data.data_dir)?,
                 &a.who.team,
                 &a.who.rep,
                 stdin.lock(),
                 &mut out,
                 Utc::now,
-            )?;
+            );
+            if terminal {
+                write!(out, "\x1b[?2004l")?;
+            }
+            result?;
         }
         Command::Trend(a) => team::trend(
             &open_existing(&a.data.data_dir)?,

@@ -704,3 +704,38 @@ fn a_note_from_standard_input_is_stored_without_its_final_newline() {
     let notes: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(notes[0]["text"], "Sent the quote.");
 }
+
+/// A note pasted with paragraphs (the terminal marks the paste) stays one note: the client's
+/// step in the last paragraph counts for the whole note. Typed, an empty line still ends a note.
+#[test]
+fn a_pasted_note_with_blank_lines_stays_one_note() {
+    let (_dir, data) = fresh_data_dir();
+    let input = "\x1b[200~Call with Dana.\n\nI'll send the revised quote Friday.\n\n\
+                 She will pull the usage data by Monday.\x1b[201~\n\nShort typed note.\n\n:quit\n";
+    let out = callnudge(
+        &["console", "--team", "t", "--rep", "r", "--data-dir", &data],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let export = callnudge(
+        &[
+            "export",
+            "--team",
+            "t",
+            "--format",
+            "json",
+            "--data-dir",
+            &data,
+        ],
+        b"",
+    );
+    let notes: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let notes = notes.as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    let pasted = notes[0]["text"].as_str().unwrap();
+    assert!(
+        pasted.contains("Call with Dana.\n\nI'll send") && pasted.contains("usage data"),
+        "{pasted:?}"
+    );
+    assert!(!pasted.contains('\x1b'), "{pasted:?}");
+}

@@ -90,8 +90,14 @@ fn with_dispute_hint(s: &Submitted) -> String {
     text
 }
 
-/// The interactive loop. A note is one or more lines ended by an empty line; commands start
-/// with `:`. `clock` gives the time of each note.
+/// Where a terminal in bracketed-paste mode marks the start and the end of a paste.
+pub const PASTE_START: &str = "\x1b[200~";
+pub const PASTE_END: &str = "\x1b[201~";
+
+/// The interactive loop. A note is one or more lines ended by an empty line, except inside a
+/// paste (between [`PASTE_START`] and [`PASTE_END`], which a terminal in bracketed-paste mode
+/// sends): a pasted note keeps its blank lines and stays one note. Commands start with `:`.
+/// `clock` gives the time of each note.
 pub fn console(
     service: &Service,
     team: &str,
@@ -102,11 +108,12 @@ pub fn console(
 ) -> anyhow::Result<()> {
     writeln!(
         out,
-        "callnudge console — team {team}, rep {rep}. Write a note and end it with an empty line; \
-         :dispute N, :snooze 2d|off, :trend, :digest, :quit."
+        "callnudge console — team {team}, rep {rep}. Write a note and end it with an empty line \
+         (a pasted note keeps its blank lines); :dispute N, :snooze 2d|off, :trend, :digest, :quit."
     )?;
     let mut note = String::new();
     let mut last: Option<Submitted> = None;
+    let mut pasting = false;
     // Lines as bytes: one line that is not UTF-8 (a paste from an odd source) is reported and
     // skipped, not the end of the session.
     for (number, line) in input.split(b'\n').enumerate() {
@@ -119,9 +126,25 @@ pub fn console(
             )?;
             continue;
         };
-        let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
+        let mut line = line.strip_suffix('\r').unwrap_or(&line).to_string();
+        if line.contains(PASTE_START) {
+            pasting = true;
+            line = line.replace(PASTE_START, "");
+        }
+        // The paste's last line still belongs to it, blank or not.
+        let in_paste = pasting;
+        if line.contains(PASTE_END) {
+            pasting = false;
+            line = line.replace(PASTE_END, "");
+        }
         let trimmed = line.trim();
-        if note.is_empty() && trimmed.starts_with(':') {
+        if in_paste && trimmed.is_empty() {
+            if !note.is_empty() {
+                note.push('\n');
+            }
+            continue;
+        }
+        if !in_paste && note.is_empty() && trimmed.starts_with(':') {
             let (command, arg) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
             match command {
                 ":quit" | ":q" => break,
