@@ -739,3 +739,39 @@ fn a_pasted_note_with_blank_lines_stays_one_note() {
     );
     assert!(!pasted.contains('\x1b'), "{pasted:?}");
 }
+
+/// Running the demo twice into one folder does not replay the month again beside the first.
+#[test]
+fn a_second_demo_into_the_same_folder_is_refused_and_adds_nothing() {
+    let (_dir, data) = fresh_data_dir();
+    let first = callnudge(&["demo", "--data-dir", &data], b"");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let count = || {
+        let export = callnudge(
+            &[
+                "export",
+                "--team",
+                "demo-team",
+                "--format",
+                "json",
+                "--data-dir",
+                &data,
+            ],
+            b"",
+        );
+        serde_json::from_slice::<serde_json::Value>(&export.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let stored = count();
+    let second = callnudge(&["demo", "--data-dir", &data], b"");
+    assert!(!second.status.success());
+    assert!(
+        stderr(&second).contains("already has"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(count(), stored);
+}

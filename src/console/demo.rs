@@ -19,6 +19,14 @@ pub const TEAM: &str = "demo-team";
 
 /// Replays four weeks ending at `now`; returns how many notes were stored.
 pub fn run(service: &Service, now: DateTime<Utc>, out: &mut impl Write) -> anyhow::Result<usize> {
+    // A second replay into the same folder would add the month again beside the first.
+    let before = service.store.notes(TEAM, None)?.len();
+    if before > 0 {
+        anyhow::bail!(
+            "team {TEAM} already has {before} notes here from an earlier demo; the demo replays \
+             into a fresh folder: pass another --data-dir, or none for a temporary one"
+        );
+    }
     let text = crate::prompts::embedded_file("demo.toml").unwrap_or_default();
     let demo: DemoNotes = toml::from_str(text)?;
     service.change_settings(
