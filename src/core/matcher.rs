@@ -158,7 +158,7 @@ impl Matcher {
             .get_or_init(|| {
                 // A prefilter costs more than it saves on a chunk of a few dozen symbols.
                 let config = meta::Config::new().auto_prefilter(false);
-                build(&self.sources[pattern], config, self.size_limit)
+                build(&self.sources[pattern], config, self.size_limit).ok()
             })
             .as_ref()
     }
@@ -200,11 +200,15 @@ impl Matcher {
 }
 
 /// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
-pub(crate) fn build(source: &Hir, config: meta::Config, size_limit: usize) -> Option<meta::Regex> {
+pub(crate) fn build(
+    source: &Hir,
+    config: meta::Config,
+    size_limit: usize,
+) -> Result<meta::Regex, Box<meta::BuildError>> {
     meta::Builder::new()
         .configure(config.nfa_size_limit(Some(size_limit)))
         .build_from_hir(source)
-        .ok()
+        .map_err(Box::new)
 }
 
 /// What every match of `hir` needs: sets of symbols of which at least one must occur, each

@@ -262,15 +262,12 @@ fn too_large(origin: &Origin, e: Option<Box<regex_automata::meta::BuildError>>) 
     RuleError::new(origin, format!("phrase does not compile: {why}"))
 }
 
-/// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
+/// A regex over symbols, no larger than [`SIZE_LIMIT`].
 fn build_symbols(
     source: &Hir,
     config: meta::Config,
 ) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
-    meta::Builder::new()
-        .configure(config.nfa_size_limit(Some(SIZE_LIMIT)))
-        .build_from_hir(source)
-        .map_err(Box::new)
+    super::matcher::build(source, config, SIZE_LIMIT)
 }
 
 /// The lexicon's word lists, lower-cased, as the engine looks them up.

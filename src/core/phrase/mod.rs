@@ -31,8 +31,10 @@
 
 mod encode;
 mod lex;
+mod lower;
 #[cfg(test)]
 mod tests;
+mod weight;
 
 pub use encode::{note_span, Encoder};
 use lex::{lex, Item};
@@ -40,10 +42,12 @@ use lex::{lex, Item};
 use super::inflect;
 use super::rules::{Located, Origin, RuleError};
 use super::token::{self, Token, TokenKind};
-use regex_syntax::hir::{Capture, ClassUnicode, ClassUnicodeRange, Hir, Repetition};
+use lower::{class, Lower};
+use regex_syntax::hir::Hir;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use weight::{known_weight, unknown_weight};
 
 /// The first symbol's character; every symbol is a CJK ideograph (no case, 3 bytes).
 const SYMBOL_BASE: u32 = 0x4E00;
@@ -656,96 +660,6 @@ fn kind_of_form(form: &str) -> TokenKind {
     }
 }
 
-struct Lower<'a> {
-    members: &'a [Vec<u32>],
-    /// Any token but a boundary, as a class.
-    any: Hir,
-    boundary: u32,
-    /// Each atom's class, built once.
-    classes: std::cell::RefCell<HashMap<usize, Hir>>,
-    /// Each lexicon class lowered, by the address of its shared node.
-    lowered: std::cell::RefCell<HashMap<usize, Hir>>,
-}
-
-impl Lower<'_> {
-    fn atom(&self, atom: usize) -> Hir {
-        self.classes
-            .borrow_mut()
-            .entry(atom)
-            .or_insert_with(|| class(&self.members[atom]))
-            .clone()
-    }
-
-    fn hir(&self, node: &Node) -> Hir {
-        match node {
-            Node::Class(inner) => {
-                let key = Rc::as_ptr(inner) as usize;
-                if let Some(hir) = self.lowered.borrow().get(&key) {
-                    return hir.clone();
-                }
-                let hir = self.hir(inner);
-                self.lowered.borrow_mut().insert(key, hir.clone());
-                hir
-            }
-            Node::Atom(a) => self.atom(*a),
-            Node::Seq(nodes) => Hir::concat(nodes.iter().map(|n| self.hir(n)).collect()),
-            Node::Alt(nodes) => Hir::alternation(nodes.iter().map(|n| self.hir(n)).collect()),
-            Node::Optional(n) => repeat(self.hir(n), 0, 1, true),
-            Node::Gap(n) => repeat(self.any.clone(), 0, *n, false),
-            Node::WhoOf(inner) => Hir::capture(Capture {
-                index: 1,
-                name: Some(WHO_GROUP.into()),
-                sub: Box::new(self.hir(inner)),
-            }),
-            Node::Edge { start } => {
-                use regex_syntax::hir::Look;
-                let look = if *start { Look::Start } else { Look::End };
-                Hir::alternation(vec![Hir::look(look), class(&[self.boundary])])
-            }
-            Node::Who { det, word } => {
-                // (determiner word?)? word: "I", "Dana", "the client", "their ops manager".
-                let word = self.atom(*word);
-                let det = Hir::concat(vec![self.atom(*det), repeat(word.clone(), 0, 1, true)]);
-                Hir::capture(Capture {
-                    index: 1,
-                    name: Some(WHO_GROUP.into()),
-                    sub: Box::new(Hir::concat(vec![repeat(det, 0, 1, true), word])),
-                })
-            }
-        }
-    }
-}
-
-fn repeat(sub: Hir, min: u32, max: u32, greedy: bool) -> Hir {
-    Hir::repetition(Repetition {
-        min,
-        max: Some(max),
-        greedy,
-        sub: Box::new(sub),
-    })
-}
-
-/// The symbols as one character class.
-fn class(symbols: &[u32]) -> Hir {
-    // Runs of consecutive symbols are one range ("any word" is a single one).
-    let mut ranges: Vec<ClassUnicodeRange> = Vec::new();
-    let mut sorted = symbols.to_vec();
-    sorted.sort_unstable();
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i;
-        while j + 1 < sorted.len() && sorted[j + 1] <= sorted[j] + 1 {
-            j += 1;
-        }
-        ranges.push(ClassUnicodeRange::new(
-            symbol_char(sorted[i]),
-            symbol_char(sorted[j]),
-        ));
-        i = j + 1;
-    }
-    Hir::class(regex_syntax::hir::Class::Unicode(ClassUnicode::new(ranges)))
-}
-
 fn symbol_char(symbol: u32) -> char {
     char::from_u32(SYMBOL_BASE + symbol).unwrap_or('\u{4E00}')
 }
@@ -753,47 +667,6 @@ fn symbol_char(symbol: u32) -> char {
 /// The symbol a character of an encoded note stands for.
 pub(crate) fn symbol_of(c: char) -> u32 {
     (c as u32).saturating_sub(SYMBOL_BASE)
-}
-
-/// How common a symbol's tokens are in notes, roughly: the matcher searches a phrase only
-/// when its rarest required slot occurs (see [`super::matcher`]), so a slot of common words
-/// must weigh more than one of rare ones. A known word weighs 1, or [`COMMON_WEIGHT`] when it
-/// is one of English's most frequent words; unknown tokens weigh by kind.
-fn known_weight(form: &str) -> u32 {
-    if COMMON_WORDS.contains(&form) {
-        COMMON_WEIGHT
-    } else {
-        1
-    }
-}
-
-const COMMON_WEIGHT: u32 = 64;
-
-/// English's most frequent words, and the ones sales notes are full of.
-const COMMON_WORDS: &[&str] = &[
-    "the", "be", "to", "of", "and", "a", "in", "that", "have", "i", "it", "for", "not", "on",
-    "with", "he", "as", "you", "do", "at", "this", "but", "his", "by", "from", "they", "we", "say",
-    "her", "she", "or", "an", "will", "my", "one", "all", "would", "there", "their", "what", "so",
-    "up", "out", "if", "about", "who", "get", "which", "go", "me", "when", "make", "can", "like",
-    "time", "no", "just", "him", "know", "take", "into", "year", "your", "good", "some", "could",
-    "them", "see", "other", "than", "then", "now", "look", "only", "come", "its", "over", "think",
-    "also", "back", "after", "use", "two", "how", "our", "work", "first", "well", "way", "even",
-    "new", "want", "because", "any", "these", "give", "day", "most", "us", "is", "are", "was",
-    "were", "been", "has", "had", "did", "does", "need", "next", "week", "call", "client",
-    "customer", "team", "said", "'s", "n't", "'ll", "'re", "'m", "'ve", "'d", "let", "send",
-    "meeting", "today", "tomorrow", "asked", "ask",
-];
-
-/// The weight of an unknown token's symbol, by kind (a lower-case word of no class is the
-/// most common token of all).
-fn unknown_weight(kind: TokenKind, capitalised: bool) -> u32 {
-    match kind {
-        TokenKind::Word if capitalised => 256,
-        TokenKind::Word => 1024,
-        TokenKind::Number => 64,
-        TokenKind::Money | TokenKind::Percent => 16,
-        _ => 1024,
-    }
 }
 
 fn count_who(node: &Node, n: &mut usize) {
