@@ -49,6 +49,12 @@ pub enum Command {
     /// Import historic notes from CSV (team, rep, time, text); bad rows are reported and
     /// skipped, good rows stored.
     Import(ImportArgs),
+    /// Copy the whole store into a new folder, safely while `serve` runs (the copy is read
+    /// back and its notes counted). Restore it with `callnudge restore`.
+    Backup(BackupArgs),
+    /// Make a backup folder the data directory: the data directory must be new or empty
+    /// (move the old one away first), and no callnudge may be running on it.
+    Restore(RestoreArgs),
     /// Dry run over a file of notes (CSV with a text column, or one note per line): how often
     /// each rule fires, with examples. Nothing is stored.
     Calibrate(CalibrateArgs),
@@ -252,6 +258,22 @@ pub struct ImportArgs {
     /// CSV with a header: team, rep, time (RFC 3339), text; `-` reads standard input.
     /// Importing the same rows again stores nothing twice.
     pub file: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The folder to write the copy into: new, or empty.
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A folder written by `callnudge backup`.
+    pub from: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,
 }

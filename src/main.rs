@@ -243,6 +243,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &mut out,
         )?,
         Command::Serve(a) => serve(a, prompts.clone())?,
+        Command::Backup(a) => {
+            let n = open_existing(&a.data.data_dir)?.backup(&a.to)?;
+            writeln!(out, "backed up {n} notes to {}", a.to.display())?;
+        }
+        Command::Restore(a) => {
+            let into = &a.data.data_dir;
+            if std::fs::read_dir(into).is_ok_and(|mut d| d.next().is_some()) {
+                anyhow::bail!(
+                    "the data directory {} is not empty: move it away (or pass another \
+                     --data-dir), then restore; nothing was changed",
+                    into.display()
+                );
+            }
+            if !a.from.join("db").exists() {
+                anyhow::bail!(
+                    "{} is not a callnudge backup (no `db` file in it)",
+                    a.from.display()
+                );
+            }
+            let backup = SledStore::open(&a.from)
+                .with_context(|| format!("cannot read the backup {}", a.from.display()))?;
+            let n = callnudge::store::Store::backup(&backup, into)?;
+            writeln!(out, "restored {n} notes into {}", into.display())?;
+        }
         Command::Calibrate(a) => {
             let input = if a.file.as_os_str() == "-" {
                 read_stdin()?

@@ -612,6 +612,14 @@ impl Service {
         Ok(n)
     }
 
+    /// Copies the whole store into `to`, a new folder, safely while the bot runs; returns
+    /// the notes copied. The copy is read back before this returns.
+    pub fn backup(&self, to: &std::path::Path) -> Result<u64, ServiceError> {
+        let n = self.store.backup(to)?;
+        tracing::info!(notes = n, "backup written");
+        Ok(n)
+    }
+
     /// Whether the store can still write: a tiny record written and flushed to disk. After a
     /// failed write (a full disk) sled refuses every later one until the process restarts.
     pub fn probe_store(&self, now: DateTime<Utc>) -> Result<(), ServiceError> {

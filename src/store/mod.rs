@@ -17,7 +17,7 @@ use crate::core::snooze::RepPrefs;
 use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -39,6 +39,8 @@ pub enum StoreError {
     NotAFolder { dir: PathBuf },
     #[error("the store in {dir} is damaged: {what}. Nothing was changed; restore the folder from a backup, or move it away to start an empty store")]
     Damaged { dir: PathBuf, what: String },
+    #[error("cannot back up into {dir}: {what}; give a new folder (it is created)")]
+    BackupTarget { dir: PathBuf, what: String },
     #[error("corrupt record in tree {tree}: {reason}")]
     Corrupt { tree: String, reason: String },
 }
@@ -114,4 +116,8 @@ pub trait Store: Send + Sync + 'static {
     /// Reads every record and checks it decodes and matches its key.
     fn check(&self) -> Result<u64, StoreError>;
     fn flush(&self) -> Result<(), StoreError>;
+    /// Copies every record into `to` (a new or empty folder) as a store of its own, which
+    /// `--data-dir` or `callnudge restore` can open; safe while notes arrive. Returns the
+    /// number of notes copied.
+    fn backup(&self, to: &Path) -> Result<u64, StoreError>;
 }

@@ -16,6 +16,8 @@ use crate::core::{NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// A sled database in one directory.
 pub struct SledStore {
@@ -33,7 +35,19 @@ pub struct SledStore {
     meta: sled::Tree,
     /// Shared flushes (see [`GroupCommit`]).
     commit: GroupCommit,
+    /// How many notes the store holds (counted on open, kept since).
+    count: AtomicU64,
+    /// Held while the note count file is written, so that a forget and a checkpoint do not
+    /// interleave (see [`COUNT_FILE`]).
+    checkpoint: Mutex<()>,
 }
+
+/// A file beside sled's own, with the number of notes the store held at its last checkpoint
+/// (every flush, and on close). sled drops what it cannot read when it opens a damaged
+/// file; fewer notes than this on open means records were lost, and the store refuses to
+/// open rather than go on without them. A forget lowers it before deleting, so a crash in
+/// between leaves it low (a weaker check), never high (a false alarm).
+pub const COUNT_FILE: &str = "callnudge-notes.count";
 
 impl SledStore {
     /// Opens (or creates) the store in `dir`.
@@ -56,6 +70,27 @@ impl SledStore {
                 what: "its data file `db` is missing or empty".into(),
             });
         }
+        // sled panics on some damage ("tried to serialize Uninitialized") instead of
+        // returning an error: caught here, so that damage is always a clear error.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            SledStore::open_checked(dir.clone(), was_a_store)
+        }));
+        opened.unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(StoreError::Damaged {
+                what: format!("the database engine cannot read it ({why})"),
+                dir,
+            })
+        })
+    }
+
+    /// Opens the store and reads every record: damage shows now, not in the middle of a
+    /// digest.
+    fn open_checked(dir: PathBuf, was_a_store: bool) -> Result<SledStore, StoreError> {
         let db = sled::Config::new()
             .path(&dir)
             .flush_every_ms(Some(500))
@@ -90,7 +125,7 @@ impl SledStore {
                 }
             }
         }
-        Ok(SledStore {
+        let store = SledStore {
             notes: tree("notes")?,
             teams: tree("teams")?,
             disputes: tree("disputes")?,
@@ -101,7 +136,44 @@ impl SledStore {
             dir,
             commit: GroupCommit::new(db.clone()),
             db,
-        })
+            count: AtomicU64::new(0),
+            checkpoint: Mutex::new(()),
+        };
+        let damaged = |what: String| StoreError::Damaged {
+            dir: store.dir.clone(),
+            what,
+        };
+        let found = match store.check() {
+            Ok(found) => found,
+            Err(StoreError::Corrupt { tree, reason }) => {
+                return Err(damaged(format!(
+                    "a record in `{tree}` cannot be read ({reason})"
+                )))
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(recorded) = read_count(&store.dir) {
+            if found < recorded {
+                return Err(damaged(format!(
+                    "it holds {found} notes where {recorded} were stored"
+                )));
+            }
+        }
+        store.count.store(found, Ordering::SeqCst);
+        Ok(store)
+    }
+
+    /// How many notes the store holds.
+    pub fn note_count(&self) -> u64 {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    /// Makes everything written durable, then records the note count (see [`COUNT_FILE`]).
+    fn checkpoint(&self) -> Result<(), StoreError> {
+        let _held = self.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
+        let count = self.count.load(Ordering::SeqCst);
+        self.db.flush().map_err(|e| self.io(e))?;
+        write_count(&self.dir, count).map_err(|e| self.io(e))
     }
 
     /// The directory this store lives in.
@@ -116,6 +188,7 @@ impl SledStore {
     /// Writes `entries` (note key, encoded note) durably, sharing a flush with concurrent writers.
     fn write_notes(&self, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), StoreError> {
         // One note is a plain insert; several (an import) go in atomically, all or none.
+        let n = entries.len() as u64;
         let inserted = match <[_; 1]>::try_from(entries) {
             Ok([(k, v)]) => self.notes.insert(k, v).map(|_| ()),
             Err(entries) => {
@@ -127,6 +200,7 @@ impl SledStore {
             }
         };
         inserted.map_err(|e| self.io(e))?;
+        self.count.fetch_add(n, Ordering::SeqCst);
         self.durable()
     }
 
@@ -163,6 +237,30 @@ fn open_error(dir: &Path, e: sled::Error) -> StoreError {
         }
     } else {
         io(dir, text)
+    }
+}
+
+/// The note count of the last checkpoint, if one was written and reads as a number.
+fn read_count(dir: &Path) -> Option<u64> {
+    std::fs::read_to_string(dir.join(COUNT_FILE))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Writes the note count file whole or not at all (a temporary file renamed over it).
+fn write_count(dir: &Path, count: u64) -> std::io::Result<()> {
+    let temp = dir.join(format!("{COUNT_FILE}.tmp"));
+    std::fs::write(&temp, format!("{count}\n"))?;
+    std::fs::rename(temp, dir.join(COUNT_FILE))
+}
+
+impl Drop for SledStore {
+    fn drop(&mut self) {
+        if let Err(e) = self.checkpoint() {
+            tracing::warn!(error = %e, "note count not recorded on close");
+        }
     }
 }
 
@@ -227,7 +325,10 @@ impl Store for SledStore {
         let inserted =
             self.entry(note)
                 .and_then(|(note, key, value)| match self.notes.insert(key, value) {
-                    Ok(_) => Ok(note),
+                    Ok(_) => {
+                        self.count.fetch_add(1, Ordering::SeqCst);
+                        Ok(note)
+                    }
                     Err(e) => Err(self.io(e)),
                 });
         let note = match inserted {
@@ -254,7 +355,9 @@ impl Store for SledStore {
             if self.events.contains_key(event.as_bytes())? {
                 return Ok(false);
             }
-            self.notes.insert(key, value)?;
+            if self.notes.insert(key, value)?.is_none() {
+                self.count.fetch_add(1, Ordering::SeqCst);
+            }
             let recorded = self.events.compare_and_swap(
                 event.as_bytes(),
                 None as Option<&[u8]>,
@@ -297,6 +400,7 @@ impl Store for SledStore {
             let before = self.notes.insert(key, value).map_err(|e| self.io(e))?;
             new += u64::from(before.is_none());
         }
+        self.count.fetch_add(new, Ordering::SeqCst);
         self.durable()?;
         Ok(new)
     }
@@ -514,6 +618,10 @@ impl Store for SledStore {
             }
         }
         let prefs = prefix(&[team, rep]);
+        // The count file goes down first: a crash before the delete leaves it low, not high.
+        let _held = self.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
+        let remaining = self.count.load(Ordering::SeqCst) - notes.len() as u64;
+        write_count(&self.dir, remaining).map_err(|e| self.io(e))?;
         // One transaction over the four trees: a crash leaves all of the rep or none. The
         // team's settings are read inside it, so a change made meanwhile is not overwritten.
         (&self.notes, &self.disputes, &self.teams, &self.reps)
@@ -542,6 +650,7 @@ impl Store for SledStore {
                 TransactionError::Abort(e) => e,
                 TransactionError::Storage(e) => self.io(e),
             })?;
+        self.count.fetch_sub(notes.len() as u64, Ordering::SeqCst);
         self.durable()?;
         Ok(notes.len() as u64)
     }
@@ -612,6 +721,67 @@ impl Store for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| self.io(e))
+        self.checkpoint()
+    }
+
+    fn backup(&self, to: &Path) -> Result<u64, StoreError> {
+        let target_error = |what: String| StoreError::BackupTarget {
+            dir: to.to_path_buf(),
+            what,
+        };
+        match std::fs::read_dir(to).map(|mut entries| entries.next().is_some()) {
+            Ok(true) => return Err(target_error("it is not empty".into())),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(target_error(e.to_string()))
+            }
+            _ => {}
+        }
+        let copy_error = |e: sled::Error| target_error(e.to_string());
+        let target = sled::Config::new().path(to).open().map_err(copy_error)?;
+        // Trees are copied one after another while notes may still arrive. Event ids go
+        // first and notes last: an event id in the copy always has its note there too (a
+        // note is written before its event id), so a retried event is never taken for one
+        // already stored.
+        let mut names = self.db.tree_names();
+        names.sort_by_key(|n| match n.as_ref() {
+            b"events" => 0,
+            b"notes" => 2,
+            _ => 1,
+        });
+        let mut notes = 0;
+        for name in names {
+            let (from, into) = (
+                self.db.open_tree(&name).map_err(|e| self.io(e))?,
+                target.open_tree(&name).map_err(copy_error)?,
+            );
+            let mut batch = sled::Batch::default();
+            let mut in_batch = 0;
+            for item in from.iter() {
+                let (k, v) = item.map_err(|e| self.io(e))?;
+                batch.insert(k, v);
+                in_batch += 1;
+                if name.as_ref() == b"notes" {
+                    notes += 1;
+                }
+                if in_batch == 1000 {
+                    into.apply_batch(std::mem::take(&mut batch))
+                        .map_err(copy_error)?;
+                    in_batch = 0;
+                }
+            }
+            into.apply_batch(batch).map_err(copy_error)?;
+        }
+        target.flush().map_err(copy_error)?;
+        drop(target);
+        write_count(to, notes).map_err(|e| target_error(e.to_string()))?;
+        // Read back: the copy opens as a store and holds every note copied.
+        let copy = SledStore::open(to)?;
+        if copy.note_count() != notes {
+            return Err(target_error(format!(
+                "the copy holds {} notes, {notes} were copied",
+                copy.note_count()
+            )));
+        }
+        Ok(notes)
     }
 }

@@ -118,5 +118,8 @@ mod store_impl {
         fn flush(&self) -> R<()> {
             self.inner.flush()
         }
+        fn backup(&self, to: &std::path::Path) -> R<u64> {
+            self.inner.backup(to)
+        }
     }
 }
