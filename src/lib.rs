@@ -14,6 +14,7 @@
 pub mod chart;
 pub mod clock;
 pub mod console;
+pub mod control;
 pub mod core;
 pub mod digest_task;
 pub mod discord;

@@ -2,10 +2,12 @@
 //! library's adapters. Errors end here: printed with their cause, exit status 2.
 
 use anyhow::Context;
-use callnudge::console::{analyze as analyze_cmd, calibrate, demo, session, team, transfer};
+use callnudge::console::admin::AdminCommand;
+use callnudge::console::{self, analyze as analyze_cmd, calibrate, demo, session, team, transfer};
+use callnudge::control::{self, ControlError};
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
-use callnudge::store::SledStore;
+use callnudge::store::{SledStore, StoreError};
 use chrono::Utc;
 use clap::Parser;
 use std::io::{Read, Write};
@@ -58,7 +60,8 @@ fn serve(a: cli::ServeArgs, prompts: Arc<Prompts>) -> anyhow::Result<()> {
             })
         })
     };
-    let config = callnudge::serve::ServeConfig::from_vars(var)?;
+    let mut config = callnudge::serve::ServeConfig::from_vars(var)?;
+    config.control = Some(a.data.data_dir.clone());
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let store = SledStore::open(&a.data.data_dir)?;
@@ -109,18 +112,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Ok(service)
     };
-    // Commands that only read: a data directory that does not exist is a typo or the wrong
-    // folder, not an empty team (opening it would create it).
-    let open_existing = |dir: &Path| -> anyhow::Result<Service> {
-        if !dir.join("db").exists() && !dir.join("conf").exists() {
-            anyhow::bail!(
-                "no callnudge data in {}: check --data-dir (or CALLNUDGE_DATA_DIR); the first note \
-                 creates it (`callnudge note`, `serve`, `import`)",
-                dir.display()
-            );
-        }
-        open(dir)
-    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
@@ -162,14 +153,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     read_stdin()?.trim_end_matches(['\n', '\r']).to_string()
                 }
             };
-            session::note(
-                &open(&a.data.data_dir)?,
-                &a.who.team,
-                &a.who.rep,
-                &text,
-                Utc::now(),
-                &mut out,
-            )?;
+            let command = AdminCommand::Note {
+                team: a.who.team,
+                rep: a.who.rep,
+                text,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?;
         }
         Command::Console(a) => {
             use std::io::IsTerminal;
@@ -193,37 +182,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             result?;
         }
-        Command::Trend(a) => team::trend(
-            &open_existing(&a.data.data_dir)?,
-            &a.who.team,
-            &a.who.rep,
-            &mut out,
-        )?,
-        Command::Digest(a) => team::digest(
-            &open_existing(&a.data.data_dir)?,
-            &a.team,
-            a.week.as_deref(),
-            a.png.as_deref(),
-            Utc::now(),
-            &mut out,
-        )?,
-        Command::Snooze(a) => {
-            let service = open(&a.data.data_dir)?;
-            let arg = a.length.unwrap_or_default();
-            let text = service.snooze(&a.who.team, &a.who.rep, &arg, Utc::now())?;
-            writeln!(out, "{text}")?;
+        Command::Trend(a) => {
+            let command = AdminCommand::Trend {
+                team: a.who.team,
+                rep: a.who.rep,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
         }
-        Command::Dispute(a) => session::dispute(
-            &open(&a.data.data_dir)?,
-            &a.who.team,
-            &a.who.rep,
-            a.note,
-            &a.rule,
-            Utc::now(),
-            &mut out,
-        )?,
+        Command::Digest(a) => {
+            let command = AdminCommand::Digest {
+                team: a.team,
+                week: a.week,
+                png: a.png.map(std::path::absolute).transpose()?,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
+        }
+        Command::Snooze(a) => {
+            let command = AdminCommand::Snooze {
+                team: a.who.team,
+                rep: a.who.rep,
+                length: a.length.unwrap_or_default(),
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
+        }
+        Command::Dispute(a) => {
+            let command = AdminCommand::Dispute {
+                team: a.who.team,
+                rep: a.who.rep,
+                note: a.note,
+                rule: a.rule,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
+        }
         Command::Forget(a) => {
-            team::forget(&open(&a.data.data_dir)?, &a.who.team, &a.who.rep, &mut out)?
+            let command = AdminCommand::Forget {
+                team: a.who.team,
+                rep: a.who.rep,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
         }
         Command::Team(a) => {
             let changes = team::TeamChanges {
@@ -234,19 +230,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 retention_days: a.retention_days,
                 rules: a.rule_overrides,
             };
-            team::team(&open(&a.data.data_dir)?, &a.team, changes, &mut out)?;
+            let command = AdminCommand::Team {
+                team: a.team,
+                changes,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
         }
-        Command::Export(a) => transfer::export(
-            &open_existing(&a.data.data_dir)?,
-            &a.team,
-            a.format == ExportFormat::Json,
-            &mut out,
-        )?,
-        Command::Serve(a) => serve(a, prompts.clone())?,
+        Command::Export(a) => {
+            let command = AdminCommand::Export {
+                team: a.team,
+                json: a.format == ExportFormat::Json,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
+        }
         Command::Backup(a) => {
-            let n = open_existing(&a.data.data_dir)?.backup(&a.to)?;
-            writeln!(out, "backed up {n} notes to {}", a.to.display())?;
+            let command = AdminCommand::Backup {
+                to: std::path::absolute(&a.to)?,
+            };
+            admin(&a.data.data_dir, command, &open, &mut out)?
         }
+        Command::Serve(a) => serve(a, prompts.clone())?,
         Command::Restore(a) => {
             let into = &a.data.data_dir;
             if std::fs::read_dir(into).is_ok_and(|mut d| d.next().is_some()) {
@@ -327,6 +330,42 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a command on the data directory `dir`: in this process, or, when a running `serve`
+/// holds the directory, in that process through its admin socket (same output).
+fn admin(
+    dir: &Path,
+    command: AdminCommand,
+    open: &dyn Fn(&Path) -> anyhow::Result<Service>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    // A command that only reads, on a directory that does not exist: a typo or the wrong
+    // folder, not an empty team (opening it would create it).
+    if command.reads_only() && !dir.join("db").exists() && !dir.join("conf").exists() {
+        anyhow::bail!(
+            "no callnudge data in {}: check --data-dir (or CALLNUDGE_DATA_DIR); the first note \
+             creates it (`callnudge note`, `serve`, `import`)",
+            dir.display()
+        );
+    }
+    let service = match open(dir) {
+        Ok(service) => service,
+        Err(e) if matches!(e.downcast_ref(), Some(StoreError::Locked { .. })) => {
+            let reply = match control::send(dir, &command) {
+                Ok(reply) => reply,
+                Err(ControlError::NotRunning(_)) => return Err(e),
+                Err(other) => return Err(other.into()),
+            };
+            out.write_all(reply.output.as_bytes())?;
+            return match reply.error {
+                Some(error) => Err(anyhow::anyhow!(error)),
+                None => Ok(()),
+            };
+        }
+        Err(e) => return Err(e),
+    };
+    console::admin::run(&service, command, Utc::now(), out)
 }
 
 fn read_stdin() -> anyhow::Result<String> {

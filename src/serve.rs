@@ -19,6 +19,9 @@ use tokio::sync::watch;
 pub struct ServeConfig {
     pub discord: Option<DiscordConfig>,
     pub http: Option<SlackConfig>,
+    /// The data directory, where admin commands reach the running process (see
+    /// [`crate::control`]); none: no admin socket.
+    pub control: Option<std::path::PathBuf>,
 }
 
 /// Why `serve` cannot start.
@@ -80,6 +83,7 @@ impl ServeConfig {
         Ok(ServeConfig {
             discord,
             http: wants_http.then_some(http),
+            control: None,
         })
     }
 }
@@ -126,6 +130,22 @@ pub async fn serve(
                 .await
                 .map_err(|e| ServeError::DiscordFailed(e.to_string()))
         });
+    }
+    if let Some(dir) = &config.control {
+        // Without the socket the bot still runs; only admin commands must wait for a stop.
+        match crate::control::bind(dir) {
+            Ok(listener) => {
+                let (s, c, stop) = (service.clone(), clock.clone(), stopped());
+                tasks.spawn(async move {
+                    crate::control::run(listener, s, c, stop).await;
+                    Ok(())
+                });
+            }
+            Err(e) => tracing::warn!(
+                error = %e,
+                "no admin socket: commands on the data directory must wait until serve stops"
+            ),
+        }
     }
     let (s, c, stop) = (service.clone(), clock.clone(), stopped());
     tasks.spawn(async move {

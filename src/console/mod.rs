@@ -1,5 +1,6 @@
 //! The console adapter: every flow of the bot from a terminal, with no chat service.
 
+pub mod admin;
 pub mod analyze;
 pub mod calibrate;
 pub mod demo;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use std::io::Write;
 
 /// Requested changes to a team's settings, as typed.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TeamChanges {
     pub tz: Option<String>,
     pub weekday: Option<String>,

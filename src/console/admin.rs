@@ -1,0 +1,108 @@
+//! The commands that read or change a data directory (`note`, `trend`, `digest`, `team`,
+//! `snooze`, `dispute`, `forget`, `export`, `backup`) as one typed value, run against a
+//! [`Service`] the same way whether the `callnudge` process opened the store itself or a
+//! running `serve` runs it on its behalf (see [`crate::control`]).
+
+use super::{session, team, transfer};
+use crate::service::Service;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// One command on a data directory, as typed (paths already absolute: the process that runs it
+/// may have another working directory).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum AdminCommand {
+    Note {
+        team: String,
+        rep: String,
+        text: String,
+    },
+    Trend {
+        team: String,
+        rep: String,
+    },
+    Digest {
+        team: String,
+        week: Option<String>,
+        png: Option<PathBuf>,
+    },
+    Team {
+        team: String,
+        changes: team::TeamChanges,
+    },
+    Snooze {
+        team: String,
+        rep: String,
+        length: String,
+    },
+    Dispute {
+        team: String,
+        rep: String,
+        note: u64,
+        rule: String,
+    },
+    Forget {
+        team: String,
+        rep: String,
+    },
+    Export {
+        team: String,
+        json: bool,
+    },
+    Backup {
+        to: PathBuf,
+    },
+}
+
+impl AdminCommand {
+    /// Whether the command only reads: on a data directory that does not exist it is a typo,
+    /// not an empty team.
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            AdminCommand::Trend { .. }
+                | AdminCommand::Digest { .. }
+                | AdminCommand::Export { .. }
+                | AdminCommand::Backup { .. }
+        )
+    }
+}
+
+/// Runs `command` and writes what it prints to `out`.
+pub fn run(
+    service: &Service,
+    command: AdminCommand,
+    now: DateTime<Utc>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Note { team, rep, text } => {
+            session::note(service, &team, &rep, &text, now, out)
+        }
+        AdminCommand::Trend { team, rep } => team::trend(service, &team, &rep, out),
+        AdminCommand::Digest { team, week, png } => {
+            team::digest(service, &team, week.as_deref(), png.as_deref(), now, out)
+        }
+        AdminCommand::Team { team, changes } => team::team(service, &team, changes, out),
+        AdminCommand::Snooze { team, rep, length } => {
+            writeln!(out, "{}", service.snooze(&team, &rep, &length, now)?)?;
+            Ok(())
+        }
+        AdminCommand::Dispute {
+            team,
+            rep,
+            note,
+            rule,
+        } => session::dispute(service, &team, &rep, note, &rule, now, out),
+        AdminCommand::Forget { team, rep } => team::forget(service, &team, &rep, out),
+        AdminCommand::Export { team, json } => transfer::export(service, &team, json, out),
+        AdminCommand::Backup { to } => {
+            let n = service.backup(&to)?;
+            writeln!(out, "backed up {n} notes to {}", to.display())?;
+            Ok(())
+        }
+    }
+}
