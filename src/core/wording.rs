@@ -38,6 +38,9 @@ pub struct NudgeWording {
     pub snooze_set: String,
     /// The answer to `snooze off`, or to `snooze` when nothing is snoozed.
     pub snooze_off: String,
+    /// Said where a rep posted a note when their nudge cannot reach them privately (Discord:
+    /// they accept no DMs from the server); `{rep}` is their user id. Never the note or nudge.
+    pub dms_closed: String,
 }
 
 /// Everything a digest says.

@@ -2,7 +2,7 @@
 //! digest channel (exactly once, see [`crate::digest_task`]) and post each one there, split to
 //! Discord's 2,000-character limit, with the weekly-score chart attached to the last part.
 
-use super::{blocking, is_discord_team, Error};
+use super::{blocking, deliver, is_discord_team, Error};
 use crate::clock::Clock;
 use crate::digest_task::{claim_due, DueDigest};
 use crate::metrics::Metrics;
@@ -62,7 +62,8 @@ async fn post(http: &serenity::Http, d: &DueDigest) -> Result<(), Error> {
                 Err(e) => tracing::warn!(error = %e, "digest posted without its chart"),
             }
         }
-        channel.send_message(http, msg).await?;
+        // A part that fails for now is retried alone: the parts before it are not sent twice.
+        deliver::with_retry("digest", || channel.send_message(http, msg.clone())).await?;
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! buttons, and messages in a team's notes channel (nudge by DM, never in the channel).
 
 use super::commands::{nudge_components, DISPUTE_PREFIX, FORGET_PREFIX};
-use super::{blocking, team_id, Data, Error};
+use super::{blocking, deliver, team_id, Data, Error};
+use crate::core::wording::fill;
 use crate::metrics::Metrics;
 use crate::service::ServiceError;
 use poise::serenity_prelude as serenity;
@@ -140,7 +141,24 @@ async fn notes_channel(
         .content(submitted.nudge.text.clone())
         .allowed_mentions(serenity::CreateAllowedMentions::new())
         .components(nudge_components(guild, submitted.note.id, &submitted.nudge));
-    msg.author.direct_message(ctx, dm).await?;
-    Metrics::inc(&data.metrics.nudges_sent);
+    let sent = deliver::with_retry("nudge", || msg.author.direct_message(ctx, dm.clone())).await;
+    match sent {
+        Ok(_) => Metrics::inc(&data.metrics.nudges_sent),
+        Err(e) if deliver::dms_closed(&e) => {
+            // The note is stored; the rep is told where they posted it, in words that say
+            // nothing of the note or its nudge (those stay private).
+            tracing::warn!(rep = %rep, "the rep does not accept DMs; told in the notes channel");
+            let text = fill(&data.service.prompts.nudge.dms_closed, &[("rep", &rep)]);
+            let tell = serenity::CreateMessage::new()
+                .content(text)
+                .reference_message(msg)
+                .allowed_mentions(serenity::CreateAllowedMentions::new().users([msg.author.id]));
+            deliver::with_retry("dms-closed notice", || {
+                msg.channel_id.send_message(ctx, tell.clone())
+            })
+            .await?;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(())
 }

@@ -5,10 +5,12 @@
 //! - [`config`]: the token, proxy, guild and intent settings, validated from the environment.
 //! - [`commands`]: `/note`, `/trend`, `/digest`, `/setup …`, `/forget-me`, `/rules`.
 //! - [`events`]: button presses and messages in a team's notes channel.
+//! - [`deliver`]: retries of what must arrive (DMs, digests) and refusals told apart.
 //! - [`digest`]: the background task posting due digests to each team's channel.
 
 pub mod commands;
 pub mod config;
+pub mod deliver;
 pub mod digest;
 pub mod events;
 

@@ -45,6 +45,25 @@ struct Shared {
     seq: Mutex<u64>,
     next_id: Mutex<u64>,
     gateway_url: Mutex<String>,
+    /// Failures to answer instead of the real thing, in order (see [`FakeDiscord::fail`]).
+    faults: Mutex<Vec<Fault>>,
+    /// Every dispatch sent, by sequence number, for a RESUME to replay.
+    sent: Mutex<Vec<Value>>,
+    /// Closes the current gateway connection.
+    kick: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    /// How many times the bot resumed, and identified.
+    resumes: Mutex<u32>,
+    identifies: Mutex<u32>,
+}
+
+/// A scripted failure: the next `times` requests whose method is `method` and whose path ends
+/// with `path` get `status` with Discord's error body carrying `code`.
+struct Fault {
+    method: Method,
+    path: String,
+    status: StatusCode,
+    code: u64,
+    times: u32,
 }
 
 pub struct FakeDiscord {
@@ -115,6 +134,32 @@ async fn rest(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         *n += 1;
         5_000_000_000_000_000 + *n
     };
+    let fault = {
+        let mut faults = shared.faults.lock().unwrap();
+        let hit = faults
+            .iter_mut()
+            .find(|f| f.times > 0 && f.method == method && path.ends_with(&f.path));
+        hit.map(|f| {
+            f.times -= 1;
+            (f.status, f.code)
+        })
+    };
+    if let Some((status, code)) = fault {
+        shared.calls.lock().unwrap().push(Call {
+            method,
+            path,
+            json,
+            files,
+            at,
+        });
+        shared.changed.notify_waiters();
+        let mut body = json!({"message": "fault injected by the test", "code": code});
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            body["retry_after"] = json!(0.2);
+            body["global"] = json!(false);
+        }
+        return (status, Json(body)).into_response();
+    }
     let p: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let gateway_url = shared.gateway_url.lock().unwrap().clone();
     let answer: Response = match (method.as_str(), p.as_slice()) {
@@ -253,19 +298,65 @@ impl FakeDiscord {
 
     /// Sends a dispatch event (op 0) to the connected bot.
     pub fn dispatch(&self, t: &str, d: Value) {
-        let s = {
+        assert!(
+            self.shared.gateway.lock().unwrap().is_some(),
+            "bot not connected"
+        );
+        self.dispatch_or_keep(t, d);
+    }
+
+    /// Sends a dispatch event, or, while the bot is disconnected, keeps it for its RESUME (as
+    /// Discord replays what a resumed session missed).
+    pub fn dispatch_or_keep(&self, t: &str, d: Value) {
+        let event = {
             let mut seq = self.shared.seq.lock().unwrap();
             *seq += 1;
-            *seq
+            json!({"op": 0, "t": t, "s": *seq, "d": d})
         };
-        let tx = self
-            .shared
-            .gateway
-            .lock()
-            .unwrap()
-            .clone()
-            .expect("bot not connected");
-        tx.send(json!({"op": 0, "t": t, "s": s, "d": d})).unwrap();
+        self.shared.sent.lock().unwrap().push(event.clone());
+        if let Some(tx) = self.shared.gateway.lock().unwrap().clone() {
+            let _ = tx.send(event);
+        }
+    }
+
+    /// Answers the next `times` requests `METHOD …path` with `status` and Discord's error
+    /// body with `code` (429s also carry `retry_after`).
+    pub fn fail(&self, method: Method, path: &str, status: u16, code: u64, times: u32) {
+        self.shared.faults.lock().unwrap().push(Fault {
+            method,
+            path: path.to_string(),
+            status: StatusCode::from_u16(status).unwrap(),
+            code,
+            times,
+        });
+    }
+
+    /// Drops the gateway connection, as Discord does now and then; the bot should resume.
+    pub fn drop_gateway(&self) {
+        self.shared.gateway.lock().unwrap().take();
+        if let Some(kick) = self.shared.kick.lock().unwrap().take() {
+            let _ = kick.send(());
+        }
+    }
+
+    /// How many times the bot resumed its session, and identified anew.
+    pub fn sessions(&self) -> (u32, u32) {
+        (
+            *self.shared.resumes.lock().unwrap(),
+            *self.shared.identifies.lock().unwrap(),
+        )
+    }
+
+    /// Waits (at most 30 s) until the bot is connected again.
+    pub async fn wait_connected(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.shared.gateway.lock().unwrap().is_none() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the bot never came back to the gateway"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Forgets the connection (when the bot stops).
@@ -283,8 +374,19 @@ async fn gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>, url: String
         return;
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+    let (kick, mut kicked) = tokio::sync::oneshot::channel::<()>();
+    *shared.kick.lock().unwrap() = Some(kick);
     loop {
         tokio::select! {
+            _ = &mut kicked => {
+                // A close code Discord uses for "reconnect and resume" (4000: unknown error).
+                let frame = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                    code: 4000u16.into(),
+                    reason: "fake discord dropped the connection".into(),
+                };
+                let _ = ws.send(Ws::Close(Some(frame))).await;
+                return;
+            }
             out = rx.recv() => {
                 let Some(v) = out else { return };
                 if ws.send(Ws::Text(v.to_string())).await.is_err() { return; }
@@ -295,7 +397,22 @@ async fn gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>, url: String
                 let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
                 match v["op"].as_u64() {
                     Some(1) => { let _ = ws.send(Ws::Text(json!({"op": 11}).to_string())).await; }
+                    Some(6) => {
+                        // RESUME: replay what the session missed, then RESUMED.
+                        *shared.resumes.lock().unwrap() += 1;
+                        let after = v["d"]["seq"].as_u64().unwrap_or(0);
+                        let missed: Vec<Value> = shared.sent.lock().unwrap().iter()
+                            .filter(|e| e["s"].as_u64().unwrap_or(0) > after).cloned().collect();
+                        for e in missed {
+                            if ws.send(Ws::Text(e.to_string())).await.is_err() { return; }
+                        }
+                        let s = { let mut seq = shared.seq.lock().unwrap(); *seq += 1; *seq };
+                        let resumed = json!({"op": 0, "t": "RESUMED", "s": s, "d": {}});
+                        if ws.send(Ws::Text(resumed.to_string())).await.is_err() { return; }
+                        *shared.gateway.lock().unwrap() = Some(tx.clone());
+                    }
                     Some(2) => {
+                        *shared.identifies.lock().unwrap() += 1;
                         let s = { let mut seq = shared.seq.lock().unwrap(); *seq += 1; *seq };
                         let ready = json!({"op": 0, "t": "READY", "s": s, "d": {
                             "v": 10,
