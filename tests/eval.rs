@@ -12,7 +12,9 @@
 //!   helper who never saw the rules and measured before any rule change it leads to; rule work
 //!   reads their misses. Round 01 (120 notes) read F1 0.63 blind, round 02 (120 notes, other
 //!   industries) 0.73 (precision 0.87, recall 0.64), round 03 (120 notes, more terse and more
-//!   non-native writers) 0.74 (precision 0.92, recall 0.62).
+//!   non-native writers) 0.74 (precision 0.92, recall 0.62), round 04 (120 notes, 15 more
+//!   industries, a third of them saying things only in meaning) 0.75 (precision 0.89, recall
+//!   0.65).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes.
 
@@ -41,10 +43,11 @@ const STYLES: [&str; 7] = [
 
 // Floors: each set's figure of 2026-12-06 less 0.03, so a real drop fails.
 // Third round of 2026-12-06: tuned 0.983, held-out 0.835, fresh rounds 0.984, styled 0.841.
+// Fourth round (after round 04): tuned 0.984, held-out 0.828, fresh rounds 0.985, styled 0.856.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
-const MIN_HOLDOUT_STYLES_F1: f64 = 0.81;
+const MIN_HOLDOUT_STYLES_F1: f64 = 0.83;
 
 fn parse(text: &str) -> Vec<Labelled> {
     text.lines()
@@ -81,6 +84,7 @@ fn fresh_rounds_micro_f1() {
         ("round 01", include_str!("eval/fresh/round-01.jsonl")),
         ("round 02", include_str!("eval/fresh/round-02.jsonl")),
         ("round 03", include_str!("eval/fresh/round-03.jsonl")),
+        ("round 04", include_str!("eval/fresh/round-04.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
