@@ -499,7 +499,7 @@ impl Service {
             .and_utc()
             - Duration::days(1);
         let notes = self.store.notes_since(team, since)?;
-        let disputes = self.store.disputes(team)?;
+        let disputes = self.store.dispute_log(team)?;
         let d = digest::build(&settings, week, &notes, &disputes, &self.prompts.digest);
         let parts = digest::render(&d, &self.prompts.digest);
         Ok((d, parts))
@@ -546,7 +546,7 @@ impl Service {
                 note,
             });
         }
-        self.store.add_dispute(team, rep, rule, note)?;
+        self.store.add_dispute(team, rep, rule, note, now)?;
         let settings = self.settings(team)?;
         if settings.rule_overrides.contains_key(rule) {
             return Ok(DisputeOutcome::Recorded);

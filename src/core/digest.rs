@@ -4,14 +4,14 @@
 
 use super::category::{Category, Level, Polarity};
 use super::demotion::Tally;
-use super::record::{NoteRecord, TeamSettings};
+use super::record::{Dispute, NoteRecord, TeamSettings};
 use super::rules::RuleOverride;
 use super::trend::{signed, sparkline, WeekAcc};
 use super::week::Week;
 use super::wording::{clip, fill, DigestWording};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Weeks shown in each sparkline and in the chart.
 pub const SPARK_WEEKS: usize = 8;
@@ -75,12 +75,16 @@ pub struct Digest {
 }
 
 /// Builds the digest of `week` from the team's notes (any order; notes outside the sparkline
-/// window are ignored) and the disputes per rule.
+/// window are ignored) and its disputes.
+///
+/// A rule's dispute line counts one window: its flags are the notes of the sparkline weeks
+/// up to `week` that it fired on (one per note), its disputes those of these flags that reps
+/// disputed by the end of `week` (a past week's digest reads as it did that week).
 pub fn build<'a>(
     team: &TeamSettings,
     week: Week,
     notes: impl IntoIterator<Item = &'a NoteRecord>,
-    disputes: &BTreeMap<String, u32>,
+    disputes: &[Dispute],
     wording: &DigestWording,
 ) -> Digest {
     let tz = team.schedule.tz;
@@ -93,6 +97,8 @@ pub fn build<'a>(
     let mut per_rep: HashMap<&str, BTreeMap<Week, WeekAcc>> = HashMap::new();
     let mut team_acc: BTreeMap<Week, WeekAcc> = BTreeMap::new();
     let mut hits: HashMap<&str, u32> = HashMap::new();
+    // (note, rule) of every flag in the window.
+    let mut flags: HashSet<(u64, &str)> = HashSet::new();
     let mut quotes = Vec::new();
     for n in notes {
         let w = Week::of(n.at, tz);
@@ -107,7 +113,9 @@ pub fn build<'a>(
             .add(n);
         team_acc.entry(w).or_default().add(n);
         for f in &n.findings {
-            *hits.entry(&f.rule).or_default() += 1;
+            if flags.insert((n.id, &f.rule)) {
+                *hits.entry(&f.rule).or_default() += 1;
+            }
         }
         if team.digest_includes_text && w == week && quotes.len() < 3 {
             if let Some(t) = &n.text {
@@ -162,13 +170,19 @@ pub fn build<'a>(
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
     let this = team_acc.get(&week);
     let score = this.and_then(WeekAcc::mean);
-    let mut dispute_rows: Vec<RuleDisputes> = disputes
-        .iter()
-        .filter(|(_, &d)| d > 0)
-        .map(|(rule, &d)| {
-            let h = hits.get(rule.as_str()).copied().unwrap_or(0).max(d);
+    let mut disputed: BTreeMap<&str, u32> = BTreeMap::new();
+    for d in disputes {
+        let by_then = d.at.is_none_or(|at| Week::of(at, tz) <= week);
+        if by_then && flags.contains(&(d.note, d.rule.as_str())) {
+            *disputed.entry(&d.rule).or_default() += 1;
+        }
+    }
+    let mut dispute_rows: Vec<RuleDisputes> = disputed
+        .into_iter()
+        .map(|(rule, d)| {
+            let h = hits.get(rule).copied().unwrap_or(0).max(d);
             RuleDisputes {
-                rule: rule.clone(),
+                rule: rule.to_string(),
                 disputes: d,
                 hits: h,
                 precision: 1.0 - f64::from(d) / f64::from(h),
@@ -361,8 +375,9 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn note(rep: &str, rule: &str, category: Category) -> NoteRecord {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         NoteRecord {
-            id: 1,
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             team: "t".into(),
             rep: rep.into(),
             at: Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
@@ -388,7 +403,7 @@ mod tests {
             team.schedule.tz,
         );
         let one = [note("rep1", "checking-in", Category::Chasing)];
-        let disputes = BTreeMap::from([("checking-in".to_string(), 1)]);
+        let disputes = [dispute(&one[0], "checking-in", 2026, 11, 25)];
         let text = render(&build(&team, week, &one, &disputes, &wording), &wording).join("\n");
         assert!(text.contains("1 note from 1 rep "), "{text}");
         assert!(text.contains("reps disputed 1 of its 1 flag"), "{text}");
@@ -398,10 +413,55 @@ mod tests {
             note("rep2", "checking-in", Category::Chasing),
             note("Rep3", "checking-in", Category::Chasing),
         ];
-        let d = build(&team, week, &many, &BTreeMap::new(), &wording);
+        let d = build(&team, week, &many, &[], &wording);
         let reps: Vec<&str> = d.rows.iter().map(|r| r.rep.as_str()).collect();
         assert_eq!(reps, ["rep2", "Rep3", "rep10"]);
         let text = render(&d, &wording).join("\n");
         assert!(text.contains("3 notes from 3 reps"), "{text}");
+    }
+
+    fn dispute(n: &NoteRecord, rule: &str, y: i32, m: u32, d: u32) -> Dispute {
+        Dispute {
+            rule: rule.into(),
+            rep: n.rep.clone(),
+            note: n.id,
+            at: Some(Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()),
+        }
+    }
+
+    /// A past week's digest reads as it did that week: disputes made later, or of flags
+    /// outside its eight weeks, do not count; flags and disputes count the same notes.
+    #[test]
+    fn the_dispute_line_counts_one_window() {
+        let wording = crate::prompts::Prompts::embedded().unwrap().digest;
+        let team = TeamSettings::new("t");
+        let at = |m, d| Utc.with_ymd_and_hms(2026, m, d, 12, 0, 0).unwrap();
+        let week = Week::of(at(11, 25), team.schedule.tz);
+        let mut this_week = note("ana", "checking-in", Category::Chasing);
+        this_week.at = at(11, 25);
+        let mut long_ago = note("ana", "checking-in", Category::Chasing);
+        long_ago.at = at(6, 3);
+        let notes = [this_week.clone(), long_ago.clone()];
+        let disputes = [
+            dispute(&this_week, "checking-in", 2026, 11, 26), // that week: counts
+            dispute(&long_ago, "checking-in", 2026, 6, 4),    // a flag outside the window
+        ];
+        let d = build(&team, week, &notes, &disputes, &wording);
+        assert_eq!(d.disputes.len(), 1);
+        assert_eq!((d.disputes[0].disputes, d.disputes[0].hits), (1, 1));
+        // The same dispute made two weeks later is not in that week's digest.
+        let later = [dispute(&this_week, "checking-in", 2026, 12, 9)];
+        assert!(build(&team, week, &notes, &later, &wording)
+            .disputes
+            .is_empty());
+        // A dispute stored before times were kept counts where its flag is.
+        let mut undated = later[0].clone();
+        undated.at = None;
+        assert_eq!(
+            build(&team, week, &notes, &[undated], &wording)
+                .disputes
+                .len(),
+            1
+        );
     }
 }

@@ -26,7 +26,7 @@ pub mod wording;
 pub use analyze::{analyze, Finding, Report};
 pub use category::{Category, Level, Polarity};
 pub use nudge::{nudge, Nudge};
-pub use record::{NoteRecord, Schedule, TeamSettings};
+pub use record::{Dispute, NoteRecord, Schedule, TeamSettings};
 pub use rules::{RuleError, RuleOverride, RuleSet};
 pub use week::Week;
 pub use wording::{DigestWording, NudgeWording};

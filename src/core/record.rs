@@ -30,6 +30,16 @@ pub struct StoredFinding {
     pub end: usize,
 }
 
+/// A rep's "not reactive here" on the findings of one rule in one of their notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispute {
+    pub rule: String,
+    pub rep: String,
+    pub note: u64,
+    /// When it was made; `None` for disputes stored before their time was kept.
+    pub at: Option<DateTime<Utc>>,
+}
+
 /// One analysed note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteRecord {

@@ -14,7 +14,7 @@ mod sled_store;
 pub use sled_store::SledStore;
 
 use crate::core::snooze::RepPrefs;
-use crate::core::{NoteRecord, TeamSettings, Week};
+use crate::core::{Dispute, NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -93,7 +93,16 @@ pub trait Store: Send + Sync + 'static {
     fn rep_prefs(&self, team: &str, rep: &str) -> Result<RepPrefs, StoreError>;
     fn put_rep_prefs(&self, team: &str, rep: &str, prefs: &RepPrefs) -> Result<(), StoreError>;
     /// Records a "not reactive here" dispute of a rule by a rep.
-    fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError>;
+    fn add_dispute(
+        &self,
+        team: &str,
+        rep: &str,
+        rule: &str,
+        note: u64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Every dispute of the team, with its note and time.
+    fn dispute_log(&self, team: &str) -> Result<Vec<Dispute>, StoreError>;
     /// Disputes per rule id.
     fn disputes(&self, team: &str) -> Result<BTreeMap<String, u32>, StoreError>;
     /// One rule's disputes in a team: `(rep, note id)` each.

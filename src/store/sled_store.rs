@@ -12,7 +12,7 @@
 use super::group_commit::GroupCommit;
 use super::{EventNoteDone, NoteDone, Store, StoreError, TeamChange, SCHEMA_VERSION};
 use crate::core::snooze::RepPrefs;
-use crate::core::{NoteRecord, TeamSettings, Week};
+use crate::core::{Dispute, NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -514,11 +514,50 @@ impl Store for SledStore {
         self.durable()
     }
 
-    fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> Result<(), StoreError> {
+    fn add_dispute(
+        &self,
+        team: &str,
+        rep: &str,
+        rule: &str,
+        note: u64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut key = prefix(&[team, rule, rep]);
         key.extend_from_slice(&note.to_be_bytes());
-        self.disputes.insert(key, &[]).map_err(|e| self.io(e))?;
+        // The value is the time (µs, big endian); disputes stored before it was kept have none.
+        let value = at.timestamp_micros().to_be_bytes();
+        self.disputes.insert(key, &value).map_err(|e| self.io(e))?;
         self.durable()
+    }
+
+    fn dispute_log(&self, team: &str) -> Result<Vec<Dispute>, StoreError> {
+        let start = prefix(&[team]);
+        let mut out = Vec::new();
+        for item in self.disputes.scan_prefix(&start) {
+            let (k, v) = item.map_err(|e| self.io(e))?;
+            // `team \0 rule \0 rep \0 note(be)`.
+            let rest = &k[start.len()..];
+            let corrupt = || StoreError::Corrupt {
+                tree: "disputes".into(),
+                reason: "a key without a rule, a rep and a note id".into(),
+            };
+            let mut parts = rest.splitn(3, |&b| b == 0);
+            let (Some(rule), Some(rep), Some(note)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(corrupt());
+            };
+            let note: [u8; 8] = note.try_into().map_err(|_| corrupt())?;
+            let at = <[u8; 8]>::try_from(v.as_ref())
+                .ok()
+                .and_then(|b| DateTime::from_timestamp_micros(i64::from_be_bytes(b)));
+            out.push(Dispute {
+                rule: String::from_utf8_lossy(rule).into_owned(),
+                rep: String::from_utf8_lossy(rep).into_owned(),
+                note: u64::from_be_bytes(note),
+                at,
+            });
+        }
+        Ok(out)
     }
 
     fn disputes(&self, team: &str) -> Result<BTreeMap<String, u32>, StoreError> {

@@ -79,8 +79,18 @@ mod store_impl {
         fn put_rep_prefs(&self, team: &str, rep: &str, prefs: &RepPrefs) -> R<()> {
             self.inner.put_rep_prefs(team, rep, prefs)
         }
-        fn add_dispute(&self, team: &str, rep: &str, rule: &str, note: u64) -> R<()> {
-            self.inner.add_dispute(team, rep, rule, note)
+        fn add_dispute(
+            &self,
+            team: &str,
+            rep: &str,
+            rule: &str,
+            note: u64,
+            at: DateTime<Utc>,
+        ) -> R<()> {
+            self.inner.add_dispute(team, rep, rule, note, at)
+        }
+        fn dispute_log(&self, team: &str) -> R<Vec<callnudge::core::Dispute>> {
+            self.inner.dispute_log(team)
         }
         fn disputes(&self, team: &str) -> R<BTreeMap<String, u32>> {
             self.inner.disputes(team)
