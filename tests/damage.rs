@@ -11,6 +11,20 @@ use callnudge::store::{SledStore, Store, StoreError};
 use chrono::{Duration, TimeZone, Utc};
 use std::path::Path;
 
+/// Opens the store in `dir`, waiting while this process's last handle on it is let go (sled
+/// releases its lock once its background threads do).
+fn reopen(dir: &Path) -> SledStore {
+    for _ in 0..100 {
+        match SledStore::open(dir) {
+            Err(StoreError::Locked { .. }) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            opened => return opened.unwrap(),
+        }
+    }
+    panic!("the store in {} stayed locked", dir.display());
+}
+
 /// A store of `n` notes from a few reps, closed cleanly.
 fn store_of(dir: &Path, n: usize) {
     let store = SledStore::open(dir).unwrap();
@@ -70,6 +84,7 @@ fn a_garbled_store_is_refused_or_read_whole_never_in_part_and_never_a_panic() {
             bytes[at] ^= 1 + rng.below(255) as u8;
         }
         std::fs::write(copy.join("db"), bytes).unwrap();
+        // A fresh copy no handle has held: opened at once.
         match SledStore::open(&copy) {
             Err(StoreError::Damaged { .. }) => refused += 1,
             Err(e) => panic!("trial {trial}: damage reported as {e}"),
@@ -133,7 +148,7 @@ fn backup_while_notes_arrive_then_restore_gives_every_note_back() {
     let data = base.path().join("data");
     store_of(&data, 500);
     let backup = base.path().join("backup");
-    let store = std::sync::Arc::new(SledStore::open(&data).unwrap());
+    let store = std::sync::Arc::new(reopen(&data));
     // Notes keep arriving while the copy is made.
     let writer = {
         let store = store.clone();
@@ -227,9 +242,9 @@ fn backup_while_notes_arrive_then_restore_gives_every_note_back() {
 fn a_forgotten_rep_does_not_make_the_store_look_damaged() {
     let dir = tempfile::tempdir().unwrap();
     store_of(dir.path(), 70);
-    let store = SledStore::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.forget_rep("t", "rep3").unwrap(), 10);
     drop(store);
-    let store = SledStore::open(dir.path()).expect("a forget is not damage");
+    let store = reopen(dir.path());
     assert_eq!(store.note_count(), 60);
 }

@@ -18,7 +18,7 @@ pub fn note(
 ) -> anyhow::Result<()> {
     let submitted = service.submit_note(team, rep, text, now)?;
     writeln!(out, "{}", submitted.nudge.text)?;
-    for f in &submitted.nudge.shown {
+    for f in submitted.nudge.disputable() {
         writeln!(
             out,
             "Not reactive here? callnudge dispute --team {} --rep {} --note {} --rule {}",
@@ -63,7 +63,7 @@ fn dispute_shown(
     arg: &str,
     now: DateTime<Utc>,
 ) -> Result<String, ServiceError> {
-    let shown = last.map_or(&[][..], |s| &s.nudge.shown[..]);
+    let shown = last.map_or_else(Vec::new, |s| s.nudge.disputable());
     let pick = arg.trim().parse::<usize>().ok().filter(|n| *n >= 1);
     let (Some(s), Some(f)) = (last, pick.and_then(|n| shown.get(n - 1))) else {
         return Ok(match shown.len() {
@@ -75,17 +75,17 @@ fn dispute_shown(
     Ok(service.dispute_answer(&f.rule, &outcome))
 }
 
-/// The nudge, then the shown findings numbered for `:dispute N`.
+/// The nudge, then each rule it flagged numbered for `:dispute N`.
 fn with_dispute_hint(s: &Submitted) -> String {
     let mut text = s.nudge.text.clone();
-    if !s.nudge.shown.is_empty() {
-        let numbered: Vec<String> = (1..=s.nudge.shown.len())
-            .map(|i| format!(":dispute {i}"))
+    let disputable = s.nudge.disputable();
+    if !disputable.is_empty() {
+        let numbered: Vec<String> = disputable
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!(":dispute {} ({})", i + 1, f.rule))
             .collect();
-        text.push_str(&format!(
-            "\n(Not reactive here? {} — for the findings in the order shown.)",
-            numbered.join(" or ")
-        ));
+        text.push_str(&format!("\n(Not reactive here? {}.)", numbered.join(", ")));
     }
     text
 }

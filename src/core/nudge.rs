@@ -1,8 +1,9 @@
 //! `nudge(&RuleSet, &NudgeWording, &Report) -> Nudge`: the short private message a rep gets.
 //!
 //! Pure function of the report: the score, at most two reactive findings ranked by level, weight
-//! and position (distinct categories first), each quoted with why it matters, one move for the
-//! next call (with nothing reactive: get the client a step, or if they own one already, build on
+//! and position (distinct categories first), each quoted with why it matters, the other reactive
+//! findings quoted on one "also flagged" line (every finding that counts in trend and digest can
+//! be seen, and disputed: [`Nudge::disputable`]), one move for the next call (with nothing reactive: get the client a step, or if they own one already, build on
 //! the note's first peer move), and the peer signals named. Never longer than [`MAX_CHARS`].
 
 use super::analyze::{Finding, Report};
@@ -22,12 +23,28 @@ const MAX_SIGNALS: usize = 4;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Nudge {
     pub score: u8,
-    /// The reactive findings shown, most important first.
+    /// The reactive findings explained, most important first.
     pub shown: Vec<Finding>,
+    /// The other reactive findings, ranked: quoted on the "also flagged" line.
+    pub more: Vec<Finding>,
     /// Peer categories found, in order of first appearance.
     pub peer_signals: Vec<Category>,
     pub next_move: Arc<str>,
     pub text: String,
+}
+
+impl Nudge {
+    /// What a rep can say "not reactive here" to: one finding per rule (a dispute covers the
+    /// rule's findings in the note), explained ones first, then the "also flagged" ones.
+    pub fn disputable(&self) -> Vec<&Finding> {
+        let mut out: Vec<&Finding> = Vec::new();
+        for f in self.shown.iter().chain(&self.more) {
+            if !out.iter().any(|g| g.rule == f.rule) {
+                out.push(f);
+            }
+        }
+        out
+    }
 }
 
 /// Ranks reactive findings: warnings first, then heavier, then earlier; one per category
@@ -53,6 +70,7 @@ pub fn snoozed(score: u8, text: &str) -> Nudge {
     Nudge {
         score,
         shown: Vec::new(),
+        more: Vec::new(),
         peer_signals: Vec::new(),
         next_move: Arc::from(""),
         text: clip(text, MAX_CHARS),
@@ -61,11 +79,8 @@ pub fn snoozed(score: u8, text: &str) -> Nudge {
 
 /// Builds the nudge for a report.
 pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge {
-    let shown: Vec<Finding> = ranked(report)
-        .into_iter()
-        .take(MAX_FINDINGS)
-        .cloned()
-        .collect();
+    let mut shown: Vec<Finding> = ranked(report).into_iter().cloned().collect();
+    let more = shown.split_off(shown.len().min(MAX_FINDINGS));
     let mut peer_signals: Vec<Category> = Vec::new();
     let mut signal_texts: Vec<String> = Vec::new();
     for f in report.peer() {
@@ -127,6 +142,24 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
             ));
         }
     }
+    if !more.is_empty() {
+        let quoted: Vec<String> = more
+            .iter()
+            .map(|f| {
+                fill(
+                    &wording.more_finding,
+                    &[
+                        ("text", &clip_words(f.text.trim(), MAX_QUOTE)),
+                        ("label", &rules.category(f.category).label),
+                    ],
+                )
+            })
+            .collect();
+        lines.push(fill(
+            &wording.more_findings,
+            &[("findings", &quoted.join("; "))],
+        ));
+    }
     if !signal_texts.is_empty() {
         lines.push(fill(
             &wording.peer_signals,
@@ -138,6 +171,7 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
     Nudge {
         score: report.score,
         shown,
+        more,
         peer_signals,
         next_move,
         text,
@@ -167,5 +201,34 @@ mod tests {
             clip_words("Next step: I will send the revised proposal", 24),
             "Next step: I will send…"
         );
+    }
+
+    /// Past the two explained findings, every other one is quoted, and each rule can be
+    /// disputed once.
+    #[test]
+    fn every_counted_finding_is_seen_and_can_be_disputed() {
+        let prompts = Prompts::embedded().unwrap();
+        let note = "They asked for the price sheet, sent it. Gave them 10% off to keep them \
+                    happy. Just checking in on the PO. I'll follow up Friday.";
+        let report = analyze(&prompts.rules, note);
+        let n = nudge(&prompts.rules, &prompts.nudge, &report);
+        let reactive: Vec<&Finding> = report.reactive().collect();
+        assert!(reactive.len() > MAX_FINDINGS, "{reactive:?}");
+        assert_eq!(n.shown.len() + n.more.len(), reactive.len());
+        assert!(n.text.contains("Also flagged"), "{}", n.text);
+        for f in &n.more {
+            assert!(
+                n.text.contains(f.text.trim()),
+                "{} not in {}",
+                f.text,
+                n.text
+            );
+        }
+        let mut rules: Vec<&str> = reactive.iter().map(|f| &*f.rule).collect();
+        rules.sort();
+        rules.dedup();
+        let mut disputable: Vec<&str> = n.disputable().iter().map(|f| &*f.rule).collect();
+        disputable.sort();
+        assert_eq!(disputable, rules);
     }
 }

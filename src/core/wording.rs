@@ -15,6 +15,11 @@ pub struct NudgeWording {
     pub finding: String,
     /// A second finding of a category the nudge already explained; `{text}`, `{label}`.
     pub finding_again: String,
+    /// The reactive findings past the explained ones; `{findings}` (each a `more_finding`,
+    /// joined by "; ").
+    pub more_findings: String,
+    /// One of them; `{text}`, `{label}`.
+    pub more_finding: String,
     /// The move for the next call; `{move}`.
     pub next_move: String,
     /// The peer signals; `{signals}`.

@@ -27,18 +27,17 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
 pub const DISPUTE_PREFIX: &str = "cn:d:";
 pub const FORGET_PREFIX: &str = "cn:f:";
 
-/// The nudge as a Discord reply: its text and a "not reactive here" button per finding.
+/// The nudge as a Discord reply: its text and a "not reactive here" button per rule it
+/// flagged (Discord's limit: five buttons a row, five rows).
 pub fn nudge_components(
     guild: serenity::GuildId,
     note: u64,
     nudge: &Nudge,
 ) -> Vec<serenity::CreateActionRow> {
-    if nudge.shown.is_empty() {
-        return Vec::new();
-    }
-    let buttons = nudge
-        .shown
-        .iter()
+    let buttons: Vec<serenity::CreateButton> = nudge
+        .disputable()
+        .into_iter()
+        .take(25)
         .map(|f| {
             let label = format!("Not reactive here: {}", f.rule);
             let label: String = label.chars().take(80).collect();
@@ -47,7 +46,10 @@ pub fn nudge_components(
                 .style(serenity::ButtonStyle::Secondary)
         })
         .collect();
-    vec![serenity::CreateActionRow::Buttons(buttons)]
+    buttons
+        .chunks(5)
+        .map(|row| serenity::CreateActionRow::Buttons(row.to_vec()))
+        .collect()
 }
 
 fn guild(ctx: Context<'_>) -> Result<serenity::GuildId, Error> {

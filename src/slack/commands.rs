@@ -137,15 +137,17 @@ pub fn mrkdwn(markdown: &str) -> String {
         .replace('\u{0}', "*")
 }
 
-/// The nudge as a Slack message: the text, and a "not reactive here" button per finding.
+/// The nudge as a Slack message: the text, and a "not reactive here" button per rule it
+/// flagged (an actions block holds at most 25).
 pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
     let text = mrkdwn(&nudge.text);
-    if !blocks || nudge.shown.is_empty() {
+    let disputable = nudge.disputable();
+    if !blocks || disputable.is_empty() {
         return Reply::text(text);
     }
-    let buttons: Vec<_> = nudge
-        .shown
+    let buttons: Vec<_> = disputable
         .iter()
+        .take(25)
         .map(|f| {
             json!({
                 "type": "button", "action_id": format!("dispute:{}", f.rule),

@@ -811,16 +811,22 @@ impl Store for SledStore {
             into.apply_batch(batch).map_err(copy_error)?;
         }
         target.flush().map_err(copy_error)?;
-        drop(target);
-        write_count(to, notes).map_err(|e| target_error(e.to_string()))?;
-        // Read back: the copy opens as a store and holds every note copied.
-        let copy = SledStore::open(to)?;
-        if copy.note_count() != notes {
+        // Read back: the copy holds every note copied, each readable. (Not by opening it
+        // anew: sled releases its lock only once its threads let go of the copy.)
+        let copied = target.open_tree("notes").map_err(copy_error)?;
+        let mut readable = 0;
+        for item in copied.iter() {
+            let (_, v) = item.map_err(copy_error)?;
+            decode::<NoteRecord>("notes", &v)?;
+            readable += 1;
+        }
+        if readable != notes {
             return Err(target_error(format!(
-                "the copy holds {} notes, {notes} were copied",
-                copy.note_count()
+                "the copy holds {readable} notes, {notes} were copied"
             )));
         }
+        drop((copied, target));
+        write_count(to, notes).map_err(|e| target_error(e.to_string()))?;
         Ok(notes)
     }
 }
