@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use callnudge::console::admin::AdminCommand;
+use callnudge::console::terminal::{Rendered, Style};
 use callnudge::console::{self, analyze as analyze_cmd, calibrate, demo, session, team, transfer};
 use callnudge::control::{self, ControlError};
 use callnudge::prompts::Prompts;
@@ -114,6 +115,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    // The bot's Markdown: styled on a terminal, plain text in a pipe or with NO_COLOR.
+    let style = {
+        use std::io::IsTerminal;
+        Style::detect(
+            stdout.is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    };
     match cli.command {
         Command::Analyze(args) => return analyze(&prompts, args),
         Command::Rules(RulesArgs { command }) => {
@@ -134,7 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     temp.path()
                 }
             };
-            let n = demo::run(&open(dir)?, Utc::now(), &mut out)?;
+            let n = demo::run(&open(dir)?, Utc::now(), &mut Rendered::new(&mut out, style))?;
             match &args.data_dir {
                 Some(d) => writeln!(out, "\n{n} notes stored in {}", d.display())?,
                 None => writeln!(out, "\n{n} notes stored in a temporary directory (removed now; pass --data-dir to keep them)")?,
@@ -158,7 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rep: a.who.rep,
                 text,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?;
+            admin(&a.data.data_dir, command, &open, style, &mut out)?;
         }
         Command::Console(a) => {
             use std::io::IsTerminal;
@@ -174,7 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &a.who.team,
                 &a.who.rep,
                 stdin.lock(),
-                &mut out,
+                &mut Rendered::new(&mut out, style),
                 Utc::now,
             );
             if terminal {
@@ -187,7 +196,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 team: a.who.team,
                 rep: a.who.rep,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Digest(a) => {
             let command = AdminCommand::Digest {
@@ -195,7 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 week: a.week,
                 png: a.png.map(std::path::absolute).transpose()?,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Snooze(a) => {
             let command = AdminCommand::Snooze {
@@ -203,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rep: a.who.rep,
                 length: a.length.unwrap_or_default(),
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Dispute(a) => {
             let command = AdminCommand::Dispute {
@@ -212,14 +221,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 note: a.note,
                 rule: a.rule,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Forget(a) => {
             let command = AdminCommand::Forget {
                 team: a.who.team,
                 rep: a.who.rep,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Team(a) => {
             let changes = team::TeamChanges {
@@ -234,20 +243,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 team: a.team,
                 changes,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Export(a) => {
             let command = AdminCommand::Export {
                 team: a.team,
                 json: a.format == ExportFormat::Json,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Backup(a) => {
             let command = AdminCommand::Backup {
                 to: std::path::absolute(&a.to)?,
             };
-            admin(&a.data.data_dir, command, &open, &mut out)?
+            admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Serve(a) => serve(a, prompts.clone())?,
         Command::Restore(a) => {
@@ -335,6 +344,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Runs a command on the data directory `dir`: in this process, or, when a running `serve`
 /// holds the directory, in that process through its admin socket (same output).
 fn admin(
+    dir: &Path,
+    command: AdminCommand,
+    open: &dyn Fn(&Path) -> anyhow::Result<Service>,
+    style: Style,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if command.prints_markdown() {
+        let mut rendered = Rendered::new(out, style);
+        run_admin(dir, command, open, &mut rendered)?;
+        rendered.flush()?;
+        return Ok(());
+    }
+    run_admin(dir, command, open, out)
+}
+
+fn run_admin(
     dir: &Path,
     command: AdminCommand,
     open: &dyn Fn(&Path) -> anyhow::Result<Service>,

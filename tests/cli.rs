@@ -775,3 +775,27 @@ fn a_second_demo_into_the_same_folder_is_refused_and_adds_nothing() {
     );
     assert_eq!(count(), stored);
 }
+
+/// Piped (not a terminal), the nudge, trend and digest are plain text: no Markdown markers.
+#[test]
+fn piped_output_is_plain_text_without_markdown_markers() {
+    let (_dir, data) = fresh_data_dir();
+    let note = callnudge(
+        &["note", "--team", "t", "--rep", "r", "--data-dir", &data],
+        b"They asked for the price sheet, sent it. Just checking in on the PO.",
+    );
+    assert!(note.status.success(), "{}", stderr(&note));
+    let trend = callnudge(
+        &["trend", "--team", "t", "--rep", "r", "--data-dir", &data],
+        b"",
+    );
+    let digest = callnudge(&["digest", "--team", "t", "--data-dir", &data], b"");
+    for out in [&note, &trend, &digest] {
+        let text = stdout(out);
+        assert!(!text.is_empty());
+        assert!(!text.contains("**") && !text.contains('`'), "{text}");
+        assert!(!text.contains("*Order-taking*"), "{text}");
+    }
+    assert!(stdout(&note).starts_with("Peer score"), "{}", stdout(&note));
+    assert!(stdout(&note).contains("Order-taking"), "{}", stdout(&note));
+}

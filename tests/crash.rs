@@ -37,7 +37,7 @@ fn acknowledged_notes_survive_sigkill() {
                 let Ok(line) = line else { break };
                 let event = if line.starts_with("callnudge console") {
                     Some(false) // ready: prompts loaded, store open
-                } else if line.starts_with("**Peer score") {
+                } else if line.starts_with("Peer score") {
                     Some(true) // a note acknowledged
                 } else {
                     None

@@ -71,6 +71,17 @@ impl AdminCommand {
     }
 }
 
+impl AdminCommand {
+    /// Whether the command prints the bot's Markdown (rendered for a terminal), rather than
+    /// data (CSV, JSON, TOML) or a plain line.
+    pub fn prints_markdown(&self) -> bool {
+        !matches!(
+            self,
+            AdminCommand::Team { .. } | AdminCommand::Export { .. } | AdminCommand::Backup { .. }
+        )
+    }
+}
+
 /// Runs `command` and writes what it prints to `out`.
 pub fn run(
     service: &Service,

@@ -7,4 +7,5 @@ pub mod demo;
 pub mod rules;
 pub mod session;
 pub mod team;
+pub mod terminal;
 pub mod transfer;
