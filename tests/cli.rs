@@ -799,3 +799,43 @@ fn piped_output_is_plain_text_without_markdown_markers() {
     assert!(stdout(&note).starts_with("Peer score"), "{}", stdout(&note));
     assert!(stdout(&note).contains("Order-taking"), "{}", stdout(&note));
 }
+
+/// Note ids are small and count up across processes: what `note` prints is typed back.
+#[test]
+fn note_ids_count_up_across_processes_and_are_typed_back() {
+    let (_dir, data) = fresh_data_dir();
+    let mut printed = Vec::new();
+    for _ in 0..3 {
+        let out = callnudge(
+            &["note", "--team", "t", "--rep", "r", "--data-dir", &data],
+            b"They asked for a quote, I'll send it EOD.",
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let id = text
+            .split("--note ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no dispute command in {text}"))
+            .to_string();
+        printed.push(id);
+    }
+    assert_eq!(printed, ["1", "2", "3"]);
+    let dispute = callnudge(
+        &[
+            "dispute",
+            "--team",
+            "t",
+            "--rep",
+            "r",
+            "--note",
+            "2",
+            "--rule",
+            "asked-for-collateral",
+            "--data-dir",
+            &data,
+        ],
+        b"",
+    );
+    assert!(dispute.status.success(), "{}", stderr(&dispute));
+}

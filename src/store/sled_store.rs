@@ -49,6 +49,11 @@ pub struct SledStore {
 /// between leaves it low (a weaker check), never high (a false alarm).
 pub const COUNT_FILE: &str = "callnudge-notes.count";
 
+/// The key in `meta` of the last note id given.
+const NOTE_SEQ: &str = "note_seq";
+/// Ids from here on come from chat events and imports, not from the counter.
+const EVENT_IDS: u64 = 1 << 52;
+
 impl SledStore {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<SledStore, StoreError> {
@@ -143,8 +148,11 @@ impl SledStore {
             dir: store.dir.clone(),
             what,
         };
-        let found = match store.check() {
-            Ok(found) => found,
+        let found = match store.scan() {
+            Ok((found, highest)) => {
+                store.counter_past(highest)?;
+                found
+            }
             Err(StoreError::Corrupt { tree, reason }) => {
                 return Err(damaged(format!(
                     "a record in `{tree}` cannot be read ({reason})"
@@ -161,6 +169,36 @@ impl SledStore {
         }
         store.count.store(found, Ordering::SeqCst);
         Ok(store)
+    }
+
+    /// The next note id: 1, 2, 3, … across restarts (a person types them in `dispute
+    /// --note`). Kept in `meta`; a crash may skip a number, never repeat one.
+    fn next_id(&self) -> Result<u64, StoreError> {
+        let next = self
+            .meta
+            .update_and_fetch(NOTE_SEQ, |old| {
+                let last = old
+                    .and_then(|v| v.try_into().ok().map(u64::from_be_bytes))
+                    .unwrap_or(0);
+                Some((last + 1).to_be_bytes().to_vec())
+            })
+            .map_err(|e| self.io(e))?;
+        next.and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .ok_or_else(|| self.io("the note counter cannot be read"))
+    }
+
+    /// Puts the note counter past every id the store holds (a store written before the
+    /// counter existed, or whose counter a crash lost): ids stay unique.
+    fn counter_past(&self, highest: u64) -> Result<(), StoreError> {
+        self.meta
+            .fetch_and_update(NOTE_SEQ, |old| {
+                let last = old
+                    .and_then(|v| v.try_into().ok().map(u64::from_be_bytes))
+                    .unwrap_or(0);
+                Some(last.max(highest).to_be_bytes().to_vec())
+            })
+            .map_err(|e| self.io(e))?;
+        Ok(())
     }
 
     /// How many notes the store holds.
@@ -214,7 +252,7 @@ impl SledStore {
     fn entry(&self, mut note: NoteRecord) -> Result<(NoteRecord, Vec<u8>, Vec<u8>), StoreError> {
         note.team = clean(&note.team);
         note.rep = clean(&note.rep);
-        note.id = self.db.generate_id().map_err(|e| self.io(e))?;
+        note.id = self.next_id()?;
         let (key, value) = (note_key(&note), encode(&note));
         Ok((note, key, value))
     }
@@ -254,6 +292,37 @@ fn write_count(dir: &Path, count: u64) -> std::io::Result<()> {
     let temp = dir.join(format!("{COUNT_FILE}.tmp"));
     std::fs::write(&temp, format!("{count}\n"))?;
     std::fs::rename(temp, dir.join(COUNT_FILE))
+}
+
+impl SledStore {
+    /// Reads every record: the notes (each under its own key) and how many, the highest id
+    /// the counter gave, the teams' settings and the reps' preferences.
+    fn scan(&self) -> Result<(u64, u64), StoreError> {
+        let (mut count, mut highest) = (0, 0);
+        for item in self.notes.iter() {
+            let (k, v) = item.map_err(|e| self.io(e))?;
+            let note: NoteRecord = decode("notes", &v)?;
+            if k.as_ref() != note_key(&note).as_slice() {
+                return Err(StoreError::Corrupt {
+                    tree: "notes".into(),
+                    reason: format!("note {} is stored under another key", note.id),
+                });
+            }
+            count += 1;
+            if note.id < EVENT_IDS {
+                highest = highest.max(note.id);
+            }
+        }
+        for item in self.teams.iter() {
+            let (_, v) = item.map_err(|e| self.io(e))?;
+            decode::<TeamSettings>("teams", &v)?;
+        }
+        for item in self.reps.iter() {
+            let (_, v) = item.map_err(|e| self.io(e))?;
+            decode::<RepPrefs>("reps", &v)?;
+        }
+        Ok((count, highest))
+    }
 }
 
 impl Drop for SledStore {
@@ -736,27 +805,7 @@ impl Store for SledStore {
     }
 
     fn check(&self) -> Result<u64, StoreError> {
-        let mut count = 0;
-        for item in self.notes.iter() {
-            let (k, v) = item.map_err(|e| self.io(e))?;
-            let note: NoteRecord = decode("notes", &v)?;
-            if k.as_ref() != note_key(&note).as_slice() {
-                return Err(StoreError::Corrupt {
-                    tree: "notes".into(),
-                    reason: format!("note {} is stored under another key", note.id),
-                });
-            }
-            count += 1;
-        }
-        for item in self.teams.iter() {
-            let (_, v) = item.map_err(|e| self.io(e))?;
-            decode::<TeamSettings>("teams", &v)?;
-        }
-        for item in self.reps.iter() {
-            let (_, v) = item.map_err(|e| self.io(e))?;
-            decode::<RepPrefs>("reps", &v)?;
-        }
-        Ok(count)
+        self.scan().map(|(count, _)| count)
     }
 
     fn flush(&self) -> Result<(), StoreError> {
