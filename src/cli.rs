@@ -42,8 +42,8 @@ pub enum Command {
     /// Say a finding was "not reactive here" (the console's dispute button): a rule the team
     /// keeps disputing is turned down for everyone. `note` prints the command to run.
     Dispute(DisputeArgs),
-    /// Delete every record of a rep.
-    Forget(WhoArgs),
+    /// Delete every record of a rep (on a terminal it asks first, unless --yes).
+    Forget(ForgetArgs),
     /// Export a team's notes as CSV or JSON (to standard output).
     Export(ExportArgs),
     /// Import historic notes from CSV (team, rep, time, text); bad rows are reported and
@@ -156,8 +156,9 @@ pub struct NoteArgs {
     pub who: Who,
     #[command(flatten)]
     pub data: DataArgs,
-    /// The note; read from standard input when absent or `-`.
-    pub text: Option<String>,
+    /// The note (in quotes, or as words: they are joined with spaces); read from standard
+    /// input when absent or `-`.
+    pub text: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +183,17 @@ pub struct DisputeArgs {
     /// The rule id of the finding (printed under the nudge).
     #[arg(long)]
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    #[command(flatten)]
+    pub who: Who,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Do not ask (a terminal is asked to type "yes" first).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

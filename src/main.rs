@@ -6,6 +6,7 @@ use callnudge::console::admin::AdminCommand;
 use callnudge::console::terminal::{Rendered, Style};
 use callnudge::console::{self, analyze as analyze_cmd, calibrate, demo, session, team, transfer};
 use callnudge::control::{self, ControlError};
+use callnudge::core::wording::count;
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
 use callnudge::store::{SledStore, StoreError};
@@ -145,15 +146,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let n = demo::run(&open(dir)?, Utc::now(), &mut Rendered::new(&mut out, style))?;
             match &args.data_dir {
-                Some(d) => writeln!(out, "\n{n} notes stored in {}", d.display())?,
-                None => writeln!(out, "\n{n} notes stored in a temporary directory (removed now; pass --data-dir to keep them)")?,
+                Some(d) => writeln!(out, "\n{} stored in {}", count(n as u64, "note", "notes"), d.display())?,
+                None => writeln!(out, "\n{} stored in a temporary directory (removed now; pass --data-dir to keep them)", count(n as u64, "note", "notes"))?,
             }
         }
         Command::Note(a) => {
             // `-` reads standard input, as for `analyze` and `calibrate`.
-            let text = match a.text {
-                Some(t) if t != "-" => t,
-                _ => {
+            let text = match a.text.as_slice() {
+                [] => None,
+                [dash] if dash == "-" => None,
+                words => Some(words.join(" ")),
+            };
+            let text = match text {
+                Some(t) => t,
+                None => {
                     use std::io::IsTerminal;
                     if std::io::stdin().is_terminal() {
                         eprintln!("Type the note, then press Ctrl-D on a new line to send it.");
@@ -224,6 +230,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             admin(&a.data.data_dir, command, &open, style, &mut out)?
         }
         Command::Forget(a) => {
+            use std::io::{BufRead, IsTerminal};
+            if !a.yes && std::io::stdin().is_terminal() {
+                eprint!(
+                    "Delete every record of {} in team {} (notes, disputes, settings)? This \
+                     cannot be undone. Type yes to go on: ",
+                    a.who.rep, a.who.team
+                );
+                let mut answer = String::new();
+                std::io::stdin().lock().read_line(&mut answer)?;
+                if answer.trim() != "yes" {
+                    anyhow::bail!(
+                        "nothing deleted (the answer was not yes; --yes skips the question)"
+                    );
+                }
+            }
             let command = AdminCommand::Forget {
                 team: a.who.team,
                 rep: a.who.rep,
@@ -277,7 +298,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let backup = SledStore::open(&a.from)
                 .with_context(|| format!("cannot read the backup {}", a.from.display()))?;
             let n = callnudge::store::Store::backup(&backup, into)?;
-            writeln!(out, "restored {n} notes into {}", into.display())?;
+            writeln!(
+                out,
+                "restored {} into {}",
+                count(n, "note", "notes"),
+                into.display()
+            )?;
         }
         Command::Calibrate(a) => {
             let input = if a.file.as_os_str() == "-" {
@@ -330,10 +356,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             writeln!(
                 out,
-                "stored {} notes, {} already stored by an earlier import, skipped {} rows",
-                result.stored,
+                "stored {}, {} already stored by an earlier import, skipped {}",
+                count(result.stored as u64, "note", "notes"),
                 result.already,
-                result.skipped.len()
+                count(result.skipped.len() as u64, "row", "rows")
             )?;
         }
     }

@@ -23,6 +23,8 @@ pub const LEXICON: &str = "lexicon.toml";
 pub enum PromptError {
     #[error(transparent)]
     Invalid(#[from] RuleError),
+    #[error("{dir} holds no rule files: --rules (or CALLNUDGE_RULES) wants a folder like prompts/rules, with one <category>.toml per category (order-taking.toml, …) and optionally lexicon.toml")]
+    NoRuleFiles { dir: PathBuf },
     #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
@@ -50,6 +52,13 @@ impl Prompts {
             None => embedded_under("rules/"),
             Some(dir) => read_dir_files(dir)?,
         };
+        if let Some(dir) = rules_dir {
+            if !rule_files.iter().any(|(name, _)| !is_lexicon(name)) {
+                return Err(PromptError::NoRuleFiles {
+                    dir: dir.to_path_buf(),
+                });
+            }
+        }
         let mut lexicon_file = rule_files
             .iter()
             .find(|(name, _)| is_lexicon(name))

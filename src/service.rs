@@ -38,10 +38,18 @@ pub enum ServiceError {
     UnknownRule(String),
     #[error("the {kind} id {id:?} is blank, longer than {max} characters or holds control characters; use a plain name such as acme", max = crate::core::record::MAX_ID_CHARS)]
     BadId { kind: &'static str, id: String },
-    #[error(
-        "your note {note} has no `{rule}` finding; dispute a finding from one of your own nudges"
-    )]
-    NoSuchFinding { rule: String, note: u64 },
+    /// The finding is not among the rep's: `yours` says whether the note is theirs at all
+    /// (whether another rep has such a note is never said).
+    #[error("{}", if *yours {
+        format!("your note {note} has no `{rule}` finding; dispute a finding from one of your own nudges")
+    } else {
+        format!("you have no note {note} in this team; dispute a finding from one of your own nudges (the note's number is printed under it)")
+    })]
+    NoSuchFinding {
+        rule: String,
+        note: u64,
+        yours: bool,
+    },
     #[error(transparent)]
     Setting(#[from] SettingError),
     #[error(transparent)]
@@ -535,15 +543,13 @@ impl Service {
         let Some(spec) = self.prompts.rules.rule(rule) else {
             return Err(ServiceError::UnknownRule(rule.to_string()));
         };
-        let own_finding = self
-            .store
-            .notes(team, Some(rep))?
-            .iter()
-            .any(|n| n.id == note && n.findings.iter().any(|f| f.rule == rule));
-        if !own_finding {
+        let notes = self.store.notes(team, Some(rep))?;
+        let own = notes.iter().find(|n| n.id == note);
+        if !own.is_some_and(|n| n.findings.iter().any(|f| f.rule == rule)) {
             return Err(ServiceError::NoSuchFinding {
                 rule: rule.to_string(),
                 note,
+                yours: own.is_some(),
             });
         }
         self.store.add_dispute(team, rep, rule, note, now)?;

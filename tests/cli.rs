@@ -535,7 +535,7 @@ fn import_reads_standard_input_and_a_second_import_adds_nothing() {
     let out = callnudge(&["import", "-", "--data-dir", data], csv);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("stored 1 notes, 0 already"),
+        stdout(&out).contains("stored 1 note, 0 already"),
         "{}",
         stdout(&out)
     );
@@ -838,4 +838,109 @@ fn note_ids_count_up_across_processes_and_are_typed_back() {
         b"",
     );
     assert!(dispute.status.success(), "{}", stderr(&dispute));
+}
+
+/// `forget` on a terminal asks first and deletes only on "yes"; `--yes` (or a script, with no
+/// terminal) does not ask. The terminal is `script`'s pseudo-terminal (util-linux).
+#[test]
+fn forget_asks_on_a_terminal_and_deletes_only_on_yes() {
+    let (_dir, data) = fresh_data_dir();
+    let stored = callnudge(
+        &[
+            "note",
+            "--team",
+            "t",
+            "--rep",
+            "r",
+            "--data-dir",
+            &data,
+            "Sent the quote.",
+        ],
+        b"",
+    );
+    assert!(stored.status.success(), "{}", stderr(&stored));
+    let bin = env!("CARGO_BIN_EXE_callnudge");
+    let on_terminal = |answer: &str| {
+        let command = format!("{bin} forget --team t --rep r --data-dir {data}");
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) runs the command on a pseudo-terminal");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answer.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let refused = on_terminal("no\n");
+    assert!(refused.contains("Type yes to go on"), "{refused}");
+    assert!(refused.contains("nothing deleted"), "{refused}");
+    let export = |data: &str| {
+        stdout(&callnudge(
+            &[
+                "export",
+                "--team",
+                "t",
+                "--format",
+                "json",
+                "--data-dir",
+                data,
+            ],
+            b"",
+        ))
+    };
+    assert!(export(&data).contains("Sent the quote."), "kept after no");
+    let done = on_terminal("yes\n");
+    assert!(
+        done.contains("Deleted 1 note and every other record"),
+        "{done}"
+    );
+    assert!(!export(&data).contains("Sent the quote."));
+    // Without a terminal, or with --yes, no question.
+    let out = callnudge(
+        &[
+            "forget",
+            "--team",
+            "t",
+            "--rep",
+            "r",
+            "--yes",
+            "--data-dir",
+            &data,
+        ],
+        b"",
+    );
+    assert!(stdout(&out).contains("Deleted 0 notes"), "{}", stdout(&out));
+}
+
+/// A note typed without quotes is taken whole; a rules folder with no rule files says what
+/// it should hold.
+#[test]
+fn unquoted_note_words_are_one_note_and_an_empty_rules_folder_says_what_it_needs() {
+    let (dir, data) = fresh_data_dir();
+    let words = "They asked for a quote , sent it".split(' ');
+    let args: Vec<&str> = ["note", "--team", "t", "--rep", "r", "--data-dir", &data]
+        .into_iter()
+        .chain(words)
+        .collect();
+    let out = callnudge(&args, b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("asked for a quote"),
+        "{}",
+        stdout(&out)
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = callnudge(&["--rules", empty.to_str().unwrap(), "analyze", "-"], b"hi");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("holds no rule files"), "{err}");
+    assert!(err.contains("order-taking.toml"), "{err}");
 }

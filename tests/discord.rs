@@ -611,6 +611,7 @@ async fn a_snoozed_rep_gets_no_nudge_and_no_dm_but_the_note_is_stored() {
         .await;
     assert!(is_ephemeral(&ack));
     assert!(content(&ack).unwrap().contains("snoozed until"), "{ack:?}");
+    assert!(content(&ack).unwrap().contains("`/snooze off`"), "{ack:?}");
 
     // /note: stored, answered with the acknowledgement only, nothing to press.
     fake.dispatch("INTERACTION_CREATE", note_command(9402, NOTE));

@@ -157,10 +157,14 @@ fn only_a_reps_own_findings_can_be_disputed() {
     let s = service(dir.path());
     let ana = s.submit_note("t", "ana", NOTE, now()).unwrap();
     // Ben presses a button forwarded from Ana's nudge; Ana disputes a rule her note lacks.
-    for (rep, rule) in [("ben", RULE), ("ana", "gave-discount")] {
+    for (rep, rule, says) in [
+        ("ben", RULE, "you have no note"),
+        ("ana", "gave-discount", "has no `gave-discount` finding"),
+    ] {
         let e = s.dispute("t", rep, rule, ana.note.id, now()).unwrap_err();
         assert!(matches!(e, ServiceError::NoSuchFinding { .. }), "{e}");
         assert!(e.to_string().contains("your own nudges"), "{e}");
+        assert!(e.to_string().contains(says), "{e}");
     }
     assert!(s.store.disputes("t").unwrap().is_empty(), "nothing stored");
     assert!(matches!(

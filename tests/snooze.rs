@@ -100,6 +100,11 @@ fn the_console_snoozes_and_a_bad_length_says_what_is_accepted() {
     let out = callnudge(&[&["snooze"][..], &who, &["12h"]].concat(), b"");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("Nudges snoozed until"));
+    assert!(
+        stdout(&out).contains("callnudge snooze … off brings"),
+        "{}",
+        stdout(&out)
+    );
     let out = callnudge(&[&["note"][..], &who, &[NOTE]].concat(), b"");
     assert!(stdout(&out).contains("snoozed until"), "{}", stdout(&out));
     assert!(!stdout(&out).contains("dispute"), "nothing to dispute");
@@ -108,7 +113,15 @@ fn the_console_snoozes_and_a_bad_length_says_what_is_accepted() {
     assert!(stderr(&out).contains("4h, 2d or 1w"), "{}", stderr(&out));
     let out = callnudge(
         &["console", "--team", "t", "--rep", "ana", "--data-dir", d],
-        b":snooze off\n:quit\n",
+        b":snooze off\n:snooze 1d\nThey asked for a quote.\n\n:quit\n",
     );
     assert!(stdout(&out).contains("Nudges are on"), "{}", stdout(&out));
+    // The console names its own command, in the answer and in a snoozed note's ack.
+    assert_eq!(
+        stdout(&out).matches(":snooze off brings").count(),
+        2,
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("{snooze_off}"), "{}", stdout(&out));
 }

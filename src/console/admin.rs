@@ -4,6 +4,8 @@
 //! running `serve` runs it on its behalf (see [`crate::control`]).
 
 use super::{session, team, transfer};
+use crate::core::wording::count;
+use crate::core::wording::Surface;
 use crate::service::Service;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -99,7 +101,8 @@ pub fn run(
         }
         AdminCommand::Team { team, changes } => team::team(service, &team, changes, out),
         AdminCommand::Snooze { team, rep, length } => {
-            writeln!(out, "{}", service.snooze(&team, &rep, &length, now)?)?;
+            let text = service.snooze(&team, &rep, &length, now)?;
+            writeln!(out, "{}", Surface::CommandLine.spell(&text))?;
             Ok(())
         }
         AdminCommand::Dispute {
@@ -112,7 +115,12 @@ pub fn run(
         AdminCommand::Export { team, json } => transfer::export(service, &team, json, out),
         AdminCommand::Backup { to } => {
             let n = service.backup(&to)?;
-            writeln!(out, "backed up {n} notes to {}", to.display())?;
+            writeln!(
+                out,
+                "backed up {} to {}",
+                count(n, "note", "notes"),
+                to.display()
+            )?;
             Ok(())
         }
     }

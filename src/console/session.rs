@@ -3,6 +3,7 @@
 //! button); the console loop also answers `:dispute N`, `:snooze LENGTH`, `:trend`, `:digest`
 //! and `:quit`.
 
+use crate::core::wording::Surface;
 use crate::service::{Service, ServiceError, Submitted};
 use chrono::{DateTime, Utc};
 use std::io::{BufRead, Write};
@@ -17,7 +18,7 @@ pub fn note(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let submitted = service.submit_note(team, rep, text, now)?;
-    writeln!(out, "{}", submitted.nudge.text)?;
+    writeln!(out, "{}", Surface::CommandLine.spell(&submitted.nudge.text))?;
     for f in submitted.nudge.disputable() {
         writeln!(
             out,
@@ -77,7 +78,7 @@ fn dispute_shown(
 
 /// The nudge, then each rule it flagged numbered for `:dispute N`.
 fn with_dispute_hint(s: &Submitted) -> String {
-    let mut text = s.nudge.text.clone();
+    let mut text = Surface::Console.spell(&s.nudge.text);
     let disputable = s.nudge.disputable();
     if !disputable.is_empty() {
         let numbered: Vec<String> = disputable
@@ -154,7 +155,7 @@ pub fn console(
                     Err(e) => return Err(e.into()),
                 },
                 ":snooze" => match service.snooze(team, rep, arg, clock()) {
-                    Ok(text) => writeln!(out, "{text}")?,
+                    Ok(text) => writeln!(out, "{}", Surface::Console.spell(&text))?,
                     Err(e @ ServiceError::Snooze(_)) => writeln!(out, "{e}")?,
                     Err(e) => return Err(e.into()),
                 },

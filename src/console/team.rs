@@ -2,6 +2,7 @@
 //! read, from the terminal.
 
 use crate::core::settings::SettingChange;
+use crate::core::wording::count;
 use crate::core::Week;
 use crate::service::Service;
 use anyhow::Context;
@@ -84,7 +85,8 @@ pub fn forget(
     let n = service.forget(team, rep)?;
     writeln!(
         out,
-        "Deleted {n} notes and every other record of {rep} in team {team}."
+        "Deleted {} and every other record of {rep} in team {team}.",
+        count(n, "note", "notes")
     )?;
     Ok(())
 }

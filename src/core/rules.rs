@@ -364,7 +364,10 @@ impl RuleSet {
             });
             return Err(RuleError::new(
                 &origin,
-                format!("no rules file for category `{missing}`"),
+                format!(
+                    "no rules file for category `{missing}`: the folder needs a `{missing}.toml` \
+                     (copy it from prompts/rules)"
+                ),
             ));
         }
         let phrases = if phrase_rules.is_empty() {

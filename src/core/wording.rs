@@ -74,6 +74,38 @@ pub struct DigestWording {
     pub tips: std::collections::BTreeMap<String, String>,
 }
 
+/// `n` and the noun that fits it: "1 note", "3 notes".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Where a rep reads the bot: the commands a message names are spelt as typed there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    /// Discord and Slack slash commands.
+    Chat,
+    /// The interactive console.
+    Console,
+    /// `callnudge …` commands.
+    CommandLine,
+}
+
+impl Surface {
+    /// How nudges are turned back on here.
+    pub fn snooze_off(self) -> &'static str {
+        match self {
+            Surface::Chat => "/snooze off",
+            Surface::Console => ":snooze off",
+            Surface::CommandLine => "callnudge snooze … off",
+        }
+    }
+
+    /// `text` (from the wording files) with its commands as typed here: `{snooze_off}`.
+    pub fn spell(self, text: &str) -> String {
+        fill(text, &[("snooze_off", self.snooze_off())])
+    }
+}
+
 /// Replaces each `{key}` by its value, and each `{key|one|many}` by `one` when the value of
 /// `key` is 1, else `many` (so wording files say "1 note", "2 notes"). Unknown placeholders
 /// stay as written.

@@ -3,6 +3,7 @@
 
 use super::{blocking, team_id, ApplicationContext, Context, Data, Error};
 use crate::core::settings::SettingChange;
+use crate::core::wording::Surface;
 use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
 use crate::service::{ServiceError, Submitted};
@@ -120,7 +121,7 @@ async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
     Metrics::inc(&ctx.data().metrics.notes_analysed);
     ctx.send(
         CreateReply::default()
-            .content(submitted.nudge.text.clone())
+            .content(Surface::Chat.spell(&submitted.nudge.text))
             .ephemeral(true)
             .allowed_mentions(serenity::CreateAllowedMentions::new())
             .components(nudge_components(guild, submitted.note.id, &submitted.nudge)),
@@ -199,7 +200,7 @@ pub async fn snooze(
         s.snooze(&team, &rep, &arg, now)
     })
     .await?;
-    private(ctx, text).await
+    private(ctx, Surface::Chat.spell(&text)).await
 }
 
 /// Managers: a private preview of the team's weekly digest (default: this week so far).

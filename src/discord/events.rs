@@ -3,6 +3,7 @@
 
 use super::commands::{nudge_components, DISPUTE_PREFIX, FORGET_PREFIX};
 use super::{blocking, deliver, team_id, Data, Error};
+use crate::core::wording::count;
 use crate::core::wording::fill;
 use crate::metrics::Metrics;
 use crate::service::ServiceError;
@@ -93,7 +94,8 @@ async fn button(
                 serenity::CreateInteractionResponse::UpdateMessage(
                     serenity::CreateInteractionResponseMessage::new()
                         .content(format!(
-                            "Done: {n} notes and every other record of you in this server are deleted."
+                            "Done: {} and every other record of you in this server are deleted.",
+                            count(n, "note", "notes")
                         ))
                         .components(Vec::new()),
                 ),

@@ -6,6 +6,8 @@
 use super::api::Reply;
 use super::SlackState;
 use crate::core::settings::SettingChange;
+use crate::core::wording::count;
+use crate::core::wording::Surface;
 use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
 use crate::service::{off_runtime, ServiceError, DEFAULT_TREND_WEEKS};
@@ -140,7 +142,7 @@ pub fn mrkdwn(markdown: &str) -> String {
 /// The nudge as a Slack message: the text, and a "not reactive here" button per rule it
 /// flagged (an actions block holds at most 25).
 pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
-    let text = mrkdwn(&nudge.text);
+    let text = mrkdwn(&Surface::Chat.spell(&nudge.text));
     let disputable = nudge.disputable();
     if !blocks || disputable.is_empty() {
         return Reply::text(text);
@@ -231,7 +233,7 @@ fn snooze(state: &SlackState, who: &Caller, arg: &str) -> Result<Reply, ServiceE
     let text = state
         .service
         .snooze(&who.team, &who.user, arg, state.clock.now())?;
-    Ok(Reply::text(mrkdwn(&text)))
+    Ok(Reply::text(mrkdwn(&Surface::Chat.spell(&text))))
 }
 
 /// `/trend [WEEKS]`: the caller's own trend.
@@ -297,7 +299,8 @@ const FORGET_ASK: &str = "This deletes all your notes, scores and disputes in th
 fn forget(state: &SlackState, who: &Caller) -> Result<Reply, ServiceError> {
     let n = state.service.forget(&who.team, &who.user)?;
     Ok(Reply::text(format!(
-        "Done: {n} notes and every other record of you in this team are deleted."
+        "Done: {} and every other record of you in this team are deleted.",
+        count(n, "note", "notes")
     )))
 }
 
