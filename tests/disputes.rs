@@ -206,7 +206,7 @@ fn the_console_prints_the_dispute_command_and_runs_it() {
         .collect();
     let (code, _, err) = run(dir.path(), &ben, "");
     assert_eq!(code, Some(2));
-    assert!(err.contains("has no `checking-in` finding"), "{err}");
+    assert!(err.contains("you have no note"), "{err}");
     assert_eq!(
         service(dir.path()).store.disputes("t").unwrap().get(RULE),
         Some(&1)
