@@ -327,7 +327,7 @@ impl Service {
     ) -> Result<Submitted, ServiceError> {
         let (record, report) = self.prepare_note(team, rep, text, now)?;
         let note = self.store.add_note(record)?;
-        self.answer(note, report, now)
+        self.answer(note, text, report, now)
     }
 
     /// [`Service::submit_note`] for async adapters, with the same checks, analysis, storage
@@ -350,7 +350,7 @@ impl Service {
             }),
         );
         let note = rx.await.map_err(|_| ServiceError::Interrupted)??;
-        self.answer(note, report, now)
+        self.answer(note, text, report, now)
     }
 
     /// [`Service::submit_note_async`] for a note that came as a chat event which the platform
@@ -376,7 +376,7 @@ impl Service {
             }),
         );
         match rx.await.map_err(|_| ServiceError::Interrupted)?? {
-            Some(note) => self.answer(note, report, posted).map(Some),
+            Some(note) => self.answer(note, text, report, posted).map(Some),
             None => Ok(None),
         }
     }
@@ -402,12 +402,13 @@ impl Service {
     fn answer(
         &self,
         note: NoteRecord,
+        text: &str,
         report: Report,
         now: DateTime<Utc>,
     ) -> Result<Submitted, ServiceError> {
         let snoozed_until = self.store.rep_prefs(&note.team, &note.rep)?.snoozed_at(now);
         let nudge = match snoozed_until {
-            None => nudge(&self.prompts.rules, &self.prompts.nudge, &report),
+            None => nudge(&self.prompts.rules, &self.prompts.nudge, &report, text),
             Some(until) => {
                 let until = self.local_time(&note.team, until)?;
                 let text = fill(&self.prompts.nudge.snoozed, &[("until", &until)]);

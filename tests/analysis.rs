@@ -109,7 +109,7 @@ fn the_nudge_is_short_ranked_and_names_peer_signals() {
     let note = "They loved the demo. Asked for a quote, I'll send it tonight. Gave them 10% off. \
                 Just checking in tomorrow. Their churn is up and the CFO cares.";
     let report = analyze(&p.rules, note);
-    let n = nudge(&p.rules, &p.nudge, &report);
+    let n = nudge(&p.rules, &p.nudge, &report, note);
     assert!(n.shown.len() <= 2);
     assert!(n.shown.len() == 2, "{:?}", n.shown);
     // Warnings of higher weight come first.
@@ -124,11 +124,9 @@ fn the_nudge_is_short_ranked_and_names_peer_signals() {
 #[test]
 fn a_peer_note_gets_reinforcement_not_correction() {
     let p = prompts();
-    let report = analyze(
-        &p.rules,
-        "Dana will pull the churn numbers; the CFO joins Tuesday.",
-    );
-    let n = nudge(&p.rules, &p.nudge, &report);
+    let note = "Dana will pull the churn numbers; the CFO joins Tuesday.";
+    let report = analyze(&p.rules, note);
+    let n = nudge(&p.rules, &p.nudge, &report, note);
     assert!(n.shown.is_empty());
     assert!(n.text.contains(&p.nudge.all_peer));
     assert!(report.score > 50);
@@ -138,8 +136,9 @@ fn a_peer_note_gets_reinforcement_not_correction() {
     assert_eq!(&*n.next_move, first.moves[0].as_str());
 
     // Peer signals but no step on the client's side: the move is to get them one.
-    let report = analyze(&p.rules, "Their CFO wants churn down 10% this year.");
-    let n = nudge(&p.rules, &p.nudge, &report);
+    let note = "Their CFO wants churn down 10% this year.";
+    let report = analyze(&p.rules, note);
+    let n = nudge(&p.rules, &p.nudge, &report, note);
     assert!(n.shown.is_empty() && !n.peer_signals.is_empty(), "{n:?}");
     assert_eq!(&*n.next_move, p.nudge.keep_going_move.as_str());
 }
@@ -151,7 +150,7 @@ fn a_huge_note_is_analysed() {
     let note = chunk.repeat(1_000_000 / chunk.len() + 1);
     let report = analyze(&p.rules, &note);
     assert!(report.findings.len() > 10_000);
-    let n = nudge(&p.rules, &p.nudge, &report);
+    let n = nudge(&p.rules, &p.nudge, &report, &note);
     assert!(n.text.chars().count() <= 2000);
 }
 

@@ -62,7 +62,7 @@ proptest! {
             prop_assert_eq!(&note[f.start..f.end], f.text.as_str());
             prop_assert_eq!(f.polarity, f.category.polarity());
         }
-        let nudge = callnudge::core::nudge(&prompts().rules, &prompts().nudge, &report);
+        let nudge = callnudge::core::nudge(&prompts().rules, &prompts().nudge, &report, &note);
         prop_assert!(nudge.text.chars().count() <= callnudge::core::nudge::MAX_CHARS);
         prop_assert!(nudge.shown.len() <= 2);
     }

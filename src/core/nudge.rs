@@ -77,8 +77,42 @@ pub fn snoozed(score: u8, text: &str) -> Nudge {
     }
 }
 
-/// Builds the nudge for a report.
-pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge {
+/// What a nudge quotes of a finding: its match, or, when that is a fragment of a few words
+/// ("Send", "will send"), the clause around it, so the rep recognises their own sentence.
+/// At most [`MAX_QUOTE`] characters, cut at a word; `…` in front when the clause starts
+/// earlier than the quote.
+fn quote(note: &str, f: &Finding) -> String {
+    const FRAGMENT_WORDS: usize = 4;
+    let matched = f.text.trim();
+    let Some(exact) = note.get(f.start..f.end).filter(|t| *t == f.text) else {
+        return clip_words(matched, MAX_QUOTE);
+    };
+    if exact.split_whitespace().count() >= FRAGMENT_WORDS {
+        return clip_words(matched, MAX_QUOTE);
+    }
+    let ends = |c: char| matches!(c, '.' | '!' | '?' | ';' | '\n' | '\r' | '•');
+    let start = note[..f.start]
+        .char_indices()
+        .rfind(|&(_, c)| ends(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = note[f.end..].find(ends).map_or(note.len(), |i| f.end + i);
+    let before = note[start..f.start].trim_start();
+    let clause = format!("{before}{}", &note[f.start..end]);
+    let clause = clause.trim();
+    if clause.chars().count() <= MAX_QUOTE {
+        return clause.to_string();
+    }
+    // A long clause: from the match on, and an ellipsis for what came before it.
+    let from_match = clip_words(note[f.start..end].trim(), MAX_QUOTE - 1);
+    if before.is_empty() {
+        from_match
+    } else {
+        format!("…{from_match}")
+    }
+}
+
+/// Builds the nudge for a report of `note`.
+pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report, note: &str) -> Nudge {
     let mut shown: Vec<Finding> = ranked(report).into_iter().cloned().collect();
     let more = shown.split_off(shown.len().min(MAX_FINDINGS));
     let mut peer_signals: Vec<Category> = Vec::new();
@@ -91,7 +125,7 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
                     &wording.peer_signal,
                     &[
                         ("label", &rules.category(f.category).label),
-                        ("text", &clip_words(f.text.trim(), MAX_QUOTE)),
+                        ("text", &quote(note, f)),
                     ],
                 ));
             }
@@ -134,7 +168,7 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
                     &wording.finding
                 },
                 &[
-                    ("text", &clip_words(f.text.trim(), MAX_QUOTE)),
+                    ("text", &quote(note, f)),
                     ("label", &rules.category(f.category).label),
                     ("message", &f.message),
                     ("level", f.level.id()),
@@ -149,7 +183,7 @@ pub fn nudge(rules: &RuleSet, wording: &NudgeWording, report: &Report) -> Nudge 
                 fill(
                     &wording.more_finding,
                     &[
-                        ("text", &clip_words(f.text.trim(), MAX_QUOTE)),
+                        ("text", &quote(note, f)),
                         ("label", &rules.category(f.category).label),
                     ],
                 )
@@ -191,7 +225,7 @@ mod tests {
         let prompts = Prompts::embedded().unwrap();
         let note = "Gave them 10% off the renewal. Also waived the setup fee.";
         let report = analyze(&prompts.rules, note);
-        let n = nudge(&prompts.rules, &prompts.nudge, &report);
+        let n = nudge(&prompts.rules, &prompts.nudge, &report, note);
         assert_eq!(n.shown.len(), 2, "{:?}", n.shown);
         assert_eq!(n.shown[0].category, n.shown[1].category);
         let message = &n.shown[0].message;
@@ -211,7 +245,7 @@ mod tests {
         let note = "They asked for the price sheet, sent it. Gave them 10% off to keep them \
                     happy. Just checking in on the PO. I'll follow up Friday.";
         let report = analyze(&prompts.rules, note);
-        let n = nudge(&prompts.rules, &prompts.nudge, &report);
+        let n = nudge(&prompts.rules, &prompts.nudge, &report, note);
         let reactive: Vec<&Finding> = report.reactive().collect();
         assert!(reactive.len() > MAX_FINDINGS, "{reactive:?}");
         assert_eq!(n.shown.len() + n.more.len(), reactive.len());
@@ -230,5 +264,26 @@ mod tests {
         let mut disputable: Vec<&str> = n.disputable().iter().map(|f| &*f.rule).collect();
         disputable.sort();
         assert_eq!(disputable, rules);
+    }
+
+    /// A fragment ("Send") is quoted with its clause; a long clause from the match on.
+    #[test]
+    fn a_fragment_is_quoted_with_its_clause() {
+        let finding = |note: &str, text: &str| {
+            let start = note.find(text).unwrap();
+            let mut f =
+                analyze(&Prompts::embedded().unwrap().rules, "I'll send it.").findings[0].clone();
+            (f.start, f.end, f.text) = (start, start + text.len(), text.to_string());
+            f
+        };
+        let note = "Call went ok • Send revised quote to Dana by Friday. Then lunch.";
+        assert_eq!(
+            quote(note, &finding(note, "Send")),
+            "Send revised quote to Dana by Friday"
+        );
+        let long = format!("Well {} I will send it over", "and so on ".repeat(12));
+        let q = quote(&long, &finding(&long, "I will send"));
+        assert!(q.starts_with("…I will send it over"), "{q}");
+        assert!(q.chars().count() <= MAX_QUOTE);
     }
 }
