@@ -38,6 +38,8 @@ pub enum ServiceError {
     UnknownRule(String),
     #[error("the {kind} id {id:?} is blank, longer than {max} characters or holds control characters; use a plain name such as acme", max = crate::core::record::MAX_ID_CHARS)]
     BadId { kind: &'static str, id: String },
+    #[error("there is no team `{team}` here (no note or setting ever); teams here: {known}. Check --team (a Discord server is discord-GUILD_ID, a Slack team slack-TEAM_ID)")]
+    UnknownTeam { team: String, known: String },
     /// The finding is not among the rep's: `yours` says whether the note is theirs at all
     /// (whether another rep has such a note is never said).
     #[error("{}", if *yours {
@@ -617,6 +619,27 @@ impl Service {
         let n = self.store.forget_rep(team, rep)?;
         tracing::info!(deleted = n, "rep forgotten");
         Ok(n)
+    }
+
+    /// Whether `team` has ever had a note or a setting here; `Err(UnknownTeam)` lists the
+    /// teams that have, for a mistyped `--team`.
+    pub fn known_team(&self, team: &str) -> Result<(), ServiceError> {
+        let with_notes = self.store.teams_with_notes()?;
+        if with_notes.iter().any(|t| t == team) || self.store.team(team)?.is_some() {
+            return Ok(());
+        }
+        let mut known: Vec<String> = with_notes;
+        known.extend(self.store.teams()?.into_iter().map(|t| t.team));
+        known.sort();
+        known.dedup();
+        Err(ServiceError::UnknownTeam {
+            team: team.to_string(),
+            known: if known.is_empty() {
+                "none yet".into()
+            } else {
+                known.join(", ")
+            },
+        })
     }
 
     /// Copies the whole store into `to`, a new folder, safely while the bot runs; returns

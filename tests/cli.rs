@@ -348,14 +348,14 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         .for_each(|l| err.push_str(&l));
     assert_eq!(status.code(), Some(0), "{err}");
     drop(half);
-    // The store was released: another process can open it.
+    // The store was released: another process can open it and write.
     let out = callnudge(
         &[
-            "trend",
+            "team",
             "--team",
             "t",
-            "--rep",
-            "r",
+            "--tz",
+            "Europe/Berlin",
             "--data-dir",
             dir.path().to_str().unwrap(),
         ],
@@ -943,4 +943,39 @@ fn unquoted_note_words_are_one_note_and_an_empty_rules_folder_says_what_it_needs
     let err = stderr(&out);
     assert!(err.contains("holds no rule files"), "{err}");
     assert!(err.contains("order-taking.toml"), "{err}");
+}
+
+/// A mistyped team on an existing data directory is named, with the teams that exist,
+/// instead of reading as a team with no notes this week.
+#[test]
+fn read_commands_on_an_unknown_team_name_the_teams_there() {
+    let (_dir, data) = fresh_data_dir();
+    let stored = callnudge(
+        &[
+            "note",
+            "--team",
+            "acme",
+            "--rep",
+            "ana",
+            "--data-dir",
+            &data,
+            "Sent the quote.",
+        ],
+        b"",
+    );
+    assert!(stored.status.success(), "{}", stderr(&stored));
+    for command in [
+        &["digest", "--team", "acme-typo"][..],
+        &["trend", "--team", "acme-typo", "--rep", "ana"],
+        &["export", "--team", "acme-typo"],
+    ] {
+        let out = callnudge(&[command, &["--data-dir", &data]].concat(), b"");
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("no team `acme-typo`") && err.contains("teams here: acme"),
+            "{err}"
+        );
+        assert!(stdout(&out).is_empty());
+    }
 }

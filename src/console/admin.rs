@@ -95,8 +95,12 @@ pub fn run(
         AdminCommand::Note { team, rep, text } => {
             session::note(service, &team, &rep, &text, now, out)
         }
-        AdminCommand::Trend { team, rep } => team::trend(service, &team, &rep, out),
+        AdminCommand::Trend { team, rep } => {
+            service.known_team(&team)?;
+            team::trend(service, &team, &rep, out)
+        }
         AdminCommand::Digest { team, week, png } => {
+            service.known_team(&team)?;
             team::digest(service, &team, week.as_deref(), png.as_deref(), now, out)
         }
         AdminCommand::Team { team, changes } => team::team(service, &team, changes, out),
@@ -112,7 +116,10 @@ pub fn run(
             rule,
         } => session::dispute(service, &team, &rep, note, &rule, now, out),
         AdminCommand::Forget { team, rep } => team::forget(service, &team, &rep, out),
-        AdminCommand::Export { team, json } => transfer::export(service, &team, json, out),
+        AdminCommand::Export { team, json } => {
+            service.known_team(&team)?;
+            transfer::export(service, &team, json, out)
+        }
         AdminCommand::Backup { to } => {
             let n = service.backup(&to)?;
             writeln!(

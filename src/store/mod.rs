@@ -84,6 +84,8 @@ pub trait Store: Send + Sync + 'static {
     fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError>;
     /// A team's notes at or after `since`, oldest first (what a digest window needs).
     fn notes_since(&self, team: &str, since: DateTime<Utc>) -> Result<Vec<NoteRecord>, StoreError>;
+    /// The teams that have notes, in key order.
+    fn teams_with_notes(&self) -> Result<Vec<String>, StoreError>;
     fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError>;
     /// Changes the team's settings atomically (see [`TeamChange`]) and returns them as
     /// stored afterwards; durable when the change wrote anything.

@@ -523,6 +523,30 @@ impl Store for SledStore {
         Ok(out)
     }
 
+    fn teams_with_notes(&self) -> Result<Vec<String>, StoreError> {
+        // Skip-scan: one seek per team (keys start `team \0`).
+        let mut out = Vec::new();
+        let mut cursor: Vec<u8> = Vec::new();
+        loop {
+            let next = self
+                .notes
+                .range(cursor.as_slice()..)
+                .next()
+                .transpose()
+                .map_err(|e| self.io(e))?;
+            let Some((key, _)) = next else { break };
+            let Some(end) = key.iter().position(|&b| b == 0) else {
+                break;
+            };
+            out.push(String::from_utf8_lossy(&key[..end]).into_owned());
+            cursor = key[..=end].to_vec();
+            if let Some(last) = cursor.last_mut() {
+                *last = 1; // just past every key of this team
+            }
+        }
+        Ok(out)
+    }
+
     fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError> {
         match self.teams.get(team.as_bytes()).map_err(|e| self.io(e))? {
             None => Ok(None),

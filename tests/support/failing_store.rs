@@ -125,6 +125,9 @@ mod store_impl {
         fn check(&self) -> R<u64> {
             self.inner.check()
         }
+        fn teams_with_notes(&self) -> R<Vec<String>> {
+            self.inner.teams_with_notes()
+        }
         fn flush(&self) -> R<()> {
             self.inner.flush()
         }
