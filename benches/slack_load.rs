@@ -54,7 +54,8 @@ async fn run() {
         service.clone(),
         Arc::new(SystemClock),
         Arc::new(Metrics::default()),
-    );
+    )
+    .unwrap();
     // The server runs on its own runtime and threads, as a separate process would.
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     std_listener.set_nonblocking(true).unwrap();

@@ -112,7 +112,11 @@ pub async fn serve(
                 reason: e.to_string(),
             })?;
         tracing::info!(addr = %http.addr, slack = http.slack(), "HTTP server listening");
-        let state = SlackState::new(http, service.clone(), clock.clone(), metrics.clone());
+        let state = SlackState::new(http, service.clone(), clock.clone(), metrics.clone())
+            .map_err(|e| ServeError::Listen {
+                addr: "the Slack API client".into(),
+                reason: e.to_string(),
+            })?;
         let stop = stopped();
         tasks.spawn(async move {
             slack::run(listener, state, stop)

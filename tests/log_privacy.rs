@@ -120,7 +120,8 @@ async fn no_note_text_and_no_secret_reach_the_logs_at_trace_level() {
         svc.clone(),
         Arc::new(ManualClock::new(now)),
         Arc::new(Metrics::default()),
-    );
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/slack/commands", listener.local_addr().unwrap());
     tokio::spawn(slack::run(listener, state, std::future::pending()));

@@ -69,7 +69,8 @@ async fn spawn_app_on(store: Arc<dyn Store>, dir: tempfile::TempDir) -> App {
         service.clone(),
         Arc::new(clock.clone()),
         Arc::new(Metrics::default()),
-    );
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

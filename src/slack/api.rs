@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 pub enum ApiError {
     #[error("Slack API {method}: {reason}")]
     Call { method: String, reason: String },
+    #[error("the HTTP client for the Slack API cannot be built: {0}")]
+    Client(#[source] reqwest::Error),
 }
 
 /// A Slack message: fallback text plus optional Block Kit blocks.
@@ -52,15 +54,16 @@ impl std::fmt::Debug for WebApi {
 }
 
 impl WebApi {
-    pub fn new(base: &str, token: &str) -> WebApi {
-        WebApi {
+    /// A client for the Web API at `base`; every call times out after 10 s.
+    pub fn new(base: &str, token: &str) -> Result<WebApi, ApiError> {
+        Ok(WebApi {
             base: base.trim_end_matches('/').to_string(),
             token: token.to_string(),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))
                 .build()
-                .unwrap_or_default(),
-        }
+                .map_err(ApiError::Client)?,
+        })
     }
 
     async fn call(&self, method: &str, body: Value) -> Result<Value, ApiError> {

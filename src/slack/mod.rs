@@ -117,17 +117,17 @@ impl SlackState {
         service: Arc<Service>,
         clock: Arc<dyn Clock>,
         metrics: Arc<Metrics>,
-    ) -> Arc<SlackState> {
+    ) -> Result<Arc<SlackState>, api::ApiError> {
         let token = config.bot_token.as_ref().map_or("", |t| t.expose());
-        let api = WebApi::new(&config.api_url, token);
-        Arc::new(SlackState {
+        let api = WebApi::new(&config.api_url, token)?;
+        Ok(Arc::new(SlackState {
             service,
             clock,
             metrics,
             config,
             api,
             tasks: TaskTracker::new(),
-        })
+        }))
     }
 }
 
