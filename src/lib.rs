@@ -9,7 +9,10 @@
 //! - [`service`]: the use cases every adapter calls; [`digest_task`]: the digest step.
 //! - [`console`]: the command-line adapter; [`discord`]: serenity + poise; [`slack`]: Slack and
 //!   Mattermost over HTTP (axum); [`serve`]: runs the chat adapters together.
+//! - [`control`]: admin commands reaching a running `serve` through its socket.
 //! - [`clock`], [`metrics`], [`chart`], [`logging`], [`secret`]: small shared pieces.
+
+#![forbid(unsafe_code)]
 
 pub mod chart;
 pub mod clock;

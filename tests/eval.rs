@@ -1,5 +1,5 @@
 //! The labelled evaluation sets: realistic notes with the categories a sales coach would tag
-//! (labelled by `../shared/design.md`, "How notes are labelled"). Prints per-category precision
+//! (labelled by the conventions in `docs/labelling.md`). Prints per-category precision
 //! and recall, and for the sets whose notes carry a `style`, per-style figures (shorthand,
 //! bullets, full sentences, pasted email, voice-to-text, non-native English, CRM task subjects).
 //!

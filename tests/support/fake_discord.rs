@@ -2,7 +2,7 @@
 //! `/api/v10`, reached through `CALLNUDGE_DISCORD_PROXY`, and a gateway (tokio-tungstenite)
 //! that says HELLO, answers IDENTIFY with READY and heartbeats with ACKs, and pushes the
 //! dispatches a test sends. Every REST call is recorded; unknown routes get a JSON 404.
-//! Facts used: ../shared/notes/discord-testing.md.
+//! Facts used: docs/discord-testing.md (how serenity talks to a fake Discord on loopback).
 
 #![allow(dead_code)]
 
