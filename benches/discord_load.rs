@@ -94,7 +94,7 @@ async fn run() {
     // Let the last notes finish.
     let team = format!("discord-{GUILD}");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while (service.store.notes(&team, None).unwrap().len() as u64) < total
+    while (service.store().notes(&team, None).unwrap().len() as u64) < total
         && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -105,7 +105,7 @@ async fn run() {
         .filter_map(|(path, at)| sent.get(path).map(|s| at.saturating_duration_since(*s)))
         .collect();
     lat.sort();
-    let stored = service.store.notes(&team, None).unwrap().len();
+    let stored = service.store().notes(&team, None).unwrap().len();
     let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1];
     println!(
         "discord /note round trip, INTERACTION_CREATE → first callback, {rate}/s for {secs} s:"

@@ -125,7 +125,7 @@ async fn run() {
         lat.push(d);
     }
     lat.sort();
-    let stored = service.store.notes("slack-TBENCH", None).unwrap().len();
+    let stored = service.store().notes("slack-TBENCH", None).unwrap().len();
     let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1];
     println!("slack signed /note, {rate}/s for {secs} s:");
     println!(

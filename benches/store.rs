@@ -80,7 +80,7 @@ fn rate(path: Path, writers: usize, each: usize, full: bool) -> f64 {
                             s.submit_note("bench", &rep, NOTES[(i + w) % 4], now)
                                 .unwrap();
                         } else {
-                            s.store.add_note(record(records, i + w, &rep)).unwrap();
+                            s.store().add_note(record(records, i + w, &rep)).unwrap();
                         }
                     }
                 });
@@ -103,7 +103,7 @@ fn rate(path: Path, writers: usize, each: usize, full: bool) -> f64 {
                                 (Path::Tasks, false) => {
                                     let (tx, rx) = tokio::sync::oneshot::channel();
                                     let r = record(&records, i + w, &rep);
-                                    s.store.add_note_then(
+                                    s.store().add_note_then(
                                         r,
                                         Box::new(move |stored| {
                                             let _ = tx.send(stored);
@@ -122,7 +122,7 @@ fn rate(path: Path, writers: usize, each: usize, full: bool) -> f64 {
                                 }
                                 (_, false) => {
                                     let (s, r) = (s.clone(), record(&records, i + w, &rep));
-                                    tokio::task::spawn_blocking(move || s.store.add_note(r))
+                                    tokio::task::spawn_blocking(move || s.store().add_note(r))
                                         .await
                                         .unwrap()
                                         .unwrap();
@@ -138,7 +138,7 @@ fn rate(path: Path, writers: usize, each: usize, full: bool) -> f64 {
         });
     }
     let rate = (writers * each) as f64 / t.elapsed().as_secs_f64();
-    let stored = s.store.notes("bench", None).unwrap().len();
+    let stored = s.store().notes("bench", None).unwrap().len();
     assert_eq!(stored, writers * each, "every acknowledged note is stored");
     rate
 }
@@ -246,12 +246,12 @@ fn seed(dir: &std::path::Path) -> usize {
                 batch.push(note);
                 n += 1;
                 if batch.len() == 10_000 {
-                    s.store.add_notes(std::mem::take(&mut batch)).unwrap();
+                    s.store().add_notes(std::mem::take(&mut batch)).unwrap();
                 }
             }
         }
     }
-    s.store.add_notes(batch).unwrap();
+    s.store().add_notes(batch).unwrap();
     n
 }
 

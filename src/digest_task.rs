@@ -45,7 +45,7 @@ pub fn claim_due(
         if !mine(&team) {
             continue;
         }
-        if !service.store.mark_digest_sent(&team.team, week)? {
+        if !service.claim_digest(&team.team, week)? {
             continue; // another process claimed it
         }
         let (digest, parts) = service.digest(&team.team, Some(week), now)?;

@@ -195,11 +195,10 @@ pub async fn serve(
         }
     }
     let s = service.clone();
-    let flushed = tokio::task::spawn_blocking(move || s.store.flush())
+    let flushed = tokio::task::spawn_blocking(move || s.flush())
         .await
         .ok()
-        .transpose()
-        .map_err(crate::service::ServiceError::from);
+        .transpose();
     // An adapter's failure says more than the flush that then fails for the same reason.
     result.and(flushed.map(|_| ()).map_err(ServeError::from))
 }

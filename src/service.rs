@@ -80,10 +80,11 @@ pub struct Submitted {
     pub snoozed_until: Option<DateTime<Utc>>,
 }
 
-/// The application: prompts and a store.
+/// The application: prompts and a store. Both are private: every adapter reaches the store
+/// through the use cases below, so what an adapter may do is what this file offers.
 pub struct Service {
-    pub store: Arc<dyn Store>,
-    pub prompts: Arc<Prompts>,
+    store: Arc<dyn Store>,
+    prompts: Arc<Prompts>,
 }
 
 /// Notes up to this many bytes are analysed on the async runtime's own thread by
@@ -640,6 +641,45 @@ impl Service {
                 known.join(", ")
             },
         })
+    }
+
+    /// The rules and wording (read-only).
+    pub fn prompts(&self) -> &Prompts {
+        &self.prompts
+    }
+
+    /// The store itself, for tests and benchmarks that check what was written. Adapters use
+    /// the use cases of this type instead (ARCHITECTURE.md).
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Makes everything written durable (on shutdown).
+    pub fn flush(&self) -> Result<(), ServiceError> {
+        Ok(self.store.flush()?)
+    }
+
+    /// A team's notes, oldest first (for export).
+    pub fn team_notes(&self, team: &str) -> Result<Vec<NoteRecord>, ServiceError> {
+        check_ids(team, None)?;
+        Ok(self.store.notes(team, None)?)
+    }
+
+    /// Stores imported notes, each under an id its content decides: rows stored before are
+    /// not stored again. Returns how many were new.
+    pub fn import_notes(&self, notes: Vec<NoteRecord>) -> Result<u64, ServiceError> {
+        Ok(self.store.add_notes_once(notes)?)
+    }
+
+    /// Claims `team`'s digest of `week` (compare-and-swap): `false` when it was claimed
+    /// already, by this process or another.
+    pub fn claim_digest(&self, team: &str, week: Week) -> Result<bool, ServiceError> {
+        Ok(self.store.mark_digest_sent(team, week)?)
+    }
+
+    /// Forgets chat event ids older than `before` (retries come within minutes).
+    pub fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, ServiceError> {
+        Ok(self.store.prune_events(before)?)
     }
 
     /// Copies the whole store into `to`, a new folder, safely while the bot runs; returns

@@ -177,7 +177,7 @@ async fn note_with_text_answers_privately_and_stores_the_note() {
 
     let notes = bot
         .service
-        .store
+        .store()
         .notes(&team(), Some(&REP.to_string()))
         .unwrap();
     assert_eq!(notes.len(), 1);
@@ -224,7 +224,7 @@ async fn note_without_text_opens_a_modal_whose_submit_gives_the_nudge() {
         .contains("15% discount"));
     let notes = bot
         .service
-        .store
+        .store()
         .notes(&team(), Some(&REP.to_string()))
         .unwrap();
     assert_eq!(notes.len(), 1);
@@ -356,7 +356,7 @@ async fn the_dispute_button_stores_a_dispute_for_that_rule() {
         })
         .await;
     assert!(is_ephemeral(&ack));
-    let disputes = bot.service.store.disputes(&team()).unwrap();
+    let disputes = bot.service.store().disputes(&team()).unwrap();
     assert_eq!(disputes.get(&rule), Some(&1), "{disputes:?}");
     bot.stop(&fake).await;
 }
@@ -497,7 +497,7 @@ async fn a_message_in_the_notes_channel_gets_a_dm_not_a_channel_post() {
     assert!(in_channel.is_empty(), "never into the notes channel");
     assert_eq!(
         bot.service
-            .store
+            .store()
             .notes(&team(), Some(&REP.to_string()))
             .unwrap()
             .len(),
@@ -527,7 +527,7 @@ async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
         .to_string();
     assert_eq!(
         bot.service
-            .store
+            .store()
             .notes(&team(), Some(&REP.to_string()))
             .unwrap()
             .len(),
@@ -546,7 +546,7 @@ async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
     .await;
     assert_eq!(
         bot.service
-            .store
+            .store()
             .notes(&team(), Some(&REP.to_string()))
             .unwrap()
             .len(),
@@ -562,13 +562,13 @@ async fn forget_me_asks_first_and_only_the_rep_can_confirm() {
     assert!(content(&done).unwrap().contains("deleted"));
     assert!(bot
         .service
-        .store
+        .store()
         .notes(&team(), Some(&REP.to_string()))
         .unwrap()
         .is_empty());
     assert_eq!(
         bot.service
-            .store
+            .store()
             .notes(&team(), Some(&OTHER_REP.to_string()))
             .unwrap()
             .len(),
@@ -632,7 +632,14 @@ async fn a_snoozed_rep_gets_no_nudge_and_no_dm_but_the_note_is_stored() {
         notes_channel_message(5300000000000001, REP, "ana"),
     );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while bot.service.store.notes(&team(), Some(&rep)).unwrap().len() < 2 {
+    while bot
+        .service
+        .store()
+        .notes(&team(), Some(&rep))
+        .unwrap()
+        .len()
+        < 2
+    {
         assert!(tokio::time::Instant::now() < deadline, "the note is stored");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -658,7 +665,7 @@ const DM_PATH: &str = "/api/v10/channels/7000000000000001/messages";
 
 fn stored_notes(bot: &Bot) -> usize {
     bot.service
-        .store
+        .store()
         .notes(&team(), Some(&REP.to_string()))
         .unwrap()
         .len()

@@ -166,7 +166,10 @@ fn only_a_reps_own_findings_can_be_disputed() {
         assert!(e.to_string().contains("your own nudges"), "{e}");
         assert!(e.to_string().contains(says), "{e}");
     }
-    assert!(s.store.disputes("t").unwrap().is_empty(), "nothing stored");
+    assert!(
+        s.store().disputes("t").unwrap().is_empty(),
+        "nothing stored"
+    );
     assert!(matches!(
         s.dispute("t", "ana", "no-such-rule", ana.note.id, now()),
         Err(ServiceError::UnknownRule(_))
@@ -196,7 +199,7 @@ fn the_console_prints_the_dispute_command_and_runs_it() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("was not reactive here"), "{out}");
     let s = service(dir.path());
-    assert_eq!(s.store.disputes("t").unwrap().get(RULE), Some(&1));
+    assert_eq!(s.store().disputes("t").unwrap().get(RULE), Some(&1));
     drop(s);
 
     // Someone else's note: exit 2, a clear reason, nothing stored.
@@ -208,7 +211,7 @@ fn the_console_prints_the_dispute_command_and_runs_it() {
     assert_eq!(code, Some(2));
     assert!(err.contains("you have no note"), "{err}");
     assert_eq!(
-        service(dir.path()).store.disputes("t").unwrap().get(RULE),
+        service(dir.path()).store().disputes("t").unwrap().get(RULE),
         Some(&1)
     );
 }
@@ -229,7 +232,7 @@ fn the_interactive_console_disputes_a_shown_finding_by_number() {
     assert!(out.contains("was not reactive here"), "{out}");
     assert!(out.contains("Trend for ana"), "{out}");
     let s = service(dir.path());
-    assert_eq!(s.store.disputes("t").unwrap().values().sum::<u32>(), 1);
+    assert_eq!(s.store().disputes("t").unwrap().values().sum::<u32>(), 1);
 }
 
 #[test]
@@ -255,5 +258,5 @@ fn the_printed_dispute_command_runs_in_a_shell_with_spaces_and_quotes_in_ids() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(stdout(&run).contains("was not reactive here"));
     let s = service(dir.path());
-    assert_eq!(s.store.disputes("acme corp").unwrap().get(RULE), Some(&1));
+    assert_eq!(s.store().disputes("acme corp").unwrap().get(RULE), Some(&1));
 }

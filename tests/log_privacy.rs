@@ -146,7 +146,7 @@ async fn no_note_text_and_no_secret_reach_the_logs_at_trace_level() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(svc.store.notes("slack-T1", None).unwrap().len(), 1);
+    assert_eq!(svc.store().notes("slack-T1", None).unwrap().len(), 1);
 
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
     assert!(

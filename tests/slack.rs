@@ -253,7 +253,7 @@ async fn unsigned_tampered_stale_and_oversized_requests_are_refused() {
     let sig = sign(SECRET.as_bytes(), &ts, huge.as_bytes());
     assert_eq!(send(Some(ts.clone()), Some(sig), huge).await.status(), 413);
     // Nothing was stored, and the refusals were counted.
-    assert!(app.service.store.notes(TEAM, None).unwrap().is_empty());
+    assert!(app.service.store().notes(TEAM, None).unwrap().is_empty());
     assert_eq!(app.metric("callnudge_requests_rejected_total").await, 6);
     // The good one passes.
     assert_eq!(
@@ -272,7 +272,7 @@ async fn note_end_to_end_answers_only_the_rep_and_stores_the_note() {
     assert!(text.contains("15% discount"), "{text}");
     let button = &reply["blocks"][1]["elements"][0];
     assert_eq!(button["type"], "button");
-    let notes = app.service.store.notes(TEAM, Some("U1")).unwrap();
+    let notes = app.service.store().notes(TEAM, Some("U1")).unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].text.as_deref(), Some(NOTE));
     assert!(
@@ -305,7 +305,7 @@ async fn note_end_to_end_answers_only_the_rep_and_stores_the_note() {
     assert!(r["text"].as_str().unwrap().contains("15% discount"));
     assert_eq!(
         app.service
-            .store
+            .store()
             .notes("mattermost-MM1", None)
             .unwrap()
             .len(),
@@ -315,7 +315,10 @@ async fn note_end_to_end_answers_only_the_rep_and_stores_the_note() {
     // An empty note gets a clear answer and stores nothing.
     let (_, reply) = app.command("U1", "/note", "   ").await;
     assert!(reply["text"].as_str().unwrap().contains("empty"));
-    assert_eq!(app.service.store.notes(TEAM, Some("U1")).unwrap().len(), 1);
+    assert_eq!(
+        app.service.store().notes(TEAM, Some("U1")).unwrap().len(),
+        1
+    );
     assert_eq!(app.metric("callnudge_notes_analysed_total").await, 2);
 }
 
@@ -371,14 +374,14 @@ async fn url_verification_and_a_retried_event_is_stored_once() {
         .unwrap();
     assert_eq!(r.status(), 200);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.service.store.notes(TEAM, None).unwrap().len(), 1);
+    assert_eq!(app.service.store().notes(TEAM, None).unwrap().len(), 1);
     assert_eq!(app.slack.calls("chat.postEphemeral").len(), 1);
     // A message in another channel is not a note.
     let other = event.replace("CNOTES", "CRANDOM").replace("Ev123", "Ev124");
     app.post_signed("/slack/events", app.now(), &other, json_type)
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.service.store.notes(TEAM, None).unwrap().len(), 1);
+    assert_eq!(app.service.store().notes(TEAM, None).unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -452,7 +455,7 @@ async fn the_dispute_button_stores_a_dispute_and_answers_privately() {
     let answers = app.slack.wait_calls("/response/1", 1).await;
     assert_eq!(answers[0].json["response_type"], "ephemeral");
     assert_eq!(
-        app.service.store.disputes(TEAM).unwrap().get(&rule),
+        app.service.store().disputes(TEAM).unwrap().get(&rule),
         Some(&1)
     );
     assert_eq!(app.metric("callnudge_disputes_total").await, 1);
@@ -567,7 +570,10 @@ async fn a_snoozed_rep_gets_an_acknowledgement_instead_of_a_nudge() {
     assert!(text.contains("snoozed until"), "{text}");
     assert!(!text.contains("15% discount"), "no nudge: {text}");
     assert!(reply["blocks"].is_null(), "nothing to press");
-    assert_eq!(app.service.store.notes(TEAM, Some("U1")).unwrap().len(), 1);
+    assert_eq!(
+        app.service.store().notes(TEAM, Some("U1")).unwrap().len(),
+        1
+    );
     // Another rep of the team is not snoozed.
     let (_, reply) = app.command("U2", "/note", NOTE).await;
     assert!(reply["text"].as_str().unwrap().contains("15% discount"));
@@ -597,7 +603,7 @@ async fn a_notes_channel_event_is_stored_before_it_is_acknowledged() {
             .await;
         assert_eq!(r.status(), 200);
         // Acknowledged means stored: a crash now must not lose it (Slack would not retry).
-        let stored = app.service.store.notes(TEAM, None).unwrap();
+        let stored = app.service.store().notes(TEAM, None).unwrap();
         assert_eq!(
             stored.len(),
             i + 1,
@@ -605,7 +611,7 @@ async fn a_notes_channel_event_is_stored_before_it_is_acknowledged() {
         );
         assert!(app
             .service
-            .store
+            .store()
             .seen_event(&format!("slack:EvS{i}"))
             .unwrap());
     }
@@ -634,7 +640,7 @@ async fn an_empty_note_in_the_notes_channel_gets_a_private_answer_saying_why() {
         "{}",
         answers[0].json
     );
-    assert!(app.service.store.notes(TEAM, None).unwrap().is_empty());
+    assert!(app.service.store().notes(TEAM, None).unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -669,7 +675,7 @@ async fn a_note_that_could_not_be_stored_is_not_acknowledged_and_its_retry_store
         .post_signed("/slack/events", app.now(), &event, "application/json")
         .await;
     assert_eq!(r.status(), 200);
-    let notes = app.service.store.notes(TEAM, None).unwrap();
+    let notes = app.service.store().notes(TEAM, None).unwrap();
     assert_eq!(notes.len(), 1, "the retry stored the note");
     assert_eq!(notes[0].text.as_deref(), Some(NOTE));
     app.slack.wait_calls("chat.postEphemeral", 1).await;
@@ -700,7 +706,7 @@ async fn odd_ids_and_malformed_buttons_are_client_mistakes_not_server_errors() {
         assert!(r.text().await.unwrap().contains("ids must be"));
     }
     assert!(
-        app.service.store.teams().unwrap().is_empty(),
+        app.service.store().teams().unwrap().is_empty(),
         "nothing stored"
     );
     // A button whose value is not NOTE:RULE, then one naming a rule that does not exist.

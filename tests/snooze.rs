@@ -89,7 +89,7 @@ fn forget_removes_the_snooze_too() {
     s.forget("t", "ana").unwrap();
     drop(s);
     let s = service(dir.path());
-    assert_eq!(s.store.rep_prefs("t", "ana").unwrap(), Default::default());
+    assert_eq!(s.store().rep_prefs("t", "ana").unwrap(), Default::default());
 }
 
 #[test]

@@ -52,13 +52,13 @@ fn forget_leaves_no_record_of_the_rep() {
     assert_eq!(s.forget("t", "ana").unwrap(), 1);
     drop(s);
     let s = service(dir.path());
-    assert!(s.store.notes("t", Some("ana")).unwrap().is_empty());
+    assert!(s.store().notes("t", Some("ana")).unwrap().is_empty());
     assert_eq!(
-        s.store.notes("t", None).unwrap().len(),
+        s.store().notes("t", None).unwrap().len(),
         1,
         "ben's note stays"
     );
-    assert!(s.store.disputes("t").unwrap().is_empty());
+    assert!(s.store().disputes("t").unwrap().is_empty());
     assert!(!s.settings("t").unwrap().is_manager("ana"));
     let (_, parts) = s.digest("t", None, now).unwrap();
     assert!(!parts.join("\n").contains("ana"));
@@ -159,7 +159,7 @@ fn import_is_idempotent_and_reports_a_quote_left_open() {
     assert_eq!((first.stored, first.already), (2, 0));
     let again = transfer::import(&s, csv.as_bytes(), |_| {}).unwrap();
     assert_eq!((again.stored, again.already), (0, 2));
-    assert_eq!(s.store.notes("t", None).unwrap().len(), 2);
+    assert_eq!(s.store().notes("t", None).unwrap().len(), 2);
 
     let open = "team,rep,time,text\n\
                 u,ana,2026-11-02T10:00:00Z,\"They said maybe, and left\n\
@@ -174,7 +174,7 @@ fn import_is_idempotent_and_reports_a_quote_left_open() {
         "{}",
         r.skipped[0].1
     );
-    assert!(s.store.notes("u", None).unwrap().is_empty());
+    assert!(s.store().notes("u", None).unwrap().is_empty());
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn import_reports_bad_rows_and_stores_the_good_ones() {
         "{}",
         r.skipped[3].1
     );
-    assert_eq!(s.store.notes("t", None).unwrap().len(), 2);
+    assert_eq!(s.store().notes("t", None).unwrap().len(), 2);
 }
 
 #[test]
@@ -269,14 +269,14 @@ fn notes_since_is_the_team_notes_from_that_time_on() {
         start + Duration::days(50),
     ] {
         let expected: Vec<_> = s
-            .store
+            .store()
             .notes("t", None)
             .unwrap()
             .into_iter()
             .filter(|n| n.at >= cut)
             .collect();
         assert_eq!(
-            s.store.notes_since("t", cut).unwrap(),
+            s.store().notes_since("t", cut).unwrap(),
             expected,
             "since {cut}"
         );
@@ -286,7 +286,7 @@ fn notes_since_is_the_team_notes_from_that_time_on() {
 /// Team `t` holds exactly the acknowledged notes, each once.
 fn assert_stored_once(s: &Service, mut acked: Vec<u64>) {
     let mut stored: Vec<u64> = s
-        .store
+        .store()
         .notes("t", None)
         .unwrap()
         .iter()
@@ -331,7 +331,7 @@ fn concurrent_writers_sharing_flushes_lose_nothing() {
     drop(s);
     let s = service(dir.path());
     assert_stored_once(&s, ids);
-    assert_eq!(s.store.check().unwrap(), 800);
+    assert_eq!(s.store().check().unwrap(), 800);
 }
 
 #[test]
@@ -356,7 +356,7 @@ fn note_text_past_retention_is_purged_at_most_daily_and_the_analysis_stays() {
     )
     .unwrap();
     assert_eq!(s.purge_if_due(now).unwrap(), Some(1));
-    let notes = s.store.notes("t", None).unwrap();
+    let notes = s.store().notes("t", None).unwrap();
     assert_eq!(notes[0].text, None, "40 days old: text gone");
     assert!(!notes[0].findings.is_empty(), "the analysis stays");
     assert!(notes[1].text.is_some(), "10 days old: kept");
@@ -368,7 +368,7 @@ fn note_text_past_retention_is_purged_at_most_daily_and_the_analysis_stays() {
     assert_eq!(s.purge_if_due(now + Duration::days(1)).unwrap(), Some(0));
     assert_eq!(s.purge_if_due(now + Duration::days(21)).unwrap(), Some(1));
     assert!(s
-        .store
+        .store()
         .notes("t", None)
         .unwrap()
         .iter()
@@ -396,7 +396,7 @@ fn a_blank_or_control_character_id_is_refused_and_nothing_is_stored() {
     let err = stderr(&out);
     assert!(err.contains("team id \" \" is blank"), "{err}");
     let s = service(dir.path());
-    assert!(s.store.notes(" ", None).unwrap().is_empty());
+    assert!(s.store().notes(" ", None).unwrap().is_empty());
     let e = s
         .submit_note(
             "t",
@@ -406,7 +406,7 @@ fn a_blank_or_control_character_id_is_refused_and_nothing_is_stored() {
         )
         .unwrap_err();
     assert!(e.to_string().contains("control characters"), "{e}");
-    assert!(s.store.notes("t", None).unwrap().is_empty());
+    assert!(s.store().notes("t", None).unwrap().is_empty());
 }
 
 /// The chat adapters' path (`submit_note_async`: no thread waits for the disk) and the
@@ -482,7 +482,7 @@ fn async_and_blocking_writers_share_flushes_and_lose_nothing() {
     let s = service(dir.path()); // the directory was released
     assert_eq!(acked.len(), 48 * 20 + 6 * 20);
     assert_stored_once(&s, acked);
-    assert_eq!(s.store.check().unwrap(), 1080);
+    assert_eq!(s.store().check().unwrap(), 1080);
 }
 
 #[test]

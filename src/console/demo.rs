@@ -20,7 +20,7 @@ pub const TEAM: &str = "demo-team";
 /// Replays four weeks ending at `now`; returns how many notes were stored.
 pub fn run(service: &Service, now: DateTime<Utc>, out: &mut impl Write) -> anyhow::Result<usize> {
     // A second replay into the same folder would add the month again beside the first.
-    let before = service.store.notes(TEAM, None)?.len();
+    let before = service.team_notes(TEAM)?.len();
     if before > 0 {
         anyhow::bail!(
             "team {TEAM} already has {before} notes here from an earlier demo; the demo replays \

@@ -13,7 +13,7 @@ pub fn export(
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let notes = service.store.notes(team, None)?;
+    let notes = service.team_notes(team)?;
     if json {
         serde_json::to_writer_pretty(&mut *out, &notes)?;
         writeln!(out)?;
@@ -90,7 +90,7 @@ pub fn import(
     let flush = |batch: &mut Vec<_>, result: &mut Imported| -> anyhow::Result<()> {
         if !batch.is_empty() {
             let n = batch.len() as u64;
-            let new = service.store.add_notes_once(std::mem::take(batch))?;
+            let new = service.import_notes(std::mem::take(batch))?;
             result.stored += new;
             result.already += n - new;
         }

@@ -150,7 +150,7 @@ async fn notes_channel(
             // The note is stored; the rep is told where they posted it, in words that say
             // nothing of the note or its nudge (those stay private).
             tracing::warn!(rep = %rep, "the rep does not accept DMs; told in the notes channel");
-            let text = fill(&data.service.prompts.nudge.dms_closed, &[("rep", &rep)]);
+            let text = fill(&data.service.prompts().nudge.dms_closed, &[("rep", &rep)]);
             let tell = serenity::CreateMessage::new()
                 .content(text)
                 .reference_message(msg)

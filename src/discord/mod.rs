@@ -141,6 +141,6 @@ pub async fn run(
         tracing::warn!("the digest step did not finish within the shutdown deadline");
         digests.abort();
     }
-    blocking(&service, |s| Ok(s.store.flush()?)).await?;
+    blocking(&service, |s| s.flush()).await?;
     result
 }

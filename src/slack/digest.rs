@@ -22,7 +22,7 @@ pub async fn step(state: &Arc<SlackState>) -> usize {
     let now = state.clock.now();
     let s = state.clone();
     let due = tokio::task::spawn_blocking(move || {
-        let _ = s.service.store.prune_events(now - EVENT_MEMORY);
+        let _ = s.service.prune_events(now - EVENT_MEMORY);
         claim_due(&s.service, now, &|t| mine(&s, t))
     })
     .await;
