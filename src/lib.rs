@@ -7,6 +7,7 @@
 //! - [`prompts`]: loading the rules and wording (`prompts/`), embedded or from a directory.
 //! - [`store`]: the storage trait and its sled implementation.
 //! - [`service`]: the use cases every adapter calls; [`digest_task`]: the digest step.
+//! - [`chat`]: the flows every chat adapter shares (notes channel, dispute press, digest step).
 //! - [`console`]: the command-line adapter; [`discord`]: serenity + poise; [`slack`]: Slack and
 //!   Mattermost over HTTP (axum); [`serve`]: runs the chat adapters together.
 //! - [`control`]: admin commands reaching a running `serve` through its socket.
@@ -15,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod chart;
+pub mod chat;
 pub mod clock;
 pub mod console;
 pub mod control;

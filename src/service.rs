@@ -69,6 +69,14 @@ pub enum DisputeOutcome {
     Demoted(Demotion),
 }
 
+impl ServiceError {
+    /// Whether the fault is on this side (the store, a shutdown) rather than the caller's
+    /// mistake: a 5xx and the error counter, not a 4xx and "rejected".
+    pub fn is_server_fault(&self) -> bool {
+        matches!(self, ServiceError::Store(_) | ServiceError::Interrupted)
+    }
+}
+
 /// What a rep gets back for a note: the stored record, the analysis and the nudge.
 #[derive(Debug, Clone)]
 pub struct Submitted {

@@ -32,6 +32,8 @@ pub struct NudgeWording {
     pub nothing_found: String,
     /// The move when nothing reactive was found.
     pub keep_going_move: String,
+    /// The label of a "not reactive here" button; `{rule}`.
+    pub dispute_button: String,
     /// The answer to a "not reactive here" press; `{rule}`.
     pub dispute_recorded: String,
     /// The answer when that press made the team's disputes demote the rule; `{rule}`,

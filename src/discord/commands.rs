@@ -31,6 +31,7 @@ pub const FORGET_PREFIX: &str = "cn:f:";
 /// The nudge as a Discord reply: its text and a "not reactive here" button per rule it
 /// flagged (Discord's limit: five buttons a row, five rows).
 pub fn nudge_components(
+    service: &crate::service::Service,
     guild: serenity::GuildId,
     note: u64,
     nudge: &Nudge,
@@ -40,10 +41,9 @@ pub fn nudge_components(
         .into_iter()
         .take(25)
         .map(|f| {
-            let label = format!("Not reactive here: {}", f.rule);
-            let label: String = label.chars().take(80).collect();
-            serenity::CreateButton::new(format!("{DISPUTE_PREFIX}{guild}:{note}:{}", f.rule))
-                .label(label)
+            let value = crate::chat::dispute_value(note, &f.rule);
+            serenity::CreateButton::new(format!("{DISPUTE_PREFIX}{guild}:{value}"))
+                .label(crate::chat::dispute_label(service, &f.rule, 80))
                 .style(serenity::ButtonStyle::Secondary)
         })
         .collect();
@@ -111,9 +111,10 @@ async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
     .await;
     let submitted = match submitted {
         Ok(s) => s,
+        // The rep's own mistake (an empty or too long note): said privately.
         Err(e) => match e.downcast_ref::<ServiceError>() {
-            Some(ServiceError::EmptyNote | ServiceError::NoteTooLong { .. }) => {
-                return private(ctx, e.to_string()).await;
+            Some(se) if !se.is_server_fault() => {
+                return private(ctx, crate::chat::error_text(se)).await;
             }
             _ => return Err(e),
         },
@@ -124,7 +125,12 @@ async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
             .content(Surface::Chat.spell(&submitted.nudge.text))
             .ephemeral(true)
             .allowed_mentions(serenity::CreateAllowedMentions::new())
-            .components(nudge_components(guild, submitted.note.id, &submitted.nudge)),
+            .components(nudge_components(
+                s,
+                guild,
+                submitted.note.id,
+                &submitted.nudge,
+            )),
     )
     .await?;
     Metrics::inc(&ctx.data().metrics.nudges_sent);
@@ -440,10 +446,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             Metrics::inc(&ctx.data().metrics.errors);
             tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
             let text = match error.downcast_ref::<ServiceError>() {
-                Some(e @ ServiceError::Store(_)) => {
-                    format!("Nothing was stored: {e}. Please try again later.")
-                }
-                Some(e) => e.to_string(),
+                Some(e) => crate::chat::error_text(e),
                 None => "callnudge could not do that; the error is logged.".to_string(),
             };
             let _ = private(ctx, text).await;

@@ -2,9 +2,10 @@
 //! digest channel (exactly once, see [`crate::digest_task`]) and post each one there, split to
 //! Discord's 2,000-character limit, with the weekly-score chart attached to the last part.
 
-use super::{blocking, deliver, is_discord_team, Error};
+use super::{deliver, is_discord_team, Error};
+use crate::chat;
 use crate::clock::Clock;
-use crate::digest_task::{claim_due, DueDigest};
+use crate::digest_task::DueDigest;
 use crate::metrics::Metrics;
 use crate::service::Service;
 use poise::serenity_prelude as serenity;
@@ -18,27 +19,12 @@ pub async fn step(
     clock: &dyn Clock,
     metrics: &Metrics,
 ) -> Result<usize, Error> {
-    let now = clock.now();
-    let due = blocking(service, move |s| {
-        claim_due(s, now, &|t| {
-            is_discord_team(&t.team) && t.digest_channel.is_some()
-        })
+    let mine =
+        |t: &crate::core::TeamSettings| is_discord_team(&t.team) && t.digest_channel.is_some();
+    let posted = chat::digest_step(service, metrics, clock.now(), mine, |d| async move {
+        post(http, &d).await
     })
     .await?;
-    let mut posted = 0;
-    for d in due {
-        match post(http, &d).await {
-            Ok(()) => {
-                posted += 1;
-                Metrics::inc(&metrics.digests_sent);
-                tracing::info!(team = %d.team.team, week = %d.week, "digest posted");
-            }
-            Err(e) => {
-                Metrics::inc(&metrics.errors);
-                tracing::error!(team = %d.team.team, week = %d.week, error = %e, "digest could not be posted");
-            }
-        }
-    }
     Ok(posted)
 }
 

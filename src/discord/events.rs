@@ -3,10 +3,10 @@
 
 use super::commands::{nudge_components, DISPUTE_PREFIX, FORGET_PREFIX};
 use super::{blocking, deliver, team_id, Data, Error};
+use crate::chat;
 use crate::core::wording::count;
-use crate::core::wording::fill;
+use crate::core::wording::{fill, Surface};
 use crate::metrics::Metrics;
-use crate::service::ServiceError;
 use poise::serenity_prelude as serenity;
 
 pub async fn handle(
@@ -50,34 +50,22 @@ async fn button(
     let id = press.data.custom_id.as_str();
     let user = press.user.id.to_string();
     if let Some(rest) = id.strip_prefix(DISPUTE_PREFIX) {
-        let mut it = rest.splitn(3, ':');
-        let (Some(guild), Some(note), Some(rule)) = (it.next(), it.next(), it.next()) else {
+        // `{guild}:{NOTE:RULE}`, as the bot wrote it; anything else (a zero id included) is
+        // ignored.
+        let Some((guild, value)) = rest.split_once(':') else {
             return Ok(());
         };
-        // Ids the bot wrote itself; anything else (a zero id included) is ignored.
-        let (Some(guild), Ok(note)) = (
+        let (Some(guild), Some((note, rule))) = (
             guild.parse::<u64>().ok().filter(|g| *g != 0),
-            note.parse::<u64>(),
+            chat::parse_dispute_value(value),
         ) else {
             return Ok(());
         };
         let team = team_id(serenity::GuildId::new(guild));
-        let rule = rule.to_string();
         let now = data.clock.now();
-        let (text, stored) = blocking(&data.service, move |s| {
-            match s.dispute(&team, &user, &rule, note, now) {
-                Ok(outcome) => Ok((s.dispute_answer(&rule, &outcome), true)),
-                // Not the presser's finding (a forwarded button): say so, store nothing.
-                Err(e @ ServiceError::NoSuchFinding { .. }) => Ok((e.to_string(), false)),
-                Err(e) => Err(e),
-            }
-        })
-        .await?;
-        if stored {
-            Metrics::inc(&data.metrics.disputes);
-            tracing::info!(note, "dispute stored");
-        }
-        answer(ctx, press, text).await?;
+        let answered =
+            chat::press_dispute(&data.service, &data.metrics, team, user, note, rule, now).await;
+        answer(ctx, press, answered.text).await?;
         Ok(())
     } else if let Some(owner) = id.strip_prefix(FORGET_PREFIX) {
         let Some(guild) = press.guild_id else {
@@ -115,14 +103,10 @@ async fn notes_channel(
     let Some(guild) = msg.guild_id else {
         return Ok(());
     };
-    if msg.author.bot || !data.message_content || msg.content.trim().is_empty() {
+    if msg.author.bot || !data.message_content {
         return Ok(());
     }
     let team = team_id(guild);
-    let settings = data.service.settings(&team)?; // a read from sled's cache
-    if settings.notes_channel.as_deref() != Some(msg.channel_id.to_string().as_str()) {
-        return Ok(());
-    }
     let rep = msg.author.id.to_string();
     let name = msg
         .member
@@ -130,23 +114,37 @@ async fn notes_channel(
         .and_then(|m| m.nick.clone())
         .unwrap_or_else(|| msg.author.display_name().to_string());
     let title = ctx.cache.guild(guild).map(|g| g.name.clone());
-    let now = data.clock.now();
-    let s = &data.service;
-    s.remember_names_async(&team, title.as_deref(), &rep, &name)
-        .await?;
-    let submitted = s.submit_note_async(&team, &rep, &msg.content, now).await?;
-    Metrics::inc(&data.metrics.notes_analysed);
-    if submitted.snoozed_until.is_some() {
-        return Ok(()); // the rep asked for quiet: stored, no DM
-    }
-    let dm = serenity::CreateMessage::new()
-        .content(submitted.nudge.text.clone())
-        .allowed_mentions(serenity::CreateAllowedMentions::new())
-        .components(nudge_components(guild, submitted.note.id, &submitted.nudge));
+    let channel = msg.channel_id.to_string();
+    let note = chat::ChannelNote {
+        team: &team,
+        rep: &rep,
+        rep_name: Some(&name),
+        team_title: title.as_deref(),
+        channel: &channel,
+        text: &msg.content,
+        event: None,
+        posted: data.clock.now(),
+    };
+    let outcome = chat::channel_note(&data.service, &data.metrics, note).await?;
+    let is_nudge = matches!(outcome, chat::ChannelOutcome::Nudge(_));
+    let dm = match outcome {
+        chat::ChannelOutcome::Nudge(submitted) => serenity::CreateMessage::new()
+            .content(Surface::Chat.spell(&submitted.nudge.text))
+            .allowed_mentions(serenity::CreateAllowedMentions::new())
+            .components(nudge_components(
+                &data.service,
+                guild,
+                submitted.note.id,
+                &submitted.nudge,
+            )),
+        chat::ChannelOutcome::Refused(text) => serenity::CreateMessage::new().content(text),
+        _ => return Ok(()), // not a note, or the rep asked for quiet
+    };
     let sent = deliver::with_retry("nudge", || msg.author.direct_message(ctx, dm.clone())).await;
     match sent {
-        Ok(_) => Metrics::inc(&data.metrics.nudges_sent),
-        Err(e) if deliver::dms_closed(&e) => {
+        Ok(_) if is_nudge => Metrics::inc(&data.metrics.nudges_sent),
+        Ok(_) => {}
+        Err(e) if is_nudge && deliver::dms_closed(&e) => {
             // The note is stored; the rep is told where they posted it, in words that say
             // nothing of the note or its nudge (those stay private).
             tracing::warn!(rep = %rep, "the rep does not accept DMs; told in the notes channel");

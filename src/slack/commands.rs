@@ -10,7 +10,7 @@ use crate::core::wording::count;
 use crate::core::wording::Surface;
 use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
-use crate::service::{off_runtime, ServiceError, DEFAULT_TREND_WEEKS};
+use crate::service::{off_runtime, Service, ServiceError, DEFAULT_TREND_WEEKS};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -141,7 +141,7 @@ pub fn mrkdwn(markdown: &str) -> String {
 
 /// The nudge as a Slack message: the text, and a "not reactive here" button per rule it
 /// flagged (an actions block holds at most 25).
-pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
+pub fn nudge_reply(service: &Service, note: u64, nudge: &Nudge, blocks: bool) -> Reply {
     let text = mrkdwn(&Surface::Chat.spell(&nudge.text));
     let disputable = nudge.disputable();
     if !blocks || disputable.is_empty() {
@@ -153,8 +153,8 @@ pub fn nudge_reply(note: u64, nudge: &Nudge, blocks: bool) -> Reply {
         .map(|f| {
             json!({
                 "type": "button", "action_id": format!("dispute:{}", f.rule),
-                "text": {"type": "plain_text", "text": format!("Not reactive here: {}", f.rule).chars().take(75).collect::<String>()},
-                "value": format!("{note}:{}", f.rule)
+                "text": {"type": "plain_text", "text": crate::chat::dispute_label(service, &f.rule, 75)},
+                "value": crate::chat::dispute_value(note, &f.rule)
             })
         })
         .collect();
@@ -187,13 +187,11 @@ pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply
     match result {
         Ok(r) => r,
         Err(e) => {
-            if matches!(e, ServiceError::Store(_)) {
+            if e.is_server_fault() {
                 Metrics::inc(&state.metrics.errors);
                 tracing::error!(team = ?who.team, error = %e, "command failed");
-                Reply::text(format!("Nothing was stored: {e}. Please try again later."))
-            } else {
-                Reply::text(e.to_string())
             }
+            Reply::text(crate::chat::error_text(&e))
         }
     }
 }
@@ -225,7 +223,7 @@ async fn note(state: &SlackState, who: &Caller, text: &str) -> Result<Reply, Ser
     if s.snoozed_until.is_none() {
         Metrics::inc(&state.metrics.nudges_sent);
     }
-    Ok(nudge_reply(s.note.id, &s.nudge, who.blocks))
+    Ok(nudge_reply(&state.service, s.note.id, &s.nudge, who.blocks))
 }
 
 /// `/snooze 4h|2d|1w|off`.

@@ -6,7 +6,8 @@
 
 use super::commands::mrkdwn;
 use super::{SlackState, EVENT_MEMORY};
-use crate::digest_task::{claim_due, DueDigest};
+use crate::chat;
+use crate::digest_task::DueDigest;
 use crate::metrics::Metrics;
 use std::sync::Arc;
 
@@ -21,42 +22,27 @@ fn mine(state: &SlackState, team: &crate::core::TeamSettings) -> bool {
 pub async fn step(state: &Arc<SlackState>) -> usize {
     let now = state.clock.now();
     let s = state.clone();
-    let due = tokio::task::spawn_blocking(move || {
-        let _ = s.service.prune_events(now - EVENT_MEMORY);
-        claim_due(&s.service, now, &|t| mine(&s, t))
-    })
+    let _ = tokio::task::spawn_blocking(move || s.service.prune_events(now - EVENT_MEMORY)).await;
+    let s = state.clone();
+    let step = chat::digest_step(
+        &state.service,
+        &state.metrics,
+        now,
+        move |t| mine(&s, t),
+        |d| async move {
+            if d.team.team.starts_with("mattermost-") {
+                post_mattermost(state, &d).await
+            } else {
+                post_slack(state, &d).await
+            }
+        },
+    )
     .await;
-    let due = match due {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "digest step failed");
-            return 0;
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "digest step panicked");
-            return 0;
-        }
-    };
-    let mut posted = 0;
-    for d in due {
-        let result = if d.team.team.starts_with("mattermost-") {
-            post_mattermost(state, &d).await
-        } else {
-            post_slack(state, &d).await
-        };
-        match result {
-            Ok(()) => {
-                posted += 1;
-                Metrics::inc(&state.metrics.digests_sent);
-                tracing::info!(team = %d.team.team, week = %d.week, "digest posted");
-            }
-            Err(e) => {
-                Metrics::inc(&state.metrics.errors);
-                tracing::error!(team = %d.team.team, week = %d.week, error = %e, "digest could not be posted");
-            }
-        }
-    }
-    posted
+    step.unwrap_or_else(|e| {
+        Metrics::inc(&state.metrics.errors);
+        tracing::error!(error = %e, "digest step failed");
+        0
+    })
 }
 
 async fn post_slack(state: &SlackState, d: &DueDigest) -> Result<(), super::api::ApiError> {

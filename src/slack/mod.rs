@@ -13,10 +13,11 @@ pub mod digest;
 pub mod server;
 pub mod verify;
 
+use crate::chat;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::secret::Secret;
-use crate::service::{Service, ServiceError};
+use crate::service::Service;
 use api::{Reply, WebApi};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -416,15 +417,29 @@ async fn slack_event(
                 .unwrap_or(now);
             // Answered only once the note is durable: a crash before that makes Slack retry,
             // and the retry stores the note then (once).
-            let reply = match note_from_channel(&state, &event, &team, &message, posted).await {
-                Ok(reply) => reply.map(|r| (r, true)),
-                Err(e @ (ServiceError::Store(_) | ServiceError::Interrupted)) => {
+            let note = chat::ChannelNote {
+                team: &team,
+                rep: &message.user,
+                rep_name: None, // Slack's events carry ids only
+                team_title: None,
+                channel: &message.channel,
+                text: &message.text,
+                event: Some(&event),
+                posted,
+            };
+            let reply = match chat::channel_note(&state.service, &state.metrics, note).await {
+                Ok(chat::ChannelOutcome::Nudge(sub)) => Some((
+                    commands::nudge_reply(&state.service, sub.note.id, &sub.nudge, true),
+                    true,
+                )),
+                Ok(chat::ChannelOutcome::Refused(text)) => Some((Reply::text(text), false)),
+                Ok(_) => None,
+                Err(e) if e.is_server_fault() => {
                     Metrics::inc(&state.metrics.errors);
                     tracing::error!(error = %e, "note from the notes channel not stored");
                     return StatusCode::SERVICE_UNAVAILABLE.into_response();
                 }
-                // The rep's own mistake (an empty or too long note): say what to do.
-                Err(e) => Some((Reply::text(e.to_string()), false)),
+                Err(e) => Some((Reply::text(chat::error_text(&e)), false)),
             };
             if let Some((reply, is_nudge)) = reply {
                 let s = state.clone();
@@ -459,35 +474,6 @@ impl ChannelMessage {
             text: event["text"].as_str()?.to_string(),
         })
     }
-}
-
-/// A message event in the team's notes channel: stored with its event id and its nudge
-/// returned (`None` when it is another channel, a retry of an event stored before, or while
-/// the rep has nudges snoozed).
-async fn note_from_channel(
-    state: &SlackState,
-    event: &str,
-    team: &str,
-    message: &ChannelMessage,
-    posted: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<Reply>, ServiceError> {
-    let settings = state.service.settings(team)?; // a read from sled's cache
-    if settings.notes_channel.as_deref() != Some(message.channel.as_str()) {
-        return Ok(None);
-    }
-    let submitted = state
-        .service
-        .submit_event_note_async(event, team, &message.user, &message.text, posted)
-        .await?;
-    let Some(sub) = submitted else {
-        tracing::info!(event, "event retry ignored: its note is stored");
-        return Ok(None);
-    };
-    Metrics::inc(&state.metrics.notes_analysed);
-    if sub.snoozed_until.is_some() {
-        return Ok(None); // the rep asked for quiet: stored, no message
-    }
-    Ok(Some(commands::nudge_reply(sub.note.id, &sub.nudge, true)))
 }
 
 /// Posts a private answer (a nudge, or why a note was refused) to the rep in the channel.
@@ -537,40 +523,17 @@ async fn slack_interactivity(
     if !is_platform_id(team) || !is_platform_id(user) {
         return bad_request(&state, BAD_IDS);
     }
-    let Some((note, rule)) = value
-        .split_once(':')
-        .and_then(|(n, r)| n.parse::<u64>().ok().map(|n| (n, r.to_string())))
-    else {
+    let Some((note, rule)) = chat::parse_dispute_value(value) else {
         return bad_request(&state, "the button's value is not NOTE:RULE");
     };
     let (team, user) = (format!("slack-{team}"), user.to_string());
     let response_url = v["response_url"].as_str().map(str::to_string);
     let tasks = state.tasks.clone();
     tasks.spawn(async move {
-        let s = state.clone();
         let now = state.clock.now();
-        let stored = tokio::task::spawn_blocking(move || {
-            let outcome = s.service.dispute(&team, &user, &rule, note, now);
-            outcome.map(|o| s.service.dispute_answer(&rule, &o))
-        })
-        .await;
-        let reply = match stored {
-            Ok(Ok(text)) => {
-                Metrics::inc(&state.metrics.disputes);
-                tracing::info!(note, "dispute stored");
-                Reply::text(text)
-            }
-            // Not the presser's finding (a forwarded message), an unknown rule: the client's
-            // mistake, said as it is; nothing stored.
-            Ok(Err(e)) if !matches!(e, ServiceError::Store(_) | ServiceError::Interrupted) => {
-                Metrics::inc(&state.metrics.requests_rejected);
-                Reply::text(e.to_string())
-            }
-            _ => {
-                Metrics::inc(&state.metrics.errors);
-                Reply::text("That could not be stored; please try again.")
-            }
-        };
+        let answered =
+            chat::press_dispute(&state.service, &state.metrics, team, user, note, rule, now).await;
+        let reply = Reply::text(answered.text);
         if let Some(url) = response_url {
             if let Err(e) = state.api.respond(&url, &reply).await {
                 tracing::error!(error = %e, "dispute answer failed");
