@@ -96,6 +96,9 @@ impl SledStore {
     /// Opens the store and reads every record: damage shows now, not in the middle of a
     /// digest.
     fn open_checked(dir: PathBuf, was_a_store: bool) -> Result<SledStore, StoreError> {
+        if held(&dir) {
+            return Err(StoreError::Locked { dir });
+        }
         let db = sled::Config::new()
             .path(&dir)
             .flush_every_ms(Some(500))
@@ -266,16 +269,17 @@ fn io(dir: &Path, e: impl std::fmt::Display) -> StoreError {
 }
 
 fn open_error(dir: &Path, e: sled::Error) -> StoreError {
-    let text = e.to_string();
-    let locked = matches!(&e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock)
-        || text.contains("lock");
-    if locked {
-        StoreError::Locked {
-            dir: dir.to_path_buf(),
-        }
-    } else {
-        io(dir, text)
-    }
+    io(dir, e)
+}
+
+/// Whether another process (or another handle in this one) holds the store in `dir`: the
+/// same advisory lock sled takes on its `db` file, tried and released. sled reports a held
+/// lock only as text, so it is asked here first, by its kind.
+fn held(dir: &Path) -> bool {
+    let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("db")) else {
+        return false; // no data file yet: nothing to hold
+    };
+    matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
 }
 
 /// The note count of the last checkpoint, if one was written and reads as a number.
