@@ -45,7 +45,11 @@ fn corpus() -> Vec<String> {
             };
             let mut note = seeds[rng.next() % seeds.len()].clone();
             while note.len() < target {
-                note.push_str(if rng.next() % 2 == 0 { "\n- " } else { ". " });
+                note.push_str(if rng.next().is_multiple_of(2) {
+                    "\n- "
+                } else {
+                    ". "
+                });
                 note.push_str(&seeds[rng.next() % seeds.len()]);
             }
             if note.len() > 4_000 {

@@ -276,7 +276,11 @@ fn open_error(dir: &Path, e: sled::Error) -> StoreError {
 /// same advisory lock sled takes on its `db` file, tried and released. sled reports a held
 /// lock only as text, so it is asked here first, by its kind.
 fn held(dir: &Path) -> bool {
-    let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("db")) else {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.join("db"))
+    else {
         return false; // no data file yet: nothing to hold
     };
     matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
