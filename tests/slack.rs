@@ -93,6 +93,16 @@ async fn spawn_app_on(store: Arc<dyn Store>, dir: tempfile::TempDir) -> App {
 }
 
 impl App {
+    /// Waits (at most 10 s) until the work requests left behind (nudges to post, late
+    /// answers) is done: a positive signal, so "nothing more was sent" is checked after it.
+    async fn idle(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !self.state.tasks.is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "work still running");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     fn now(&self) -> i64 {
         use callnudge::clock::Clock;
         self.clock.now().timestamp()
@@ -373,14 +383,14 @@ async fn url_verification_and_a_retried_event_is_stored_once() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.idle().await;
     assert_eq!(app.service.store().notes(TEAM, None).unwrap().len(), 1);
     assert_eq!(app.slack.calls("chat.postEphemeral").len(), 1);
     // A message in another channel is not a note.
     let other = event.replace("CNOTES", "CRANDOM").replace("Ev123", "Ev124");
     app.post_signed("/slack/events", app.now(), &other, json_type)
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.idle().await;
     assert_eq!(app.service.store().notes(TEAM, None).unwrap().len(), 1);
 }
 
