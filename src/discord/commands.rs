@@ -54,8 +54,7 @@ pub fn nudge_components(
 }
 
 fn guild(ctx: Context<'_>) -> Result<serenity::GuildId, Error> {
-    ctx.guild_id()
-        .ok_or_else(|| "callnudge works inside a server; use it in your team's server".into())
+    ctx.guild_id().ok_or(Error::NotInServer)
 }
 
 /// Whether the author manages this guild's team: Manage Server (or Administrator), the
@@ -112,12 +111,10 @@ async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
     let submitted = match submitted {
         Ok(s) => s,
         // The rep's own mistake (an empty or too long note): said privately.
-        Err(e) => match e.downcast_ref::<ServiceError>() {
-            Some(se) if !se.is_server_fault() => {
-                return private(ctx, crate::chat::error_text(se)).await;
-            }
-            _ => return Err(e),
-        },
+        Err(Error::Service(se)) if !se.is_server_fault() => {
+            return private(ctx, crate::chat::error_text(&se)).await;
+        }
+        Err(e) => return Err(e),
     };
     Metrics::inc(&ctx.data().metrics.notes_analysed);
     ctx.send(
@@ -274,10 +271,8 @@ async fn change(ctx: Context<'_>, changes: Vec<SettingChange>, done: String) -> 
     .await;
     match result {
         Ok(_) => private(ctx, done).await,
-        Err(e) => match e.downcast_ref::<ServiceError>() {
-            Some(ServiceError::Setting(s)) => private(ctx, s.to_string()).await,
-            _ => Err(e),
-        },
+        Err(Error::Service(ServiceError::Setting(s))) => private(ctx, s.to_string()).await,
+        Err(e) => Err(e),
     }
 }
 
@@ -445,9 +440,12 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::Command { error, ctx, .. } => {
             Metrics::inc(&ctx.data().metrics.errors);
             tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
-            let text = match error.downcast_ref::<ServiceError>() {
-                Some(e) => crate::chat::error_text(e),
-                None => "callnudge could not do that; the error is logged.".to_string(),
+            let text = match &error {
+                Error::Service(e) => crate::chat::error_text(e),
+                Error::NotInServer | Error::NotAChannel => error.to_string(),
+                Error::Discord(_) | Error::Task(_) => {
+                    "callnudge could not do that; the error is logged.".to_string()
+                }
             };
             let _ = private(ctx, text).await;
         }

@@ -35,7 +35,7 @@ async fn post(http: &serenity::Http, d: &DueDigest) -> Result<(), Error> {
         .as_deref()
         .and_then(|c| c.parse().ok())
         .filter(|c| *c != 0)
-        .ok_or("the team's digest channel is not a Discord channel id")?;
+        .ok_or(Error::NotAChannel)?;
     let channel = serenity::ChannelId::new(channel);
     let last = d.parts.len().saturating_sub(1);
     for (i, part) in d.parts.iter().enumerate() {

@@ -32,9 +32,29 @@ pub struct Data {
     pub message_content: bool,
 }
 
-pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// What can fail in the Discord adapter: a use case, Discord itself, or a request the bot
+/// cannot serve (said to the user as it is).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("Discord refused or failed: {0}")]
+    Discord(Box<serenity::Error>),
+    #[error("callnudge works inside a server; use it in your team's server")]
+    NotInServer,
+    #[error("the team's digest channel is not a Discord channel id")]
+    NotAChannel,
+    #[error("a background task of the bot failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 pub type ApplicationContext<'a> = poise::ApplicationContext<'a, Data, Error>;
+
+impl From<serenity::Error> for Error {
+    fn from(e: serenity::Error) -> Self {
+        Error::Discord(Box::new(e))
+    }
+}
 
 /// The team a guild is: one team per Discord server.
 pub fn team_id(guild: serenity::GuildId) -> String {
