@@ -7,6 +7,7 @@
 
 use crate::core::phrase::PhraseLexicon;
 use crate::core::rules::{CategorySpec, LexiconSpec, Located, Origin, Owner, RuleError, RuleSpec};
+use crate::core::wording::TrendWording;
 use crate::core::{DigestWording, Level, NudgeWording, RuleSet};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -38,6 +39,7 @@ pub struct Prompts {
     pub rules: RuleSet,
     pub nudge: NudgeWording,
     pub digest: DigestWording,
+    pub trend: TrendWording,
 }
 
 impl Prompts {
@@ -85,6 +87,7 @@ impl Prompts {
             rules,
             nudge: parse_embedded("nudge.toml")?,
             digest: parse_embedded("digest.toml")?,
+            trend: parse_embedded("trend.toml")?,
         })
     }
 }

@@ -496,7 +496,12 @@ impl Service {
         let settings = self.settings(team)?;
         let notes = self.store.notes(team, Some(rep))?;
         let stats = trend::weekly(&notes, settings.schedule.tz);
-        let text = trend::render(display, &stats, weeks.clamp(1, MAX_TREND_WEEKS));
+        let text = trend::render(
+            &self.prompts.trend,
+            display,
+            &stats,
+            weeks.clamp(1, MAX_TREND_WEEKS),
+        );
         Ok((stats, text))
     }
 

@@ -6,6 +6,7 @@
 use super::category::Category;
 use super::record::NoteRecord;
 use super::week::Week;
+use super::wording::{fill, TrendWording};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -114,15 +115,17 @@ pub fn signed(change: Option<f64>) -> String {
     }
 }
 
-/// The trend as chat text: one line per week, newest last.
-pub fn render(rep: &str, weeks: &[WeekStat], last: usize) -> String {
+/// The trend as chat text (`prompts/trend.toml`): one line per week, newest last.
+pub fn render(wording: &TrendWording, rep: &str, weeks: &[WeekStat], last: usize) -> String {
     if weeks.is_empty() {
-        return format!("No notes from {rep} yet.");
+        return fill(&wording.none, &[("rep", rep)]);
     }
     let shown = &weeks[weeks.len().saturating_sub(last)..];
-    let mut out = format!("**Trend for {rep}** (what your manager sees)\n");
+    let mut out = fill(&wording.title, &[("rep", rep)]);
+    out.push('\n');
     let spark: Vec<Option<f64>> = shown.iter().map(|w| Some(w.mean_score)).collect();
-    out.push_str(&format!("Weeks with notes: {}\n", sparkline(&spark)));
+    out.push_str(&fill(&wording.spark, &[("spark", &sparkline(&spark))]));
+    out.push('\n');
     for w in shown {
         let top: Vec<String> = {
             let mut v: Vec<(&Category, &f64)> = w
@@ -133,22 +136,30 @@ pub fn render(rep: &str, weeks: &[WeekStat], last: usize) -> String {
             v.sort_by(|a, b| b.1.total_cmp(a.1));
             v.iter()
                 .take(2)
-                .map(|(c, n)| format!("{} in {:.1} of 10 notes", c.id(), n))
+                .map(|(c, n)| {
+                    fill(
+                        &wording.category_share,
+                        &[("category", c.id()), ("share", &format!("{n:.1}"))],
+                    )
+                })
                 .collect()
         };
-        out.push_str(&format!(
-            "`{}` {} {} · score {:.0} ({}){}\n",
-            w.week,
-            w.notes,
-            if w.notes == 1 { "note" } else { "notes" },
-            w.mean_score,
-            signed(w.change),
-            if top.is_empty() {
-                String::new()
-            } else {
-                format!(" · {}", top.join(", "))
-            }
+        let top = if top.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", top.join(", "))
+        };
+        out.push_str(&fill(
+            &wording.week,
+            &[
+                ("week", &w.week.to_string()),
+                ("notes", &w.notes.to_string()),
+                ("score", &format!("{:.0}", w.mean_score)),
+                ("change", &signed(w.change)),
+                ("top", &top),
+            ],
         ));
+        out.push('\n');
     }
     out
 }
@@ -214,10 +225,20 @@ mod tests {
         ];
         let w = weekly(&notes, Tz::UTC);
         assert_eq!(w[0].per_ten[&Category::HappyEars], 5.0);
-        let text = render("r", &w, 4);
+        let text = render(
+            &crate::prompts::Prompts::embedded().unwrap().trend,
+            "r",
+            &w,
+            4,
+        );
         assert!(text.contains("happy-ears in 5.0 of 10 notes"), "{text}");
         assert!(text.contains("2 notes"), "{text}");
-        let one = render("r", &weekly(&notes[1..], Tz::UTC), 4);
+        let one = render(
+            &crate::prompts::Prompts::embedded().unwrap().trend,
+            "r",
+            &weekly(&notes[1..], Tz::UTC),
+            4,
+        );
         assert!(one.contains("1 note ·"), "{one}");
     }
 

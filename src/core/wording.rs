@@ -50,6 +50,23 @@ pub struct NudgeWording {
     pub dms_closed: String,
 }
 
+/// What a rep's trend says (`prompts/trend.toml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendWording {
+    /// A rep with no notes; `{rep}`.
+    pub none: String,
+    /// `{rep}`.
+    pub title: String,
+    /// `{spark}`.
+    pub spark: String,
+    /// One week; `{week}`, `{notes}`, `{score}`, `{change}`, `{top}` (empty, or " · " and
+    /// the category shares).
+    pub week: String,
+    /// `{category}`, `{share}` (notes in 10 showing it).
+    pub category_share: String,
+}
+
 /// Everything a digest says.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
