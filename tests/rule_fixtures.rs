@@ -1,6 +1,10 @@
 //! Per-category fixtures (`prompts/rules/fixtures/<category>.toml`, as in Vale's style tests):
 //! every `fire` note must produce the category and no `quiet` note may, checked through the
-//! library, through `callnudge rules test` and through `callnudge analyze`'s JSON.
+//! library, through `callnudge rules test` and through `callnudge analyze`'s JSON. A snapshot
+//! (`tests/snapshots/fixtures.txt`) holds what each fixture finds — every finding's rule and
+//! span, and the score — so a fixture that fires for the wrong rule or span fails too; after a
+//! deliberate rule change, `UPDATE_EXPECT=1 cargo test --test rule_fixtures` rewrites it and
+//! the diff is reviewed with the change.
 
 use callnudge::core::fixtures::{self, Fixtures};
 use callnudge::core::Category;
@@ -188,4 +192,31 @@ fn rule_files_are_lines_a_person_can_read() {
         }
     }
     assert!(long.is_empty(), "lines over 160 characters: {long:?}");
+}
+
+#[test]
+fn every_fixture_finds_what_its_snapshot_says() {
+    let prompts = Prompts::embedded().unwrap();
+    let mut snapshot = String::new();
+    for (category, f) in fixtures() {
+        let cases = f
+            .fire
+            .iter()
+            .map(|n| (n, "fire"))
+            .chain(f.quiet.iter().map(|n| (n, "quiet")));
+        for (note, kind) in cases {
+            let report = callnudge::core::analyze(&prompts.rules, note);
+            let found: Vec<String> = report
+                .findings
+                .iter()
+                .map(|x| format!("{}@{}..{}", x.rule, x.start, x.end))
+                .collect();
+            snapshot.push_str(&format!(
+                "{category} {kind} {note:?}\n  score {} {}\n",
+                report.score,
+                found.join(" ")
+            ));
+        }
+    }
+    expect_test::expect_file!["snapshots/fixtures.txt"].assert_eq(&snapshot);
 }
