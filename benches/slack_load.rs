@@ -8,11 +8,11 @@
 mod fake_slack;
 
 use callnudge::clock::{Clock, SystemClock};
+use callnudge::http::verify::sign;
+use callnudge::http::{self, SlackConfig, SlackState};
 use callnudge::metrics::Metrics;
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
-use callnudge::slack::verify::sign;
-use callnudge::slack::{self, SlackConfig, SlackState};
 use callnudge::store::SledStore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,7 +69,7 @@ async fn run() {
             .unwrap()
             .block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
-                slack::run(listener, state, async {
+                http::run(listener, state, async {
                     let _ = stopped.await;
                 })
                 .await

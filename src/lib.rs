@@ -8,7 +8,7 @@
 //! - [`store`]: the storage trait and its sled implementation.
 //! - [`service`]: the use cases every adapter calls; [`digest_task`]: the digest step.
 //! - [`chat`]: the flows every chat adapter shares (notes channel, dispute press, digest step).
-//! - [`console`]: the command-line adapter; [`discord`]: serenity + poise; [`slack`]: Slack and
+//! - [`console`]: the command-line adapter; [`discord`]: serenity + poise; [`http`]: Slack and
 //!   Mattermost over HTTP (axum); [`serve`]: runs the chat adapters together.
 //! - [`control`]: admin commands reaching a running `serve` through its socket.
 //! - [`clock`], [`metrics`], [`chart`], [`logging`], [`secret`]: small shared pieces.
@@ -23,11 +23,11 @@ pub mod control;
 pub mod core;
 pub mod digest_task;
 pub mod discord;
+pub mod http;
 pub mod logging;
 pub mod metrics;
 pub mod prompts;
 pub mod secret;
 pub mod serve;
 pub mod service;
-pub mod slack;
 pub mod store;

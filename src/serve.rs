@@ -6,9 +6,9 @@
 
 use crate::clock::Clock;
 use crate::discord::{self, config::ConfigError, DiscordConfig};
+use crate::http::{self, SlackConfig, SlackConfigError, SlackState};
 use crate::metrics::Metrics;
 use crate::service::Service;
-use crate::slack::{self, SlackConfig, SlackConfigError, SlackState};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,7 +119,7 @@ pub async fn serve(
             })?;
         let stop = stopped();
         tasks.spawn(async move {
-            slack::run(listener, state, stop)
+            http::run(listener, state, stop)
                 .await
                 .map_err(|e| ServeError::Listen {
                     addr: "the HTTP server".into(),

@@ -124,7 +124,7 @@ fn slack_event(t0: i64, round: usize, i: usize) -> (String, String) {
 /// Posts a signed event; `Some(status)` when the server answered.
 async fn post_event(http: &reqwest::Client, url: &str, body: &str) -> Option<u16> {
     let ts = chrono::Utc::now().timestamp().to_string();
-    let signature = callnudge::slack::verify::sign(SIGNING.as_bytes(), &ts, body.as_bytes());
+    let signature = callnudge::http::verify::sign(SIGNING.as_bytes(), &ts, body.as_bytes());
     let r = http
         .post(url)
         .header("content-type", "application/json")

@@ -232,7 +232,7 @@ fn serve_on_a_full_disk_reports_unhealthy_exits_and_keeps_every_acknowledged_not
             .unwrap()
             .as_secs()
             .to_string();
-        let sig = callnudge::slack::verify::sign(SECRET.as_bytes(), &ts, body.as_bytes());
+        let sig = callnudge::http::verify::sign(SECRET.as_bytes(), &ts, body.as_bytes());
         let head = format!(
             "POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
              X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {sig}\r\n"

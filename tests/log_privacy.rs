@@ -6,11 +6,11 @@ mod support;
 
 use callnudge::clock::ManualClock;
 use callnudge::discord::{self, DiscordConfig};
+use callnudge::http::verify::sign;
+use callnudge::http::{self, SlackConfig, SlackState};
 use callnudge::metrics::Metrics;
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
-use callnudge::slack::verify::sign;
-use callnudge::slack::{self, SlackConfig, SlackState};
 use callnudge::store::SledStore;
 use chrono::{TimeZone, Utc};
 use serde_json::json;
@@ -124,7 +124,7 @@ async fn no_note_text_and_no_secret_reach_the_logs_at_trace_level() {
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/slack/commands", listener.local_addr().unwrap());
-    tokio::spawn(slack::run(listener, state, std::future::pending()));
+    tokio::spawn(http::run(listener, state, std::future::pending()));
     let body = serde_urlencoded::to_string([
         ("team_id", "T1"),
         ("user_id", "U1"),

@@ -5,11 +5,11 @@ mod support;
 
 use callnudge::clock::ManualClock;
 use callnudge::core::settings::SettingChange;
+use callnudge::http::verify::sign;
+use callnudge::http::{self, SlackConfig, SlackState};
 use callnudge::metrics::Metrics;
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
-use callnudge::slack::verify::sign;
-use callnudge::slack::{self, SlackConfig, SlackState};
 use callnudge::store::{SledStore, Store};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
@@ -74,7 +74,7 @@ async fn spawn_app_on(store: Arc<dyn Store>, dir: tempfile::TempDir) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(slack::run(listener, state.clone(), async {
+    tokio::spawn(http::run(listener, state.clone(), async {
         let _ = stopped.await;
     }));
     App {
@@ -184,7 +184,7 @@ fn slacks_documented_signature_example() {
         sign(SECRET.as_bytes(), "1531420618", body.as_bytes()),
         expected
     );
-    assert!(slack::verify::verify(
+    assert!(http::verify::verify(
         SECRET.as_bytes(),
         Some("1531420618"),
         Some(expected),
@@ -259,7 +259,7 @@ async fn unsigned_tampered_stale_and_oversized_requests_are_refused() {
         401
     );
     // Oversized.
-    let huge = format!("{body}{}", "x".repeat(slack::MAX_BODY_BYTES + 1));
+    let huge = format!("{body}{}", "x".repeat(http::MAX_BODY_BYTES + 1));
     let sig = sign(SECRET.as_bytes(), &ts, huge.as_bytes());
     assert_eq!(send(Some(ts.clone()), Some(sig), huge).await.status(), 413);
     // Nothing was stored, and the refusals were counted.
@@ -479,14 +479,14 @@ async fn the_digest_task_posts_once_per_week_with_the_bot_token() {
         .change_settings(TEAM, [SettingChange::DigestChannel(Some("CDIGEST".into()))])
         .unwrap();
     assert_eq!(
-        slack::digest::step(&app.state).await,
+        http::digest::step(&app.state).await,
         0,
         "not due on Wednesday"
     );
     app.clock
         .set(Utc.with_ymd_and_hms(2026, 11, 27, 16, 5, 0).unwrap());
-    assert_eq!(slack::digest::step(&app.state).await, 1);
-    assert_eq!(slack::digest::step(&app.state).await, 0, "once per week");
+    assert_eq!(http::digest::step(&app.state).await, 1);
+    assert_eq!(http::digest::step(&app.state).await, 0, "once per week");
     let posts = app.slack.calls("chat.postMessage");
     assert!(!posts.is_empty());
     assert_eq!(posts[0].json["channel"], "CDIGEST");
@@ -551,8 +551,8 @@ async fn mattermost_teams_set_their_digest_channel_here_and_get_the_digest() {
     );
     app.clock
         .set(Utc.with_ymd_and_hms(2026, 11, 27, 16, 5, 0).unwrap());
-    assert_eq!(slack::digest::step(&app.state).await, 1);
-    assert_eq!(slack::digest::step(&app.state).await, 0, "once per week");
+    assert_eq!(http::digest::step(&app.state).await, 1);
+    assert_eq!(http::digest::step(&app.state).await, 0, "once per week");
     let posts = app.slack.calls("/api/v4/posts");
     assert!(!posts.is_empty());
     assert_eq!(posts[0].json["channel_id"], "mmchan");

@@ -154,7 +154,7 @@ pub async fn run(
     };
     // A digest being sent is finished (within the drain time), not cut off.
     let _ = stop_digests.send(true);
-    if tokio::time::timeout(crate::slack::DRAIN_WITHIN, &mut digests)
+    if tokio::time::timeout(crate::http::DRAIN_WITHIN, &mut digests)
         .await
         .is_err()
     {
