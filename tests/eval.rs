@@ -14,7 +14,8 @@
 //!   industries) 0.73 (precision 0.87, recall 0.64), round 03 (120 notes, more terse and more
 //!   non-native writers) 0.74 (precision 0.92, recall 0.62), round 04 (120 notes, 15 more
 //!   industries, a third of them saying things only in meaning) 0.75 (precision 0.89, recall
-//!   0.65).
+//!   0.65), round 05 (120 notes, CRM tasks and non-native English weighted) 0.73 (precision
+//!   0.87, recall 0.62).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes.
 
@@ -44,10 +45,11 @@ const STYLES: [&str; 7] = [
 // Floors: each set's figure of 2026-12-06 less 0.03, so a real drop fails.
 // Third round of 2026-12-06: tuned 0.983, held-out 0.835, fresh rounds 0.984, styled 0.841.
 // Fourth round (after round 04): tuned 0.984, held-out 0.828, fresh rounds 0.985, styled 0.856.
+// Fifth round (after round 05): tuned 0.984, held-out 0.822, fresh rounds 0.986, styled 0.868.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
-const MIN_HOLDOUT_STYLES_F1: f64 = 0.83;
+const MIN_HOLDOUT_STYLES_F1: f64 = 0.835;
 
 fn parse(text: &str) -> Vec<Labelled> {
     text.lines()
@@ -85,6 +87,7 @@ fn fresh_rounds_micro_f1() {
         ("round 02", include_str!("eval/fresh/round-02.jsonl")),
         ("round 03", include_str!("eval/fresh/round-03.jsonl")),
         ("round 04", include_str!("eval/fresh/round-04.jsonl")),
+        ("round 05", include_str!("eval/fresh/round-05.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
