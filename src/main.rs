@@ -37,10 +37,27 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("callnudge: error: {e:#}");
+            eprintln!("callnudge: error: {}", report(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, outermost first, each said once: a message that already quotes
+/// its cause (the store's errors do, so that logs carry it) is not followed by it again.
+fn report(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// `callnudge serve`: settings from the environment over an optional TOML file.

@@ -16,8 +16,9 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 
-/// What a writer learns: durable, or why not (sled's error text).
-pub type Outcome = Result<(), String>;
+/// What a writer learns: durable, or why not (the flush's error, shared by every writer it
+/// was for).
+pub type Outcome = Result<(), Arc<sled::Error>>;
 
 /// Called once with the outcome of the flush that covers a writer's change.
 pub type Callback = Box<dyn FnOnce(Outcome) + Send>;
@@ -201,7 +202,7 @@ impl Shared {
     }
 
     fn flush(&self) -> Outcome {
-        self.db.flush().map(|_| ()).map_err(|e| e.to_string())
+        self.db.flush().map(|_| ()).map_err(Arc::new)
     }
 
     /// The flusher thread: sleeps until handed the lead, then flushes while writers wait.

@@ -27,8 +27,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub enum StoreError {
     #[error("the data directory {dir} is in use by another callnudge process; stop it, or pass another --data-dir")]
     Locked { dir: PathBuf },
-    #[error("cannot use the data directory {dir}: {reason} (is the disk full or the directory read-only?)")]
-    Io { dir: PathBuf, reason: String },
+    #[error("cannot use the data directory {dir}: {source} (is the disk full or the directory read-only?)")]
+    Io {
+        dir: PathBuf,
+        #[source]
+        source: Cause,
+    },
     #[error("the data directory {dir} has schema version {found}, this build reads {expected}; use a matching callnudge build")]
     Schema {
         dir: PathBuf,
@@ -44,6 +48,10 @@ pub enum StoreError {
     #[error("corrupt record in tree {tree}: {reason}")]
     Corrupt { tree: String, reason: String },
 }
+
+/// What lies under a store error: sled's or the file system's own error, shared (one failed
+/// flush fails every writer it was for).
+pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
 
 /// Told the outcome of [`Store::add_note_then`], once.
 pub type NoteDone = Box<dyn FnOnce(Result<NoteRecord, StoreError>) + Send>;

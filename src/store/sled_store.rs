@@ -61,10 +61,7 @@ impl SledStore {
         if dir.exists() && !dir.is_dir() {
             return Err(StoreError::NotAFolder { dir });
         }
-        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
-            dir: dir.clone(),
-            reason: e.to_string(),
-        })?;
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         // A folder that held a store (sled's `conf` is there) but lost or emptied its data
         // file would open as an empty store: a silent loss of every note.
         let was_a_store = dir.join("conf").exists();
@@ -222,7 +219,7 @@ impl SledStore {
         &self.dir
     }
 
-    fn io(&self, e: impl std::fmt::Display) -> StoreError {
+    fn io(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
         io(&self.dir, e)
     }
 
@@ -261,10 +258,10 @@ impl SledStore {
     }
 }
 
-fn io(dir: &Path, e: impl std::fmt::Display) -> StoreError {
+fn io(dir: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
     StoreError::Io {
         dir: dir.to_path_buf(),
-        reason: e.to_string(),
+        source: std::sync::Arc::from(e.into()),
     }
 }
 

@@ -18,7 +18,10 @@ impl FailingNotes {
     fn error(&self) -> callnudge::store::StoreError {
         callnudge::store::StoreError::Io {
             dir: self.inner.dir().to_path_buf(),
-            reason: "No space left on device".into(),
+            source: std::sync::Arc::new(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "No space left on device",
+            )),
         }
     }
 }
