@@ -7,7 +7,7 @@
 
 use crate::core::phrase::PhraseLexicon;
 use crate::core::rules::{CategorySpec, LexiconSpec, Located, Origin, Owner, RuleError, RuleSpec};
-use crate::core::wording::TrendWording;
+use crate::core::wording::{ChatWording, TrendWording};
 use crate::core::{DigestWording, Level, NudgeWording, RuleSet};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -40,6 +40,7 @@ pub struct Prompts {
     pub nudge: NudgeWording,
     pub digest: DigestWording,
     pub trend: TrendWording,
+    pub chat: ChatWording,
 }
 
 impl Prompts {
@@ -88,6 +89,7 @@ impl Prompts {
             nudge: parse_embedded("nudge.toml")?,
             digest: parse_embedded("digest.toml")?,
             trend: parse_embedded("trend.toml")?,
+            chat: parse_embedded("chat.toml")?,
         })
     }
 }

@@ -50,6 +50,22 @@ pub struct NudgeWording {
     pub dms_closed: String,
 }
 
+/// What the chat adapters say around the nudges (`prompts/chat.toml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatWording {
+    /// `{place}`.
+    pub forget_ask: String,
+    /// How to confirm where there is no button.
+    pub forget_ask_typed: String,
+    pub forget_button: String,
+    /// `{notes}`, `{place}`.
+    pub forget_done: String,
+    pub not_yours: String,
+    pub not_manager_discord: String,
+    pub not_manager_slack: String,
+}
+
 /// What a rep's trend says (`prompts/trend.toml`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 
 use super::{blocking, team_id, ApplicationContext, Context, Data, Error};
 use crate::core::settings::SettingChange;
-use crate::core::wording::Surface;
+use crate::core::wording::{fill, Surface};
 use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
 use crate::service::{ServiceError, Submitted};
@@ -86,9 +86,6 @@ async fn private(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error>
     .await?;
     Ok(())
 }
-
-const NOT_MANAGER: &str =
-    "Only this server's callnudge managers can do that (Manage Server, or the manager role set with `/setup manager-role`).";
 
 /// Stores a note and answers with the nudge.
 async fn submit(ctx: Context<'_>, text: String) -> Result<(), Error> {
@@ -214,7 +211,7 @@ pub async fn digest(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     if !is_manager(ctx).await? {
-        return private(ctx, NOT_MANAGER).await;
+        return private(ctx, &ctx.data().service.prompts().chat.not_manager_discord).await;
     }
     let week = match week.map(|w| w.parse::<Week>()).transpose() {
         Ok(w) => w,
@@ -262,7 +259,7 @@ pub async fn setup(_ctx: Context<'_>) -> Result<(), Error> {
 /// Applies settings changes for a manager, answering privately.
 async fn change(ctx: Context<'_>, changes: Vec<SettingChange>, done: String) -> Result<(), Error> {
     if !is_manager(ctx).await? {
-        return private(ctx, NOT_MANAGER).await;
+        return private(ctx, &ctx.data().service.prompts().chat.not_manager_discord).await;
     }
     let team = team_id(guild(ctx)?);
     let result = blocking(&ctx.data().service, move |s| {
@@ -408,14 +405,13 @@ pub async fn setup_rule(
 /// Delete every record callnudge keeps about you in this server (asks to confirm).
 #[poise::command(slash_command, guild_only, rename = "forget-me", ephemeral)]
 pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
+    let chat = &ctx.data().service.prompts().chat;
     let confirm = serenity::CreateButton::new(format!("{FORGET_PREFIX}{}", ctx.author().id))
-        .label("Delete my data")
+        .label(&chat.forget_button)
         .style(serenity::ButtonStyle::Danger);
     ctx.send(
         CreateReply::default()
-            .content(
-                "This deletes all your notes, scores and disputes in this server, for good. Sure?",
-            )
+            .content(fill(&chat.forget_ask, &[("place", "server")]))
             .ephemeral(true)
             .components(vec![serenity::CreateActionRow::Buttons(vec![confirm])]),
     )

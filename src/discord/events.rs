@@ -4,7 +4,6 @@
 use super::commands::{nudge_components, DISPUTE_PREFIX, FORGET_PREFIX};
 use super::{blocking, deliver, team_id, Data, Error};
 use crate::chat;
-use crate::core::wording::count;
 use crate::core::wording::{fill, Surface};
 use crate::metrics::Metrics;
 use poise::serenity_prelude as serenity;
@@ -72,7 +71,8 @@ async fn button(
             return Ok(());
         };
         if owner != user {
-            return answer(ctx, press, "That button is not yours.".into()).await;
+            let text = data.service.prompts().chat.not_yours.clone();
+            return answer(ctx, press, text).await;
         }
         let team = team_id(guild);
         let n = blocking(&data.service, move |s| s.forget(&team, &user)).await?;
@@ -81,9 +81,9 @@ async fn button(
                 ctx,
                 serenity::CreateInteractionResponse::UpdateMessage(
                     serenity::CreateInteractionResponseMessage::new()
-                        .content(format!(
-                            "Done: {} and every other record of you in this server are deleted.",
-                            count(n, "note", "notes")
+                        .content(fill(
+                            &data.service.prompts().chat.forget_done,
+                            &[("notes", &n.to_string()), ("place", "server")],
                         ))
                         .components(Vec::new()),
                 ),

@@ -6,8 +6,7 @@
 use super::api::Reply;
 use super::SlackState;
 use crate::core::settings::SettingChange;
-use crate::core::wording::count;
-use crate::core::wording::Surface;
+use crate::core::wording::{fill, Surface};
 use crate::core::{Nudge, Week};
 use crate::metrics::Metrics;
 use crate::service::{off_runtime, Service, ServiceError, DEFAULT_TREND_WEEKS};
@@ -167,8 +166,6 @@ pub fn nudge_reply(service: &Service, note: u64, nudge: &Nudge, blocks: bool) ->
     }
 }
 
-const NOT_MANAGER: &str = "Only this team's callnudge managers can do that. A manager adds others with `/setup manager @user`; the first one is set from the server: `callnudge team --team TEAM --manager USER_ID`.";
-
 /// Runs a parsed command for `who`. A note takes the async path (no thread waits while it is
 /// flushed); the commands that read or write the store run on a blocking thread; the rest
 /// answer at once.
@@ -176,7 +173,11 @@ pub async fn run(state: Arc<SlackState>, who: Caller, command: Command) -> Reply
     let result = match command {
         Command::Note(text) => note(&state, &who, &text).await,
         Command::Help => Ok(Reply::text(HELP)),
-        Command::ForgetMe { confirmed: false } => Ok(Reply::text(FORGET_ASK)),
+        Command::ForgetMe { confirmed: false } => {
+            let chat = &state.service.prompts().chat;
+            let ask = fill(&chat.forget_ask, &[("place", "team")]);
+            Ok(Reply::text(format!("{ask} {}", chat.forget_ask_typed)))
+        }
         Command::Snooze(arg) => blocking(&state, &who, move |s, w| snooze(s, w, &arg)).await,
         Command::Trend(weeks) => blocking(&state, &who, move |s, w| trend(s, w, weeks)).await,
         Command::Digest(week) => blocking(&state, &who, move |s, w| digest(s, w, week)).await,
@@ -246,7 +247,7 @@ fn trend(state: &SlackState, who: &Caller, weeks: usize) -> Result<Reply, Servic
 fn digest(state: &SlackState, who: &Caller, week: Option<String>) -> Result<Reply, ServiceError> {
     let service = &state.service;
     if !service.is_manager(&who.team, &who.user, false)? {
-        return Ok(Reply::text(NOT_MANAGER));
+        return Ok(Reply::text(&state.service.prompts().chat.not_manager_slack));
     }
     let week = match week.map(|w| w.parse::<Week>()).transpose() {
         Ok(w) => w,
@@ -264,7 +265,7 @@ fn setup(
 ) -> Result<Reply, ServiceError> {
     let service = &state.service;
     if !service.is_manager(&who.team, &who.user, false)? {
-        return Ok(Reply::text(NOT_MANAGER));
+        return Ok(Reply::text(&state.service.prompts().chat.not_manager_slack));
     }
     let here = |c: Option<String>| match c.as_deref() {
         Some(HERE) => who.channel.clone(),
@@ -291,14 +292,12 @@ fn setup(
     )))
 }
 
-const FORGET_ASK: &str = "This deletes all your notes, scores and disputes in this team, for good. To go ahead: `/forget-me confirm`";
-
 /// `/forget-me confirm`.
 fn forget(state: &SlackState, who: &Caller) -> Result<Reply, ServiceError> {
     let n = state.service.forget(&who.team, &who.user)?;
-    Ok(Reply::text(format!(
-        "Done: {} and every other record of you in this team are deleted.",
-        count(n, "note", "notes")
+    Ok(Reply::text(fill(
+        &state.service.prompts().chat.forget_done,
+        &[("notes", &n.to_string()), ("place", "team")],
     )))
 }
 
