@@ -64,6 +64,23 @@ pub struct ChatWording {
     pub not_yours: String,
     pub not_manager_discord: String,
     pub not_manager_slack: String,
+    /// `{channel}`.
+    pub setup_digest_channel: String,
+    /// `{weekday}`, `{hour}`, `{tz}`.
+    pub setup_schedule: String,
+    pub setup_schedule_same_tz: String,
+    /// `{role}`.
+    pub setup_manager_role: String,
+    /// `{channel}`.
+    pub setup_notes_channel: String,
+    pub setup_notes_no_intent: String,
+    /// `{rule}`, `{level}`.
+    pub setup_rule: String,
+    /// `{rule}`.
+    pub setup_rule_default: String,
+    /// `{weekday}`, `{hour}`, `{tz}`, `{digest_channel}`, `{notes_channel}`, `{days}`.
+    pub setup_saved: String,
+    pub setup_not_set: String,
 }
 
 /// What a rep's trend says (`prompts/trend.toml`).

@@ -281,7 +281,11 @@ pub async fn setup_digest_channel(
     #[channel_types("Text")]
     channel: serenity::GuildChannel,
 ) -> Result<(), Error> {
-    let done = format!("The weekly digest will be posted in <#{}>.", channel.id);
+    let chat = &ctx.data().service.prompts().chat;
+    let done = fill(
+        &chat.setup_digest_channel,
+        &[("channel", &channel.id.to_string())],
+    );
     let c = vec![SettingChange::DigestChannel(Some(channel.id.to_string()))];
     change(ctx, c, done).await
 }
@@ -303,16 +307,20 @@ pub async fn setup_schedule(
         SettingChange::Weekday(weekday.clone()),
         SettingChange::Hour(hour),
     ];
+    let chat = &ctx.data().service.prompts().chat;
     let tz = timezone
         .clone()
-        .unwrap_or_else(|| "the team's time zone".into());
+        .unwrap_or_else(|| chat.setup_schedule_same_tz.clone());
     c.extend(timezone.map(SettingChange::TimeZone));
-    change(
-        ctx,
-        c,
-        format!("Digest schedule: {weekday} at {hour}:00, {tz}."),
-    )
-    .await
+    let done = fill(
+        &chat.setup_schedule,
+        &[
+            ("weekday", &weekday),
+            ("hour", &hour.to_string()),
+            ("tz", &tz),
+        ],
+    );
+    change(ctx, c, done).await
 }
 
 /// The role whose members are callnudge managers (besides Manage Server).
@@ -321,7 +329,8 @@ pub async fn setup_manager_role(
     ctx: Context<'_>,
     #[description = "The managers' role"] role: serenity::Role,
 ) -> Result<(), Error> {
-    let done = format!("Members with <@&{}> are callnudge managers.", role.id);
+    let chat = &ctx.data().service.prompts().chat;
+    let done = fill(&chat.setup_manager_role, &[("role", &role.id.to_string())]);
     change(
         ctx,
         vec![SettingChange::ManagerRole(Some(role.id.to_string()))],
@@ -338,16 +347,14 @@ pub async fn setup_notes_channel(
     #[channel_types("Text")]
     channel: serenity::GuildChannel,
 ) -> Result<(), Error> {
-    let mut done = format!(
-        "Messages in <#{}> will be read as call notes; each author gets the nudge by DM, never in the channel.",
-        channel.id
+    let chat = &ctx.data().service.prompts().chat;
+    let mut done = fill(
+        &chat.setup_notes_channel,
+        &[("channel", &channel.id.to_string())],
     );
     if !ctx.data().message_content {
-        done.push_str(
-            "\n⚠️ This bot runs without the privileged Message Content intent, so it cannot read those \
-             messages yet: enable it on the Bot page of the developer portal and restart with \
-             CALLNUDGE_DISCORD_MESSAGE_CONTENT=1. Until then, reps can use `/note`.",
-        );
+        done.push('\n');
+        done.push_str(&chat.setup_notes_no_intent);
     }
     let c = vec![SettingChange::NotesChannel(Some(channel.id.to_string()))];
     change(ctx, c, done).await
@@ -393,11 +400,10 @@ pub async fn setup_rule(
         RuleSetting::Warning => "warning",
         RuleSetting::Default => "default",
     };
+    let chat = &ctx.data().service.prompts().chat;
     let done = match setting {
-        RuleSetting::Default => {
-            format!("Rule `{id}` is back to its rule file's level for this team.")
-        }
-        _ => format!("Rule `{id}` is now {value} for this team."),
+        RuleSetting::Default => fill(&chat.setup_rule_default, &[("rule", &id)]),
+        _ => fill(&chat.setup_rule, &[("rule", &id), ("level", value)]),
     };
     change(ctx, vec![SettingChange::Rule(id, value.into())], done).await
 }

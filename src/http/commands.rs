@@ -277,18 +277,18 @@ fn setup(
         other => other,
     });
     let s = service.change_settings(&who.team, changes)?;
-    Ok(Reply::text(format!(
-        "Saved. Digest: {} at {}:00 ({}), channel {}; notes channel {}; note text kept {} days.",
-        s.schedule.weekday,
-        s.schedule.hour,
-        s.schedule.tz,
-        s.digest_channel
-            .as_deref()
-            .map_or("not set".into(), |c| format!("<#{c}>")),
-        s.notes_channel
-            .as_deref()
-            .map_or("not set".into(), |c| format!("<#{c}>")),
-        s.retention_days
+    let chat = &service.prompts().chat;
+    let channel = |c: Option<&str>| c.map_or(chat.setup_not_set.clone(), |c| format!("<#{c}>"));
+    Ok(Reply::text(fill(
+        &chat.setup_saved,
+        &[
+            ("weekday", &s.schedule.weekday.to_string()),
+            ("hour", &s.schedule.hour.to_string()),
+            ("tz", &s.schedule.tz.to_string()),
+            ("digest_channel", &channel(s.digest_channel.as_deref())),
+            ("notes_channel", &channel(s.notes_channel.as_deref())),
+            ("days", &s.retention_days.to_string()),
+        ],
     )))
 }
 
