@@ -82,6 +82,8 @@ pub fn tokenize(note: &str) -> Vec<Token> {
         }
         let kind = match c {
             '!' | '?' | ';' => TokenKind::Boundary,
+            // The dot of "Dr. Patel", "approx. 40k": not a sentence's end.
+            '.' if after_title(note, &out, i) => TokenKind::Punct,
             // A full stop ends a sentence; "..." and "…" too.
             '.' | '…' => TokenKind::Boundary,
             _ => TokenKind::Punct,
@@ -99,6 +101,29 @@ pub fn tokenize(note: &str) -> Vec<Token> {
         i = end;
     }
     out
+}
+
+/// Abbreviations whose dot does not end a sentence when the sentence goes on ("Dr. Patel",
+/// "Mrs. Weber", "St. Mary's", "approx. 120k").
+const TITLES: [&str; 12] = [
+    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "approx", "vs", "jr", "sr", "mt",
+];
+
+/// Whether the single `.` at `i` closes a title just before it, and a word follows on the same
+/// line after one space.
+fn after_title(note: &str, out: &[Token], i: usize) -> bool {
+    let Some(last) = out
+        .last()
+        .filter(|t| t.kind == TokenKind::Word && t.span.end == i)
+    else {
+        return false;
+    };
+    let word = &note[last.span.clone()];
+    if !TITLES.iter().any(|t| word.eq_ignore_ascii_case(t)) {
+        return false;
+    }
+    let mut rest = note[i + 1..].chars();
+    rest.next() == Some(' ') && rest.next().is_some_and(char::is_alphanumeric)
 }
 
 /// Boundaries in a row are one.
@@ -280,6 +305,27 @@ mod tests {
                 (Word, "n't"),
             ]
         );
+    }
+
+    /// The dot of a title goes on with the sentence; a title's dot at a sentence's or a
+    /// line's end, and any other word's, ends it.
+    #[test]
+    fn a_titles_dot_does_not_end_the_sentence() {
+        let boundaries = |note: &str| -> Vec<usize> {
+            tokenize(note)
+                .into_iter()
+                .filter(|t| t.kind == TokenKind::Boundary)
+                .map(|t| t.span.start)
+                .collect()
+        };
+        let note = "Met Dr. Patel and Mrs. Weber at St. Mary's, approx. 40 beds. Then lunch.";
+        assert_eq!(
+            boundaries(note),
+            [note.find(". Then").unwrap(), note.len() - 1]
+        );
+        assert_eq!(boundaries("Call with the Dr.\nNext"), [16]);
+        assert_eq!(boundaries("Ask the dr."), [10]);
+        assert_eq!(boundaries("Sent the quote. Next"), [14]);
     }
 
     #[test]
