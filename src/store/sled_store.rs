@@ -201,6 +201,12 @@ impl SledStore {
         Ok(())
     }
 
+    /// The first note key at or after `cursor` (skip-scans seek with it).
+    fn first_note_key_from(&self, cursor: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        let next = self.notes.range(cursor..).keys().next().transpose();
+        next.map_err(|e| self.io(e))
+    }
+
     /// How many notes the store holds.
     pub fn note_count(&self) -> u64 {
         self.count.load(Ordering::SeqCst)
@@ -501,13 +507,9 @@ impl Store for SledStore {
         let mut out = Vec::new();
         let mut cursor = team_prefix.clone();
         loop {
-            let next = self
-                .notes
-                .range(cursor.as_slice()..)
-                .next()
-                .transpose()
-                .map_err(|e| self.io(e))?;
-            let Some((key, _)) = next else { break };
+            let Some(key) = self.first_note_key_from(&cursor)? else {
+                break;
+            };
             if !key.starts_with(&team_prefix) || key.len() < team_prefix.len() + 17 {
                 break;
             }
@@ -533,13 +535,9 @@ impl Store for SledStore {
         let mut out = Vec::new();
         let mut cursor: Vec<u8> = Vec::new();
         loop {
-            let next = self
-                .notes
-                .range(cursor.as_slice()..)
-                .next()
-                .transpose()
-                .map_err(|e| self.io(e))?;
-            let Some((key, _)) = next else { break };
+            let Some(key) = self.first_note_key_from(&cursor)? else {
+                break;
+            };
             let Some(end) = key.iter().position(|&b| b == 0) else {
                 break;
             };
