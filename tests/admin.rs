@@ -107,12 +107,14 @@ fn run(args: &[String]) -> (bool, String, String) {
     (out.status.success(), stdout(&out), stderr(&out))
 }
 
-/// Output with what differs between two runs by nature blanked: note ids, times, the folder.
+/// Output with what differs between two runs by nature blanked: note ids, times (a minute or a day
+/// may turn between the two runs: "snoozed until Tue 8 Dec 16:14"), the folder.
 fn comparable(text: &str, dir: &str, backup: &str) -> String {
     let text = text.replace(dir, "DIR").replace(backup, "BACKUP");
-    let digits =
-        regex::Regex::new(r#"(--note |"id": )\d+|\d{4}-\d\d-\d\dT[\d:.+]+Z?|\d+ (hours?|days?)"#)
-            .unwrap();
+    let digits = regex::Regex::new(
+        r#"(--note |"id": )\d+|\d{4}-\d\d-\d\dT[\d:.+]+Z?|\d+ (hours?|days?)|\b\d\d?:\d\d\b|\b[A-Z][a-z]{2} \d\d? [A-Z][a-z]{2}\b"#,
+    )
+    .unwrap();
     digits.replace_all(&text, "#").into_owned()
 }
 
