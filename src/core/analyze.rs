@@ -9,12 +9,13 @@
 //! note.
 
 use super::category::{Category, Level, Polarity};
+use super::matcher::Matcher;
 use super::phrase;
+use super::program::Found;
 use super::rules::{Owner, PhraseSet, RuleSet};
 use super::score::peer_score;
 use super::text;
 use super::token::{self, TokenKind};
-use regex_automata::{Anchored, Input};
 use serde::Serialize;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -148,8 +149,8 @@ fn finding(rules: &RuleSet, note: &str, hit: Hit) -> Finding {
 /// match's chunk: a sentence, clause or line is almost always shorter).
 const EXCEPTION_REACH: usize = 40;
 
-/// The rule's hits of the phrase automaton in `note`: the note is tokenized and encoded once,
-/// each chunk between boundaries scanned once; each match is checked like a pattern's.
+/// The rules' hits in `note`: the note is tokenized and encoded once, each chunk between
+/// boundaries searched by the phrases its words can start; each match is then checked.
 fn phrase_hits(
     rules: &RuleSet,
     phrases: &PhraseSet,
@@ -159,10 +160,9 @@ fn phrase_hits(
 ) {
     // Where the quotes are matters only when a match's subject is first person.
     let quotes = &OnceCell::new();
-    const B: usize = phrase::SYMBOL_BYTES;
     let tokens = token::tokenize(note);
-    let mut encoded = String::new();
-    phrases.encoder.encode(note, &tokens, &mut encoded);
+    let mut symbols = Vec::new();
+    phrases.encoder.encode(note, &tokens, &mut symbols);
     let wanted = |p: usize| rules.rules[phrases.patterns[p].rule].enabled;
     let mut matches = Vec::new();
     // Chunks run from one boundary token to the next, both included, so that `^` and `$` see
@@ -174,30 +174,29 @@ fn phrase_hits(
         .map(|(i, _)| i);
     let mut from = 0;
     for to in boundaries.chain([tokens.len()]) {
-        let in_chunk = from..(to + 1).min(tokens.len());
+        let chunk = from..(to + 1).min(tokens.len());
         from = to;
-        if tokens[in_chunk.clone()]
+        if tokens[chunk.clone()]
             .iter()
             .all(|t| t.kind == TokenKind::Boundary)
         {
             continue; // nothing but boundaries
         }
-        let chunk = in_chunk.start * B..in_chunk.end * B;
-        phrase_matches(phrases, &encoded, chunk.clone(), wanted, &mut matches);
+        phrase_matches(phrases, &symbols, chunk.clone(), wanted, &mut matches);
         for (index, found) in matches.drain(..) {
             let pattern = &phrases.patterns[index];
-            let Some(span) = phrase::note_span(&tokens, found.clone()) else {
+            let Some(span) = phrase::note_span(&tokens, found.span.clone()) else {
                 continue;
             };
             // The exceptions look at the chunk around the match, at most EXCEPTION_REACH
             // tokens to each side: a note-long chunk with a match every few words stays linear.
             let window = chunk
                 .start
-                .max(found.start.saturating_sub(EXCEPTION_REACH * B))
-                ..chunk.end.min(found.end + EXCEPTION_REACH * B);
+                .max(found.span.start.saturating_sub(EXCEPTION_REACH))
+                ..chunk.end.min(found.span.end + EXCEPTION_REACH);
             let excepted = phrases
                 .exception(pattern.rule)
-                .is_some_and(|e| e.is_match(Input::new(&encoded).range(window)));
+                .is_some_and(|e| Matcher::is_match(e, &symbols, window));
             if excepted {
                 trace(Trace {
                     phrase: index,
@@ -207,17 +206,10 @@ fn phrase_hits(
                 });
                 continue;
             }
-            let owner = phrases.who_program(index).and_then(|program| {
-                const GROUP: usize = 1; // the only capture group a phrase has
-                let mut slots = [None; 4];
-                let input = Input::new(&encoded)
-                    .range(found.clone())
-                    .anchored(Anchored::Yes);
-                program.search_slots(&input, &mut slots)?;
-                let slot = |i: usize| slots.get(i).copied().flatten().map(|v| v.get());
-                let (s, e) = slot(2 * GROUP).zip(slot(2 * GROUP + 1))?;
-                phrase::note_span(&tokens, s..e).map(|r| (r.start, r.end))
-            });
+            let owner = found
+                .who
+                .and_then(|who| phrase::note_span(&tokens, who))
+                .map(|r| (r.start, r.end));
             let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
             trace(Trace {
                 phrase: index,
@@ -230,16 +222,16 @@ fn phrase_hits(
     }
 }
 
-/// Every phrase's matches in one chunk of the encoded note, into `out` (cleared first).
+/// Every phrase's matches in one chunk of the note's symbols, into `out` (cleared first).
 pub(crate) fn phrase_matches(
     phrases: &PhraseSet,
-    encoded: &str,
+    symbols: &[u32],
     chunk: Range<usize>,
     wanted: impl Fn(usize) -> bool,
-    out: &mut Vec<(usize, Range<usize>)>,
+    out: &mut Vec<(usize, Found)>,
 ) {
     out.clear();
-    phrases.matcher.matches(encoded, chunk, wanted, out);
+    phrases.matcher.matches(symbols, chunk, wanted, out);
 }
 
 /// A match of a rule's phrase at `span`, whose `{who}` (if any) is at
@@ -438,38 +430,51 @@ fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    //! The phrase matcher against the plain way of finding the same matches (each phrase
-    //! searched for alone): they must agree on every note, or the fast path changed what
+    //! The phrase matcher against the plain way of finding the same matches (each phrase's
+    //! program run alone over the whole note): they must agree on every note, or the fast path changed what
     //! callnudge finds.
     use super::*;
     use crate::prompts::Prompts;
     use proptest::prelude::*;
 
-    fn spans(v: &[(usize, Range<usize>)]) -> Vec<(usize, usize, usize)> {
-        let mut v: Vec<_> = v.iter().map(|(p, r)| (*p, r.start, r.end)).collect();
+    /// `(pattern, start, end, who)` per match, sorted.
+    type Spans = Vec<(usize, usize, usize, Option<(usize, usize)>)>;
+
+    fn spans(v: &[(usize, Found)]) -> Spans {
+        let mut v: Vec<_> = v
+            .iter()
+            .map(|(p, f)| {
+                (
+                    *p,
+                    f.span.start,
+                    f.span.end,
+                    f.who.clone().map(|w| (w.start, w.end)),
+                )
+            })
+            .collect();
         v.sort_unstable();
         v
     }
 
     fn assert_same(rules: &RuleSet, note: &str) {
-        const B: usize = phrase::SYMBOL_BYTES;
         let phrases = rules.phrases.as_deref().expect("the rules have phrases");
         let tokens = token::tokenize(note);
-        let mut encoded = String::new();
-        phrases.encoder.encode(note, &tokens, &mut encoded);
-        let chunk = 0..tokens.len() * B;
+        let mut symbols = Vec::new();
+        phrases.encoder.encode(note, &tokens, &mut symbols);
+        let chunk = 0..tokens.len();
         let mut fast = Vec::new();
         phrases
             .matcher
-            .matches(&encoded, chunk.clone(), |_| true, &mut fast);
+            .matches(&symbols, chunk.clone(), |_| true, &mut fast);
         let mut plain = Vec::new();
-        for index in 0..phrases.patterns.len() {
-            let input = Input::new(&encoded).range(chunk.clone());
-            let regex = phrases
+        let mut scratch = crate::core::program::Scratch::default();
+        for index in 0..phrases.matcher.len() {
+            phrases
                 .matcher
-                .regex(index)
-                .expect("every phrase builds alone");
-            plain.extend(regex.find_iter(input).map(|m| (index, m.range())));
+                .program(index)
+                .find_iter(&symbols, chunk.clone(), &mut scratch, |m| {
+                    plain.push((index, m))
+                });
         }
         assert_eq!(spans(&fast), spans(&plain), "note: {note:?}");
     }

@@ -1,35 +1,31 @@
 //! `Matcher`: finds every phrase's matches in a chunk of an encoded note (one symbol per token,
-//! see [`super::phrase`]) by searching only the phrases the chunk's words can start.
+//! see [`super::phrase`]) by running only the phrases the chunk's words can start.
 //!
 //! 1. **Index.** At compile time each phrase gets the set of symbols of which at least one
 //!    must occur in any text it matches (its *anchor*: of the slots every match fills, the one
 //!    whose words are rarest, judged by [`super::phrase::Compiled::weights`]). The index maps
 //!    each symbol to the phrases it anchors.
 //! 2. **Candidates.** A chunk's distinct symbols are looked up in the index: a phrase none of
-//!    whose anchor symbols occurs cannot match and is never searched. On the written notes a
+//!    whose anchor symbols occurs cannot match and is never run. On the written notes a
 //!    chunk of a sentence wakes a handful of the ~1,000 phrases.
-//! 3. **Search.** Each candidate is searched in the chunk alone, with its own regex over
-//!    symbols (a small lazy DFA that is built on first use, so start-up compiles none). That is
-//!    by definition what searching for each phrase alone gives: leftmost-first and
-//!    non-overlapping per phrase, look-arounds seeing the whole note.
+//! 3. **Search.** Each candidate's [`Program`] runs over the chunk alone: leftmost-first and
+//!    non-overlapping per phrase, the note's start and end seen as such. A program is compiled
+//!    with the rules, holds no cache, and never does more than instructions × tokens steps, so
+//!    no rule makes another slower and no note makes memory grow.
 //!
 //! **Invariant:** the index only ever leaves out a phrase that cannot match in the chunk, so
-//! the result is exactly that of searching every phrase alone (a property test checks it on
-//! mixes of real notes). Memory does not grow with the notes: each phrase's automaton is small,
-//! and one that outgrew its cache would be rebuilt, never wrong.
+//! the result is exactly that of running every phrase alone (a test checks it on real notes
+//! and on mixes of their words).
 
-use super::phrase;
-use regex_automata::meta;
-use regex_automata::Input;
+use super::program::{Found, Program, Scratch as ProgramScratch, Symbol};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
 
-/// The phrases, their index, and their regexes (built on first use).
+/// The phrases, their index, and their programs.
 pub(crate) struct Matcher {
-    sources: Vec<Hir>,
+    programs: Vec<Program>,
     /// Per symbol: the phrases it anchors, in order.
     index: Vec<Box<[u32]>>,
     /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
@@ -37,14 +33,12 @@ pub(crate) struct Matcher {
     /// Per phrase: more sets of symbols each of which must occur in a chunk for the phrase to
     /// be searched there (its next rarest required slots).
     checks: Vec<Box<[Box<[u32]>]>>,
-    regexes: Vec<OnceLock<Option<meta::Regex>>>,
-    size_limit: usize,
 }
 
 impl fmt::Debug for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Matcher")
-            .field("patterns", &self.sources.len())
+            .field("patterns", &self.programs.len())
             .field("unanchored", &self.always.len())
             .finish()
     }
@@ -67,11 +61,13 @@ struct Scratch {
     /// Per symbol, the chunk it last occurred in (`seen[s] == chunk`: it occurs in this one).
     seen: Vec<u32>,
     chunk: u32,
+    /// What the programs need while they run.
+    program: ProgramScratch,
 }
 
 impl Scratch {
     /// Takes in a new chunk: its distinct symbols, and which occur.
-    fn start(&mut self, encoded: &str, symbol_count: usize) {
+    fn start(&mut self, chunk: &[Symbol], symbol_count: usize) {
         if self.seen.len() < symbol_count {
             self.seen.resize(symbol_count, 0);
         }
@@ -81,8 +77,7 @@ impl Scratch {
             self.chunk = 1;
         }
         self.symbols.clear();
-        for c in encoded.chars() {
-            let s = phrase::symbol_of(c);
+        for &s in chunk {
             if let Some(seen) = self.seen.get_mut(s as usize) {
                 if *seen != self.chunk {
                     *seen = self.chunk;
@@ -107,9 +102,9 @@ thread_local! {
 }
 
 impl Matcher {
-    /// Indexes `sources` (already checked one by one) by their anchors; `weights` says how
-    /// common each symbol is (higher: more common), `size_limit` bounds each phrase's regex.
-    pub fn new(sources: Vec<Hir>, weights: &[u32], size_limit: usize) -> Matcher {
+    /// Indexes `programs` by the anchors of `sources`, the expressions they were compiled
+    /// from; `weights` says how common each symbol is (higher: more common).
+    pub fn new(sources: &[Hir], programs: Vec<Program>, weights: &[u32]) -> Matcher {
         let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
         let mut always = Vec::new();
         let mut checks = Vec::with_capacity(sources.len());
@@ -140,42 +135,35 @@ impl Matcher {
             index: index.into_iter().map(Vec::into_boxed_slice).collect(),
             always,
             checks,
-            regexes: sources.iter().map(|_| OnceLock::new()).collect(),
-            sources,
-            size_limit,
+            programs,
         }
     }
 
-    /// Phrase `pattern` as compiled.
-    pub fn source(&self, pattern: usize) -> &Hir {
-        &self.sources[pattern]
+    /// How many phrases there are.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.programs.len()
     }
 
-    /// Phrase `pattern` alone, as a regex over symbols (`None` only if it cannot be built on
-    /// its own, which the checks at compile time rule out).
-    pub fn regex(&self, pattern: usize) -> Option<&meta::Regex> {
-        self.regexes[pattern]
-            .get_or_init(|| {
-                // A prefilter costs more than it saves on a chunk of a few dozen symbols.
-                let config = meta::Config::new().auto_prefilter(false);
-                build(&self.sources[pattern], config, self.size_limit).ok()
-            })
-            .as_ref()
+    /// Phrase `pattern`'s program.
+    #[cfg(test)]
+    pub fn program(&self, pattern: usize) -> &Program {
+        &self.programs[pattern]
     }
 
-    /// Appends to `out` every match `(pattern, span)` of the patterns `wanted` accepts inside
-    /// `chunk` of `note`: per pattern leftmost-first and non-overlapping, by pattern then start.
-    /// Look-arounds see the whole note.
+    /// Appends to `out` every match `(pattern, found)` of the patterns `wanted` accepts
+    /// inside `chunk` of `symbols` (token indices): per pattern leftmost-first and
+    /// non-overlapping, by pattern then start. The note's start and end are those of `symbols`.
     pub fn matches(
         &self,
-        note: &str,
+        symbols: &[Symbol],
         chunk: Range<usize>,
         wanted: impl Fn(usize) -> bool,
-        out: &mut Vec<(usize, Range<usize>)>,
+        out: &mut Vec<(usize, Found)>,
     ) {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
-            scratch.start(&note[chunk.clone()], self.index.len());
+            scratch.start(&symbols[chunk.clone()], self.index.len());
             let mut candidates = std::mem::take(&mut scratch.candidates);
             candidates.clear();
             candidates.extend_from_slice(&self.always);
@@ -189,26 +177,18 @@ impl Matcher {
                 if !wanted(p) || !self.checks[p].iter().all(|set| scratch.any(set)) {
                     continue;
                 }
-                if let Some(regex) = self.regex(p) {
-                    let input = Input::new(note).range(chunk.clone());
-                    out.extend(regex.find_iter(input).map(|m| (p, m.range())));
-                }
+                self.programs[p].find_iter(symbols, chunk.clone(), &mut scratch.program, |m| {
+                    out.push((p, m))
+                });
             }
             scratch.candidates = candidates;
         });
     }
-}
 
-/// A regex over symbols (no case: matching them case-sensitively is exact and cheaper).
-pub(crate) fn build(
-    source: &Hir,
-    config: meta::Config,
-    size_limit: usize,
-) -> Result<meta::Regex, Box<meta::BuildError>> {
-    meta::Builder::new()
-        .configure(config.nfa_size_limit(Some(size_limit)))
-        .build_from_hir(source)
-        .map_err(Box::new)
+    /// Whether `program` matches inside `range` of `symbols` (with this thread's scratch).
+    pub fn is_match(program: &Program, symbols: &[Symbol], range: Range<usize>) -> bool {
+        SCRATCH.with(|scratch| program.is_match(symbols, range, &mut scratch.borrow_mut().program))
+    }
 }
 
 /// What every match of `hir` needs: sets of symbols of which at least one must occur, each
@@ -227,7 +207,10 @@ fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
         HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Bytes(_)) => {}
         HirKind::Literal(lit) => {
             let text = std::str::from_utf8(&lit.0).unwrap_or_default();
-            out.extend(text.chars().map(|c| weigh(vec![phrase::symbol_of(c)])));
+            out.extend(
+                text.chars()
+                    .map(|c| weigh(vec![super::phrase::symbol_of(c)])),
+            );
         }
         HirKind::Class(Class::Unicode(class)) => {
             let size: u32 = class.iter().map(|r| r.len() as u32).sum();
@@ -237,7 +220,7 @@ fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
             let symbols: Vec<u32> = class
                 .iter()
                 .flat_map(|r| r.start()..=r.end())
-                .map(phrase::symbol_of)
+                .map(super::phrase::symbol_of)
                 .collect();
             if !symbols.is_empty() {
                 out.push(weigh(symbols));

@@ -11,6 +11,7 @@ pub mod inflect;
 mod matcher;
 pub mod nudge;
 pub mod phrase;
+mod program;
 pub mod record;
 pub mod rules;
 pub mod schedule;

@@ -3,17 +3,18 @@
 //! Compilation validates everything a rules file can get wrong (unknown class, broken phrase,
 //! duplicate id, polarity that contradicts the category) and reports it with the file and line
 //! the spec came from. A compiled `RuleSet` cannot make [`crate::core::analyze`] fail: every
-//! rule is written in phrases ([`super::phrase`]), and all phrases run as one automaton over the
-//! note's tokens (see [`super::matcher`]), linear in the note's length.
+//! rule is written in phrases ([`super::phrase`]), each compiled to a program over the note's
+//! tokens ([`super::program`]) that the matcher runs where the note's words allow a match
+//! ([`super::matcher`]), linear in the note's length.
 
 use super::category::{Category, Level};
 use super::matcher::Matcher;
 use super::phrase::{self, PhraseCompiler, PhraseLexicon};
-use regex_automata::meta;
+use super::program::Program;
 use regex_syntax::hir::Hir;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Where a piece of a rules file came from, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -173,25 +174,21 @@ pub struct RuleSet {
     pub(crate) by_id: Arc<HashMap<Arc<str>, usize>>,
     pub(crate) categories: Arc<BTreeMap<Category, CategoryInfo>>,
     pub(crate) words: Arc<Vocabulary>,
-    /// The rules' phrases in one automaton over tokens. Behind an `Arc` because a team's copy
-    /// with overrides must share it, caches included (a copy with cold caches would rebuild its
-    /// lazy DFA states for every note); `None` only for rules with no phrase at all.
+    /// The rules' phrases, compiled. Behind an `Arc` because a team's copy with overrides
+    /// shares them (only `rules` differs); `None` only for rules with no phrase at all.
     pub(crate) phrases: Option<Arc<PhraseSet>>,
 }
 
-/// Every phrase of the rules, compiled (see [`super::phrase`]). The regexes are built the
-/// first time a note needs them, so that start-up compiles none: [`PhraseSet::check`] builds
-/// them all, for rules read from a folder.
+/// Every phrase of the rules, compiled (see [`super::phrase`]): a program per phrase, built
+/// with the rules, so a broken or oversized phrase is reported as `file:line` when they load.
 #[derive(Debug)]
 pub(crate) struct PhraseSet {
     pub encoder: phrase::Encoder,
     /// All phrase patterns, over the encoded note.
     pub matcher: Matcher,
     pub patterns: Vec<PhrasePattern>,
-    /// Per pattern with a `{who}`: the program that reports where it matched.
-    who_programs: Vec<OnceLock<Option<meta::Regex>>>,
-    /// Per rule: its `except` phrases as one regex over the encoded note.
-    exceptions: Vec<Option<Exception>>,
+    /// Per rule: its `except` phrases as one program.
+    exceptions: Vec<Option<Program>>,
     /// Each class and the single words in it (for `callnudge rules explain`).
     pub class_forms: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
@@ -201,73 +198,19 @@ pub(crate) struct PhrasePattern {
     pub rule: usize,
     /// The phrase as written, and where.
     pub written: Located<String>,
-    /// Whether it has a `{who}` (its capture group is then group 1).
-    pub has_who: bool,
-}
-
-/// A rule's `except` phrases, as one regex built on first use.
-#[derive(Debug)]
-struct Exception {
-    source: Hir,
-    /// Where the rule's first `except` is written.
-    origin: Origin,
-    regex: OnceLock<Option<meta::Regex>>,
 }
 
 impl PhraseSet {
-    /// The program that reports where pattern `index`'s `{who}` matched, if it has one.
-    pub fn who_program(&self, index: usize) -> Option<&meta::Regex> {
-        if !self.patterns[index].has_who {
-            return None;
-        }
-        self.who_programs[index]
-            .get_or_init(|| {
-                let config = meta::Config::new().hybrid(false).dfa(false);
-                build_symbols(self.matcher.source(index), config).ok()
-            })
-            .as_ref()
-    }
-
     /// Rule `rule`'s exceptions, if it has any.
-    pub fn exception(&self, rule: usize) -> Option<&meta::Regex> {
-        let e = self.exceptions.get(rule)?.as_ref()?;
-        e.regex
-            .get_or_init(|| build_symbols(&e.source, meta::Config::new()).ok())
-            .as_ref()
-    }
-
-    /// Builds every regex now, so that a phrase too large to compile is reported where it
-    /// is written rather than never matching.
-    pub fn check(&self) -> Result<(), RuleError> {
-        for (index, pattern) in self.patterns.iter().enumerate() {
-            if self.matcher.regex(index).is_none() {
-                let e = build_symbols(self.matcher.source(index), meta::Config::new()).err();
-                return Err(too_large(&pattern.written.origin, e));
-            }
-        }
-        for (rule, e) in self.exceptions.iter().enumerate() {
-            if let Some(e) = e {
-                if self.exception(rule).is_none() {
-                    let err = build_symbols(&e.source, meta::Config::new()).err();
-                    return Err(too_large(&e.origin, err));
-                }
-            }
-        }
-        Ok(())
+    pub fn exception(&self, rule: usize) -> Option<&Program> {
+        self.exceptions.get(rule)?.as_ref()
     }
 }
 
-fn too_large(origin: &Origin, e: Option<Box<regex_automata::meta::BuildError>>) -> RuleError {
-    let why = e.map_or_else(|| "too large".to_string(), |e| describe(&e));
-    RuleError::new(origin, format!("phrase does not compile: {why}"))
-}
-
-/// A regex over symbols, no larger than [`SIZE_LIMIT`].
-fn build_symbols(
-    source: &Hir,
-    config: meta::Config,
-) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
-    super::matcher::build(source, config, SIZE_LIMIT)
+/// Compiles one phrase's expression, or says at `origin` why it cannot be.
+fn program(source: &Hir, origin: &Origin) -> Result<Program, RuleError> {
+    Program::compile(source, phrase::symbol_of)
+        .map_err(|e| RuleError::new(origin, format!("phrase does not compile: {e}")))
 }
 
 /// The lexicon's word lists, lower-cased, as the engine looks them up.
@@ -281,9 +224,6 @@ pub(crate) struct Vocabulary {
     pub nobody: HashSet<String>,
     pub negators: HashSet<String>,
 }
-
-/// Largest regex program, per pattern; keeps compilation and memory bounded for odd rule files.
-const SIZE_LIMIT: usize = 4 << 20;
 
 impl RuleSet {
     /// Compiles a lexicon and the rule files. Every category of the contract needs a file.
@@ -401,12 +341,6 @@ impl RuleSet {
             }),
             phrases,
         })
-    }
-
-    /// Builds every phrase's regex now (start-up builds them as notes need them), so that a
-    /// phrase too large to compile is reported as `file:line` instead of never matching.
-    pub fn check(&self) -> Result<(), RuleError> {
-        self.phrases.as_deref().map_or(Ok(()), PhraseSet::check)
     }
 
     /// The rules, in file order.
@@ -532,11 +466,10 @@ fn build_phrases(
         patterns.push(PhrasePattern {
             rule: *rule,
             written: written.clone(),
-            has_who,
         });
         sources.push(take(*index));
     }
-    let mut exceptions: Vec<Option<Exception>> = (0..rules.len()).map(|_| None).collect();
+    let mut exceptions: Vec<Option<Program>> = (0..rules.len()).map(|_| None).collect();
     for (rule, _, origin) in phrase_excepts {
         if exceptions[*rule].is_some() {
             continue;
@@ -546,28 +479,19 @@ fn build_phrases(
             .filter(|(r, _, _)| r == rule)
             .map(|(_, i, _)| take(*i))
             .collect();
-        exceptions[*rule] = Some(Exception {
-            source: Hir::alternation(joined),
-            origin: origin.clone(),
-            regex: OnceLock::new(),
-        });
+        exceptions[*rule] = Some(program(&Hir::alternation(joined), origin)?);
     }
-    let who_programs = (0..patterns.len()).map(|_| OnceLock::new()).collect();
-    let matcher = Matcher::new(sources, &compiled.weights, SIZE_LIMIT);
+    let programs = sources
+        .iter()
+        .zip(&patterns)
+        .map(|(source, pattern)| program(source, &pattern.written.origin))
+        .collect::<Result<Vec<_>, _>>()?;
+    let matcher = Matcher::new(&sources, programs, &compiled.weights);
     Ok(PhraseSet {
         class_forms: compiled.class_forms,
         encoder: compiled.encoder,
         matcher,
         patterns,
-        who_programs,
         exceptions,
     })
-}
-
-/// The parser's own message (with the caret under the fault) when there is one.
-fn describe(e: &regex_automata::meta::BuildError) -> String {
-    match e.syntax_error() {
-        Some(syntax) => syntax.to_string(),
-        None => e.to_string(),
-    }
 }

@@ -1,7 +1,7 @@
-//! The encoder: a note's tokens as the string of symbols the phrase automaton reads, one
-//! three-byte symbol a token, and a match over that string mapped back to bytes of the note.
+//! The encoder: a note's tokens as the symbols the phrase programs read, one a token, and a
+//! match over those symbols mapped back to bytes of the note.
 
-use super::{kind_index, symbol_char, SYMBOL_BYTES};
+use super::kind_index;
 use crate::core::token::{self, Token, TokenKind};
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
@@ -18,14 +18,12 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// The symbol string of `tokens` (three bytes a token, in order).
-    pub fn encode(&self, note: &str, tokens: &[Token], out: &mut String) {
+    /// The symbols of `tokens`, one a token, in order.
+    pub fn encode(&self, note: &str, tokens: &[Token], out: &mut Vec<u32>) {
         out.clear();
-        out.reserve(tokens.len() * SYMBOL_BYTES);
+        out.reserve(tokens.len());
         let mut word = String::new();
-        for t in tokens {
-            out.push(symbol_char(self.symbol(note, t, &mut word)));
-        }
+        out.extend(tokens.iter().map(|t| self.symbol(note, t, &mut word)));
     }
 
     /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow").
@@ -62,10 +60,10 @@ impl Encoder {
     }
 }
 
-/// The bytes of the note that a match over the encoded note covers: its tokens, without the
+/// The bytes of the note that a match over tokens `matched` covers: its tokens, without the
 /// boundaries `^` and `$` matched at its ends. `None` when only boundaries are left.
-pub fn note_span(tokens: &[Token], encoded: Range<usize>) -> Option<Range<usize>> {
-    let matched = tokens.get(encoded.start / SYMBOL_BYTES..encoded.end / SYMBOL_BYTES)?;
+pub fn note_span(tokens: &[Token], matched: Range<usize>) -> Option<Range<usize>> {
+    let matched = tokens.get(matched)?;
     let first = matched.iter().position(|t| t.kind != TokenKind::Boundary)?;
     let last = matched
         .iter()

@@ -23,11 +23,12 @@
 //!
 //! **How it runs.** Each token of a note becomes one symbol: a known word's symbol says which
 //! slots it can fill (words that fill exactly the same slots share one); an unknown word's
-//! says its kind, whether it is capitalised, and which regex slots it fills. A symbol is a
-//! character (CJK block, three UTF-8 bytes, no case), so a note becomes a short string and
-//! every phrase a regular expression over it: all phrases compile into one automaton, run by
-//! [`super::matcher::Matcher`] in one scan, linear in the note's length. **Invariant:** a
-//! match's span maps back to whole tokens of the note; no slot matches a boundary token.
+//! says its kind, whether it is capitalised, and which regex slots it fills. A phrase is
+//! lowered to a regular expression over symbols (each written as one CJK character, so that
+//! the expression prints and parses as a regex of its own), and that expression is compiled
+//! to a [`crate::core::program::Program`] the matcher runs over the note's symbols, linear in
+//! the note's length. **Invariant:** a match's span maps back to whole tokens of the note; no
+//! slot matches a boundary token.
 
 mod encode;
 mod lex;
@@ -53,8 +54,6 @@ use weight::{known_weight, unknown_weight};
 const SYMBOL_BASE: u32 = 0x4E00;
 /// How many symbols fit in the block.
 const MAX_SYMBOLS: usize = 0x9FFF - 0x4E00;
-/// Bytes per symbol in the encoded note.
-pub const SYMBOL_BYTES: usize = 3;
 /// The most regex slots over all rules (each doubles the symbols of unknown words).
 const MAX_REGEX_SLOTS: usize = 6;
 /// The gap `…` without a number.

@@ -2,8 +2,9 @@
 //! property test over generated phrases and notes.
 
 use super::*;
+use crate::core::program::{Program, Scratch};
 use proptest::prelude::*;
-use regex_automata::meta;
+use regex_syntax::hir::Look;
 
 fn lexicon() -> PhraseLexicon {
     let at = |v: &[&str]| Located {
@@ -48,14 +49,16 @@ fn find(phrase: &str, note: &str) -> Vec<String> {
     })
     .unwrap();
     let compiled = c.finish().unwrap();
-    let re = meta::Builder::new()
-        .build_from_hir(&compiled.sources[0])
-        .unwrap();
+    let program = Program::compile(&compiled.sources[0], symbol_of).unwrap();
     let tokens = token::tokenize(note);
-    let mut encoded = String::new();
-    compiled.encoder.encode(note, &tokens, &mut encoded);
-    re.find_iter(&encoded)
-        .filter_map(|m| note_span(&tokens, m.range()))
+    let mut symbols = Vec::new();
+    compiled.encoder.encode(note, &tokens, &mut symbols);
+    let mut spans = Vec::new();
+    program.find_iter(&symbols, 0..symbols.len(), &mut Scratch::default(), |m| {
+        spans.extend(note_span(&tokens, m.span))
+    });
+    spans
+        .into_iter()
         .map(|span| note[span].to_string())
         .collect()
 }
@@ -288,16 +291,22 @@ proptest::proptest! {
         let compiled = c.finish().unwrap();
         let note = words.join(" ");
         let tokens = token::tokenize(&note);
-        let mut encoded = String::new();
-        compiled.encoder.encode(&note, &tokens, &mut encoded);
-        let whole = meta::Regex::new(&format!("^(?:{})$", compiled.sources[index])).unwrap();
-        // (printed and parsed again: the printed form is a regex of its own)
+        let mut symbols = Vec::new();
+        compiled.encoder.encode(&note, &tokens, &mut symbols);
+        // The phrase over exactly tokens i..j: the program run on that slice, anchored at both
+        // ends (printed and parsed again first: the printed form is a regex of its own).
+        let printed = regex_syntax::Parser::new()
+            .parse(&compiled.sources[index].to_string())
+            .unwrap();
+        let whole = Hir::concat(vec![Hir::look(Look::Start), printed, Hir::look(Look::End)]);
+        let whole = Program::compile(&whole, symbol_of).unwrap();
+        let mut scratch = Scratch::default();
         for i in 0..=tokens.len() {
             let expected = ends(&node, &atoms, &compiled.encoder, &note, &tokens, i);
             for j in i..=tokens.len() {
-                let slice = &encoded[i * SYMBOL_BYTES..j * SYMBOL_BYTES];
+                let slice = &symbols[i..j];
                 proptest::prop_assert_eq!(
-                    whole.is_match(slice),
+                    whole.is_match(slice, 0..slice.len(), &mut scratch),
                     expected.contains(&j),
                     "phrase {:?} on tokens {}..{} of {:?}", phrase, i, j, note
                 );
