@@ -469,12 +469,13 @@ mod tests {
         let mut plain = Vec::new();
         let mut scratch = crate::core::program::Scratch::default();
         for index in 0..phrases.matcher.len() {
-            phrases
-                .matcher
-                .program(index)
-                .find_iter(&symbols, chunk.clone(), &mut scratch, |m| {
-                    plain.push((index, m))
-                });
+            phrases.matcher.program(index).find_iter(
+                &symbols,
+                chunk.clone(),
+                chunk.start..chunk.end + 1,
+                &mut scratch,
+                |m| plain.push((index, m)),
+            );
         }
         assert_eq!(spans(&fast), spans(&plain), "note: {note:?}");
     }

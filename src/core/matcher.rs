@@ -33,6 +33,17 @@ pub(crate) struct Matcher {
     /// Per phrase: more sets of symbols each of which must occur in a chunk for the phrase to
     /// be searched there (its next rarest required slots).
     checks: Vec<Box<[Box<[u32]>]>>,
+    /// Per phrase: its anchor and where in a match it is, so a phrase runs only from the
+    /// tokens a match around an anchor of the chunk can start at.
+    anchors: Vec<Option<Anchor>>,
+}
+
+/// The set of symbols one of which every match of a phrase holds, and how many tokens after
+/// the match's start it is (least, most).
+#[derive(Debug)]
+struct Anchor {
+    symbols: Box<[u32]>,
+    offset: (usize, usize),
 }
 
 impl fmt::Debug for Matcher {
@@ -61,6 +72,9 @@ struct Scratch {
     /// Per symbol, the chunk it last occurred in (`seen[s] == chunk`: it occurs in this one).
     seen: Vec<u32>,
     chunk: u32,
+    /// Per symbol occurring in the chunk: where it first and last occurs (from its start).
+    first_at: Vec<u32>,
+    last_at: Vec<u32>,
     /// What the programs need while they run.
     program: ProgramScratch,
 }
@@ -70,6 +84,8 @@ impl Scratch {
     fn start(&mut self, chunk: &[Symbol], symbol_count: usize) {
         if self.seen.len() < symbol_count {
             self.seen.resize(symbol_count, 0);
+            self.first_at.resize(symbol_count, 0);
+            self.last_at.resize(symbol_count, 0);
         }
         self.chunk = self.chunk.wrapping_add(1);
         if self.chunk == 0 {
@@ -77,14 +93,37 @@ impl Scratch {
             self.chunk = 1;
         }
         self.symbols.clear();
-        for &s in chunk {
+        for (at, &s) in chunk.iter().enumerate() {
+            let at = at as u32;
             if let Some(seen) = self.seen.get_mut(s as usize) {
                 if *seen != self.chunk {
                     *seen = self.chunk;
                     self.symbols.push(s);
+                    self.first_at[s as usize] = at;
                 }
+                self.last_at[s as usize] = at;
             }
         }
+    }
+
+    /// Where the first and the last of `set`'s symbols occur in the chunk, if any does.
+    fn span_of(&self, set: &[u32]) -> Option<(usize, usize)> {
+        let mut span: Option<(u32, u32)> = None;
+        let mut take = |s: u32| {
+            let (f, l) = (self.first_at[s as usize], self.last_at[s as usize]);
+            span = Some(span.map_or((f, l), |(a, b)| (a.min(f), b.max(l))));
+        };
+        if set.len() <= self.symbols.len() * 4 {
+            set.iter()
+                .filter(|&&s| self.seen.get(s as usize) == Some(&self.chunk))
+                .for_each(|&s| take(s));
+        } else {
+            self.symbols
+                .iter()
+                .filter(|s| set.binary_search(s).is_ok())
+                .for_each(|&s| take(s));
+        }
+        span.map(|(f, l)| (f as usize, l as usize))
     }
 
     /// Whether one of `set`'s symbols occurs in the chunk.
@@ -108,33 +147,47 @@ impl Matcher {
         let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
         let mut always = Vec::new();
         let mut checks = Vec::with_capacity(sources.len());
+        let mut anchors = Vec::with_capacity(sources.len());
         for (p, source) in sources.iter().enumerate() {
             let mut needs = Vec::new();
-            requirements(source, weights, &mut needs);
+            requirements(source, weights, (0, 0), &mut needs);
             needs.sort_unstable();
-            needs.dedup();
-            let Some(((_, anchor), rest)) = needs.split_first() else {
+            // The same symbols needed at two places: one need, where either is.
+            needs.dedup_by(|b, a| {
+                let same = a.weight == b.weight && a.symbols == b.symbols;
+                if same {
+                    a.offset = (a.offset.0.min(b.offset.0), a.offset.1.max(b.offset.1));
+                }
+                same
+            });
+            let Some((anchor, rest)) = needs.split_first() else {
                 always.push(p as u32);
                 checks.push(Box::default());
+                anchors.push(None);
                 continue;
             };
-            for &s in anchor {
+            for &s in &anchor.symbols {
                 if let Some(list) = index.get_mut(s as usize) {
                     list.push(p as u32);
                 }
             }
             checks.push(
                 rest.iter()
-                    .filter(|(w, _)| *w < CHECK_ABOVE)
+                    .filter(|n| n.weight < CHECK_ABOVE)
                     .take(MAX_CHECKS)
-                    .map(|(_, set)| set.clone().into_boxed_slice())
+                    .map(|n| n.symbols.clone().into_boxed_slice())
                     .collect(),
             );
+            anchors.push(Some(Anchor {
+                symbols: anchor.symbols.clone().into_boxed_slice(),
+                offset: anchor.offset,
+            }));
         }
         Matcher {
             index: index.into_iter().map(Vec::into_boxed_slice).collect(),
             always,
             checks,
+            anchors,
             programs,
         }
     }
@@ -177,9 +230,28 @@ impl Matcher {
                 if !wanted(p) || !self.checks[p].iter().all(|set| scratch.any(set)) {
                     continue;
                 }
-                self.programs[p].find_iter(symbols, chunk.clone(), &mut scratch.program, |m| {
-                    out.push((p, m))
-                });
+                // A match holds an anchor `offset` tokens after its start: it starts no
+                // earlier than the first anchor allows and no later than the last.
+                let starts = match &self.anchors[p] {
+                    None => chunk.clone(),
+                    Some(anchor) => {
+                        let Some((first, last)) = scratch.span_of(&anchor.symbols) else {
+                            continue;
+                        };
+                        let Some(latest) = last.checked_sub(anchor.offset.0) else {
+                            continue;
+                        };
+                        let earliest = first.saturating_sub(anchor.offset.1);
+                        chunk.start + earliest..chunk.start + latest + 1
+                    }
+                };
+                self.programs[p].find_iter(
+                    symbols,
+                    chunk.clone(),
+                    starts,
+                    &mut scratch.program,
+                    |m| out.push((p, m)),
+                );
             }
             scratch.candidates = candidates;
         });
@@ -191,61 +263,111 @@ impl Matcher {
     }
 }
 
-/// What every match of `hir` needs: sets of symbols of which at least one must occur, each
-/// with its weight (the sum of its symbols'). Empty when a match may be empty of symbols.
-fn requirements(hir: &Hir, weights: &[u32], out: &mut Vec<(u64, Vec<u32>)>) {
-    let weigh = |mut symbols: Vec<u32>| {
+/// One thing every match of a phrase needs: a token of `symbols` (`weight`: how common they
+/// are, the sum of their weights), `offset` tokens after the match's start, at least and at
+/// most.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Need {
+    weight: u64,
+    symbols: Vec<u32>,
+    offset: (usize, usize),
+}
+
+/// What every match of `hir` needs, into `out` (a match that may be empty of symbols needs
+/// nothing); `at` is where `hir` starts, in tokens after the match's start (least, most).
+/// Returns how many tokens `hir` spans (least, most).
+fn requirements(
+    hir: &Hir,
+    weights: &[u32],
+    at: (usize, usize),
+    out: &mut Vec<Need>,
+) -> (usize, usize) {
+    let weigh = |mut symbols: Vec<u32>, offset| {
         symbols.sort_unstable();
         symbols.dedup();
-        let w = symbols
+        let weight = symbols
             .iter()
             .map(|&s| u64::from(weights.get(s as usize).copied().unwrap_or(u32::MAX)))
             .sum();
-        (w, symbols)
+        Need {
+            weight,
+            symbols,
+            offset,
+        }
     };
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Bytes(_)) => {}
+        HirKind::Empty | HirKind::Look(_) => (0, 0),
+        HirKind::Class(Class::Bytes(_)) => (1, 1),
         HirKind::Literal(lit) => {
             let text = std::str::from_utf8(&lit.0).unwrap_or_default();
-            out.extend(
-                text.chars()
-                    .map(|c| weigh(vec![super::phrase::symbol_of(c)])),
-            );
+            let mut n = 0;
+            for c in text.chars() {
+                out.push(weigh(
+                    vec![super::phrase::symbol_of(c)],
+                    (at.0 + n, at.1 + n),
+                ));
+                n += 1;
+            }
+            (n, n)
         }
         HirKind::Class(Class::Unicode(class)) => {
             let size: u32 = class.iter().map(|r| r.len() as u32).sum();
-            if size > WIDE_CLASS {
-                return; // `{word}` and the like: in every chunk, not worth listing
+            // `{word}` and the like are in every chunk: not worth listing.
+            if size <= WIDE_CLASS {
+                let symbols: Vec<u32> = class
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .map(super::phrase::symbol_of)
+                    .collect();
+                if !symbols.is_empty() {
+                    out.push(weigh(symbols, at));
+                }
             }
-            let symbols: Vec<u32> = class
-                .iter()
-                .flat_map(|r| r.start()..=r.end())
-                .map(super::phrase::symbol_of)
-                .collect();
-            if !symbols.is_empty() {
-                out.push(weigh(symbols));
-            }
+            (1, 1)
         }
-        HirKind::Repetition(rep) if rep.min == 0 => {}
-        HirKind::Repetition(rep) => requirements(&rep.sub, weights, out),
-        HirKind::Capture(cap) => requirements(&cap.sub, weights, out),
-        HirKind::Concat(subs) => {
-            for s in subs {
-                requirements(s, weights, out);
+        HirKind::Repetition(rep) => {
+            // The first copy is there whenever the repetition must be.
+            let mut first = Vec::new();
+            let (lo, hi) = requirements(&rep.sub, weights, at, &mut first);
+            if rep.min > 0 {
+                out.extend(first);
             }
+            let max = rep.max.unwrap_or(u32::MAX) as usize;
+            (lo * rep.min as usize, hi.saturating_mul(max))
+        }
+        HirKind::Capture(cap) => requirements(&cap.sub, weights, at, out),
+        HirKind::Concat(subs) => {
+            let mut cur = at;
+            let mut len: (usize, usize) = (0, 0);
+            for s in subs {
+                let (lo, hi) = requirements(s, weights, cur, out);
+                cur = (cur.0 + lo, cur.1.saturating_add(hi));
+                len = (len.0 + lo, len.1.saturating_add(hi));
+            }
+            len
         }
         HirKind::Alternation(subs) => {
             // One of the branches matches: what it needs most surely, from each.
             let mut all = Vec::new();
+            let mut offset = (usize::MAX, 0);
+            let mut len = (usize::MAX, 0);
+            let mut every_branch_needs = true;
             for s in subs {
                 let mut branch = Vec::new();
-                requirements(s, weights, &mut branch);
-                let Some((_, rarest)) = branch.into_iter().min() else {
-                    return;
-                };
-                all.extend(rarest);
+                let (lo, hi) = requirements(s, weights, at, &mut branch);
+                len = (len.0.min(lo), len.1.max(hi));
+                match branch.into_iter().min() {
+                    Some(rarest) => {
+                        all.extend(rarest.symbols);
+                        offset = (offset.0.min(rarest.offset.0), offset.1.max(rarest.offset.1));
+                    }
+                    None => every_branch_needs = false,
+                }
             }
-            out.push(weigh(all));
+            if every_branch_needs && !all.is_empty() {
+                out.push(weigh(all, offset));
+            }
+            len
         }
     }
 }

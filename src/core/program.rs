@@ -225,19 +225,25 @@ impl Program {
         })
     }
 
-    /// Every match inside `range` of `symbols`, leftmost-first and non-overlapping, in order.
+    /// Every match inside `range` of `symbols` that starts inside `starts` (the caller knows
+    /// no match starts elsewhere; `range.end` itself is a start only an empty match has), leftmost-first and non-overlapping, in order.
     /// `NoteStart`/`NoteEnd` look at the whole of `symbols`.
     pub(crate) fn find_iter(
         &self,
         symbols: &[Symbol],
         range: Range<usize>,
+        starts: Range<usize>,
         scratch: &mut Scratch,
         mut found: impl FnMut(Found),
     ) {
         let end = range.end.min(symbols.len());
-        let mut at = range.start;
-        while at < end || (self.empty && at == end) {
-            match self.find_from(symbols, at, end, scratch) {
+        let last_start = end.min(starts.end.saturating_sub(1));
+        if starts.is_empty() {
+            return;
+        }
+        let mut at = range.start.max(starts.start);
+        while at <= last_start && (at < end || (self.empty && at == end)) {
+            match self.find_from(symbols, at, end, last_start, scratch) {
                 Some(m) => {
                     at = if m.span.end > m.span.start {
                         m.span.end
@@ -259,10 +265,12 @@ impl Program {
         scratch: &mut Scratch,
     ) -> bool {
         let end = range.end.min(symbols.len());
-        self.find_from(symbols, range.start, end, scratch).is_some()
+        self.find_from(symbols, range.start, end, end, scratch)
+            .is_some()
     }
 
-    /// The leftmost match starting at or after `from`, ending at or before `end`.
+    /// The leftmost match starting at or after `from` and at or before `last_start`, ending at
+    /// or before `end`.
     ///
     /// Every attempt before the one that matches failed, so what they tried fails again from
     /// a later start: the attempts share their marks, and the whole search takes at most
@@ -273,13 +281,14 @@ impl Program {
         symbols: &[Symbol],
         from: usize,
         end: usize,
+        last_start: usize,
         scratch: &mut Scratch,
     ) -> Option<Found> {
         let shared = end - from < SHARED_TOKENS;
         if shared {
             scratch.begin(self.insts.len() * (end - from + 1));
         }
-        for start in from..=end {
+        for start in from..=last_start.min(end) {
             let can_start = if start < end {
                 let s = symbols[start];
                 self.empty
@@ -291,11 +300,11 @@ impl Program {
                 continue;
             }
             let found = if shared {
-                self.attempt(symbols, start, end, from, end - from + 1, scratch)
+                self.attempt(symbols, start, end, from, scratch)
             } else {
                 let width = self.max_len + 1;
                 scratch.begin(self.insts.len() * width);
-                self.attempt(symbols, start, end, start, width, scratch)
+                self.attempt(symbols, start, end, start, scratch)
             };
             if found.is_some() {
                 return found;
@@ -305,14 +314,14 @@ impl Program {
     }
 
     /// The preferred match that starts exactly at `start`; marks `(instruction, position)`
-    /// at `instruction × width + position - origin`.
+    /// at `(position - origin) × instructions + instruction` (an attempt tries many
+    /// instructions at one position before it moves on: they sit together).
     fn attempt(
         &self,
         symbols: &[Symbol],
         start: usize,
         end: usize,
         origin: usize,
-        width: usize,
         scratch: &mut Scratch,
     ) -> Option<Found> {
         let mark = scratch.mark;
@@ -338,7 +347,7 @@ impl Program {
                 if self.masks[inst as usize] & next_bit == 0 {
                     break;
                 }
-                let cell = inst as usize * width + (pos - origin);
+                let cell = (pos - origin) * self.insts.len() + inst as usize;
                 if scratch.visited[cell] == mark {
                     break;
                 }
@@ -583,9 +592,13 @@ mod tests {
         let hir = hir(pattern);
         let program = Program::compile(&hir, symbol_of).unwrap();
         let mut mine = Vec::new();
-        program.find_iter(symbols, 0..symbols.len(), &mut Scratch::default(), |m| {
-            mine.push(m)
-        });
+        program.find_iter(
+            symbols,
+            0..symbols.len(),
+            0..symbols.len() + 1,
+            &mut Scratch::default(),
+            |m| mine.push(m),
+        );
         let re = meta::Builder::new().build_from_hir(&hir).unwrap();
         let haystack = text(symbols);
         let mut caps = re.create_captures();

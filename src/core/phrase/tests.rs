@@ -54,9 +54,13 @@ fn find(phrase: &str, note: &str) -> Vec<String> {
     let mut symbols = Vec::new();
     compiled.encoder.encode(note, &tokens, &mut symbols);
     let mut spans = Vec::new();
-    program.find_iter(&symbols, 0..symbols.len(), &mut Scratch::default(), |m| {
-        spans.extend(note_span(&tokens, m.span))
-    });
+    program.find_iter(
+        &symbols,
+        0..symbols.len(),
+        0..symbols.len() + 1,
+        &mut Scratch::default(),
+        |m| spans.extend(note_span(&tokens, m.span)),
+    );
     spans
         .into_iter()
         .map(|span| note[span].to_string())
