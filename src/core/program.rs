@@ -92,6 +92,10 @@ enum Inst {
         first: u32,
         second: u32,
     },
+    /// Try the branches of `switches[switch]` that can go on with the next token, in order.
+    Switch {
+        switch: u32,
+    },
     /// Remember the position in capture slot `slot` (0: `{who}` starts, 1: it ends).
     Save {
         slot: u8,
@@ -107,6 +111,38 @@ enum Inst {
     },
     Match,
 }
+
+/// A choice among many branches (a lexicon class of many entries), made by the next token:
+/// the same as trying each branch in turn, without trying those that cannot take it.
+#[derive(Clone, Debug, Default)]
+struct Switch {
+    /// Every branch, in order.
+    all: Box<[u32]>,
+    /// Per symbol some branch can start with: the branches that can go on with it, in order.
+    by_symbol: Box<[(Symbol, Box<[u32]>)]>,
+    /// For any other symbol: the branches that can start with almost anything, or take none.
+    otherwise: Box<[u32]>,
+    /// With no token left: the branches that may take none.
+    at_end: Box<[u32]>,
+}
+
+impl Switch {
+    #[inline]
+    fn branches(&self, next: Option<Symbol>) -> &[u32] {
+        let Some(s) = next else {
+            return &self.at_end;
+        };
+        match self.by_symbol.binary_search_by_key(&s, |(k, _)| *k) {
+            Ok(i) => &self.by_symbol[i].1,
+            Err(_) => &self.otherwise,
+        }
+    }
+}
+
+/// Alternations of at least this many branches become a [`Switch`].
+const SWITCH_BRANCHES: usize = 3;
+/// A branch that can start with more symbols than this is tried for every token.
+const SWITCH_WIDE: usize = 256;
 
 /// Why an expression does not make a program.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -128,6 +164,7 @@ pub(crate) struct Program {
     /// the next token is clear fails there, without trying the alternatives one by one.
     masks: Box<[u128]>,
     sets: Box<[SymbolSet]>,
+    switches: Box<[Switch]>,
     start: u32,
     /// The symbols a match can begin with.
     first: SymbolSet,
@@ -169,10 +206,18 @@ impl Program {
         let mut c = Compiler {
             insts: vec![Inst::Match],
             sets: Vec::new(),
+            switches: Vec::new(),
+            seen: Vec::new(),
+            stamp: 0,
             symbol_of: &symbol_of,
         };
         let start = c.compile(hir, 0)?;
-        let Compiler { insts, sets, .. } = c;
+        let Compiler {
+            insts,
+            sets,
+            switches,
+            ..
+        } = c;
         // Built back to front: every `next` is lower than its instruction, so one pass in
         // index order sees each instruction's successors first.
         let mut longest = vec![0usize; insts.len()];
@@ -181,6 +226,10 @@ impl Program {
             masks[i] = match *inst {
                 Inst::Take { set, .. } => sets[set as usize].mask(),
                 Inst::Split { first, second } => masks[first as usize] | masks[second as usize],
+                Inst::Switch { switch } => switches[switch as usize]
+                    .all
+                    .iter()
+                    .fold(0, |m, &b| m | masks[b as usize]),
                 Inst::Save { next, .. } | Inst::NoteStart { next } | Inst::NoteEnd { next } => {
                     masks[next as usize]
                 }
@@ -191,6 +240,12 @@ impl Program {
                 Inst::Split { first, second } => {
                     longest[first as usize].max(longest[second as usize])
                 }
+                Inst::Switch { switch } => switches[switch as usize]
+                    .all
+                    .iter()
+                    .map(|&b| longest[b as usize])
+                    .max()
+                    .unwrap_or(0),
                 Inst::Save { next, .. } | Inst::NoteStart { next } | Inst::NoteEnd { next } => {
                     longest[next as usize]
                 }
@@ -208,6 +263,7 @@ impl Program {
             match insts[i as usize] {
                 Inst::Take { set, .. } => first.extend(sets[set as usize].ranges.iter()),
                 Inst::Split { first, second } => todo.extend([first, second]),
+                Inst::Switch { switch } => todo.extend(switches[switch as usize].all.iter()),
                 Inst::Save { next, .. } | Inst::NoteStart { next } | Inst::NoteEnd { next } => {
                     todo.push(next)
                 }
@@ -219,6 +275,7 @@ impl Program {
             insts: insts.into_boxed_slice(),
             masks: masks.into_boxed_slice(),
             sets: sets.into_boxed_slice(),
+            switches: switches.into_boxed_slice(),
             start,
             first: SymbolSet::new(first),
             empty,
@@ -365,6 +422,17 @@ impl Program {
                         scratch.stack.push(Frame::Step { inst: second, pos });
                         inst = first;
                     }
+                    Inst::Switch { switch } => {
+                        let next = symbols[..end].get(pos).copied();
+                        let branches = self.switches[switch as usize].branches(next);
+                        let Some((&first, rest)) = branches.split_first() else {
+                            break;
+                        };
+                        for &b in rest.iter().rev() {
+                            scratch.stack.push(Frame::Step { inst: b, pos });
+                        }
+                        inst = first;
+                    }
                     Inst::Save { slot, next } => {
                         scratch.stack.push(Frame::Restore {
                             slot,
@@ -410,6 +478,10 @@ impl Scratch {
 struct Compiler<'a> {
     insts: Vec<Inst>,
     sets: Vec<SymbolSet>,
+    switches: Vec<Switch>,
+    /// Per instruction, the walk of [`Compiler::starts`] that last saw it.
+    seen: Vec<u32>,
+    stamp: u32,
     symbol_of: &'a dyn Fn(char) -> Symbol,
 }
 
@@ -435,6 +507,80 @@ impl Compiler<'_> {
             set: index as u32,
             next,
         })
+    }
+
+    /// A [`Switch`] among `entries` (compiled branches, in order).
+    fn switch(&mut self, entries: Vec<u32>) -> Result<u32, ProgramError> {
+        // (symbol, branch) for every symbol a narrow branch can start with; the others, by
+        // branch number, go on with any symbol.
+        let mut pairs: Vec<(Symbol, u32)> = Vec::new();
+        let (mut otherwise, mut at_end) = (Vec::new(), Vec::new());
+        let mut ranges = Vec::new();
+        for (branch, &entry) in entries.iter().enumerate() {
+            let branch = branch as u32;
+            ranges.clear();
+            let empty = self.starts(entry, &mut ranges);
+            let size: usize = ranges.iter().map(|&(lo, hi)| (hi - lo) as usize + 1).sum();
+            if empty {
+                at_end.push(branch);
+            }
+            if empty || size > SWITCH_WIDE {
+                otherwise.push(branch);
+            } else {
+                for &(lo, hi) in &ranges {
+                    pairs.extend((lo..=hi).map(|s| (s, branch)));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let entry = |branches: &mut dyn Iterator<Item = u32>| -> Box<[u32]> {
+            branches.map(|b| entries[b as usize]).collect()
+        };
+        let mut by_symbol = Vec::new();
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            // This symbol's branches and the ones that take anything, merged in order.
+            let mut list: Vec<u32> = group.iter().map(|&(_, b)| b).collect();
+            list.extend(&otherwise);
+            list.sort_unstable();
+            list.dedup();
+            by_symbol.push((group[0].0, entry(&mut list.into_iter())));
+        }
+        self.switches.push(Switch {
+            by_symbol: by_symbol.into_boxed_slice(),
+            otherwise: entry(&mut otherwise.into_iter()),
+            at_end: entry(&mut at_end.into_iter()),
+            all: entries.into_boxed_slice(),
+        });
+        self.push(Inst::Switch {
+            switch: (self.switches.len() - 1) as u32,
+        })
+    }
+
+    /// Adds to `ranges` the symbols a match from instruction `entry` can take first; returns
+    /// whether it can get to the end taking none (looks are assumed to pass: a superset).
+    fn starts(&mut self, entry: u32, ranges: &mut Vec<(Symbol, Symbol)>) -> bool {
+        self.stamp += 1;
+        if self.seen.len() < self.insts.len() {
+            self.seen.resize(self.insts.len(), 0);
+        }
+        let mut empty = false;
+        let mut todo = vec![entry];
+        while let Some(i) = todo.pop() {
+            if std::mem::replace(&mut self.seen[i as usize], self.stamp) == self.stamp {
+                continue;
+            }
+            match self.insts[i as usize] {
+                Inst::Take { set, .. } => ranges.extend(self.sets[set as usize].ranges.iter()),
+                Inst::Split { first, second } => todo.extend([first, second]),
+                Inst::Switch { switch } => todo.extend(self.switches[switch as usize].all.iter()),
+                Inst::Save { next, .. } | Inst::NoteStart { next } | Inst::NoteEnd { next } => {
+                    todo.push(next)
+                }
+                Inst::Match => empty = true,
+            }
+        }
+        empty
     }
 
     /// The symbols `hir` matches when it is exactly one token of a set.
@@ -518,6 +664,9 @@ impl Compiler<'_> {
                 }
                 if !run.is_empty() {
                     entries.push(self.take(SymbolSet::new(run), next)?);
+                }
+                if entries.len() >= SWITCH_BRANCHES {
+                    return self.switch(entries);
                 }
                 let mut at = entries.pop().unwrap_or(next);
                 while let Some(first) = entries.pop() {
@@ -659,7 +808,7 @@ mod tests {
         leaf.prop_recursive(4, 24, 4, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
-                prop::collection::vec(inner.clone(), 2..4)
+                prop::collection::vec(inner.clone(), 2..7)
                     .prop_map(|v| format!("(?:{})", v.join("|"))),
                 (inner.clone(), 0u32..2, 1u32..4, any::<bool>()).prop_map(|(x, lo, n, lazy)| {
                     format!("(?:{x}){{{lo},{}}}{}", lo + n, if lazy { "?" } else { "" })
