@@ -27,6 +27,7 @@ pub mod http;
 pub mod logging;
 pub mod metrics;
 pub mod prompts;
+pub mod rule_cache;
 pub mod secret;
 pub mod serve;
 pub mod service;

@@ -73,13 +73,24 @@ impl Prompts {
         }
         let (lex_name, lex_text) = lexicon_file
             .ok_or_else(|| RuleError::new(&origin("rules", 0), format!("no {LEXICON} found")))?;
-        let lexicon = parse_lexicon(&lex_name, &lex_text)?;
-        let specs = rule_files
-            .iter()
-            .filter(|(name, _)| !is_lexicon(name))
-            .map(|(name, text)| parse_category_file(name, text))
-            .collect::<Result<Vec<_>, _>>()?;
-        let rules = RuleSet::compile(&lexicon, &specs)?;
+        // What the rules are compiled from: the key of the compiled-rules cache.
+        let sources: Vec<(&str, &str)> = std::iter::once((lex_name.as_str(), lex_text.as_str()))
+            .chain(
+                rule_files
+                    .iter()
+                    .filter(|(name, _)| !is_lexicon(name))
+                    .map(|(name, text)| (name.as_str(), text.as_str())),
+            )
+            .collect();
+        let rules = crate::rule_cache::load_or_compile(&sources, || {
+            let lexicon = parse_lexicon(&lex_name, &lex_text)?;
+            let specs = rule_files
+                .iter()
+                .filter(|(name, _)| !is_lexicon(name))
+                .map(|(name, text)| parse_category_file(name, text))
+                .collect::<Result<Vec<_>, _>>()?;
+            RuleSet::compile(&lexicon, &specs)
+        })?;
         Ok(Prompts {
             rules,
             nudge: parse_embedded("nudge.toml")?,

@@ -24,6 +24,7 @@ use std::fmt;
 use std::ops::Range;
 
 /// The phrases, their index, and their programs.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Matcher {
     programs: Vec<Program>,
     /// Per symbol: the phrases it anchors, in order.
@@ -40,7 +41,7 @@ pub(crate) struct Matcher {
 
 /// The set of symbols one of which every match of a phrase holds, and how many tokens after
 /// the match's start it is (least, most).
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Anchor {
     symbols: Box<[u32]>,
     offset: (usize, usize),

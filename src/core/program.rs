@@ -29,7 +29,7 @@ pub(crate) type Symbol = u32;
 pub(crate) const MAX_INSTS: usize = 1 << 16;
 
 /// A set of symbols: sorted, disjoint ranges.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SymbolSet {
     ranges: Box<[(Symbol, Symbol)]>,
 }
@@ -80,7 +80,7 @@ fn bit(s: Symbol) -> u128 {
     1 << (s % 128)
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 enum Inst {
     /// Take one token whose symbol is in `sets[set]`.
     Take {
@@ -114,7 +114,7 @@ enum Inst {
 
 /// A choice among many branches (a lexicon class of many entries), made by the next token:
 /// the same as trying each branch in turn, without trying those that cannot take it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Switch {
     /// Every branch, in order.
     all: Box<[u32]>,
@@ -156,7 +156,7 @@ pub(crate) enum ProgramError {
 }
 
 /// One phrase, compiled.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Program {
     insts: Box<[Inst]>,
     /// Per instruction: the symbols (folded to 128 bits) a match from there can take first;

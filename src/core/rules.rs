@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Where a piece of a rules file came from, for error messages.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     pub file: String,
     pub line: usize,
@@ -30,14 +30,14 @@ impl fmt::Display for Origin {
 }
 
 /// A text with the place it was written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub origin: Origin,
 }
 
 /// Whose action a rule is about, read from the `{owner}` part of a pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Owner {
     /// The rep (or the rep's company): "I'll send", "we will follow up", or no subject at all.
@@ -124,7 +124,7 @@ impl RuleError {
 }
 
 /// A compiled rule.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub id: Arc<str>,
     pub category: Category,
@@ -140,7 +140,7 @@ pub struct Rule {
 }
 
 /// The wording of one category.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CategoryInfo {
     pub category: Category,
     pub label: String,
@@ -167,7 +167,7 @@ impl RuleOverride {
 }
 
 /// Every rule, compiled, ready for [`crate::core::analyze`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RuleSet {
     /// The only part a team's overrides change; everything else is shared between copies.
     pub(crate) rules: Vec<Rule>,
@@ -181,7 +181,7 @@ pub struct RuleSet {
 
 /// Every phrase of the rules, compiled (see [`super::phrase`]): a program per phrase, built
 /// with the rules, so a broken or oversized phrase is reported as `file:line` when they load.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PhraseSet {
     pub encoder: phrase::Encoder,
     /// All phrase patterns, over the encoded note.
@@ -193,7 +193,7 @@ pub(crate) struct PhraseSet {
     pub class_forms: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PhrasePattern {
     pub rule: usize,
     /// The phrase as written, and where.
@@ -214,7 +214,7 @@ fn program(source: &Hir, origin: &Origin) -> Result<Program, RuleError> {
 }
 
 /// The lexicon's word lists, lower-cased, as the engine looks them up.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Vocabulary {
     pub rep_subjects: HashSet<String>,
     pub client_subjects: HashSet<String>,

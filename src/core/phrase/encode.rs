@@ -7,10 +7,12 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Turns a note's tokens into the symbol string the phrase automaton reads.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Encoder {
     pub(super) known: HashMap<String, u32>,
     pub(super) spellings: HashMap<String, String>,
+    /// The rules' one-token regexes (kept as written in the compiled form, built on load).
+    #[serde(with = "regexes")]
     pub(super) regexes: Vec<regex::Regex>,
     /// Unknown tokens: symbol by `(kind index, capitalised, regex mask)`.
     pub(super) unknown: Vec<u32>,
@@ -69,4 +71,21 @@ pub fn note_span(tokens: &[Token], matched: Range<usize>) -> Option<Range<usize>
         .iter()
         .rposition(|t| t.kind != TokenKind::Boundary)?;
     Some(matched[first].span.start..matched[last].span.end)
+}
+
+/// The one-token regexes in the compiled form: as written, built again on load.
+mod regexes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[regex::Regex], s: S) -> Result<S::Ok, S::Error> {
+        let written: Vec<&str> = v.iter().map(regex::Regex::as_str).collect();
+        written.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<regex::Regex>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|re| super::super::token_regex(re).map_err(serde::de::Error::custom))
+            .collect()
+    }
 }

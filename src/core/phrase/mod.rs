@@ -284,16 +284,9 @@ impl<'a> PhraseCompiler<'a> {
                             if self.regexes.len() == MAX_REGEX_SLOTS {
                                 return Err(RuleError::new(origin, format!("more than {MAX_REGEX_SLOTS} regex slots in all the rules; use words or a lexicon class")));
                             }
-                            let built = regex::RegexBuilder::new(re)
-                                .case_insensitive(true)
-                                .size_limit(1 << 20)
-                                .build()
-                                .map_err(|e| {
-                                    RuleError::new(
-                                        origin,
-                                        format!("`/{re}/` does not compile: {e}"),
-                                    )
-                                })?;
+                            let built = token_regex(re).map_err(|e| {
+                                RuleError::new(origin, format!("`/{re}/` does not compile: {e}"))
+                            })?;
                             self.regexes.push(built);
                             self.regexes.len() - 1
                         }
@@ -657,6 +650,14 @@ fn kind_of_form(form: &str) -> TokenKind {
         [t] => t.kind,
         _ => TokenKind::Word,
     }
+}
+
+/// A `/regex/` slot's regex, matched against one token's form (any case).
+pub(crate) fn token_regex(re: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(re)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
 }
 
 fn symbol_char(symbol: u32) -> char {

@@ -1,0 +1,146 @@
+//! The compiled-rules cache: a [`RuleSet`] compiled once is kept on disk and loaded by later
+//! runs, so a one-note command (`callnudge analyze one.txt`, `callnudge note`) does not
+//! compile ~900 phrases before it reads the note.
+//!
+//! - **Key.** What the rules were compiled from (every rule file's name and text) and the
+//!   running executable (its path, size and modification time): an edited rule or a rebuilt
+//!   binary never reads an old entry, so the cached form cannot drift from the code that reads
+//!   it.
+//! - **Where.** `CALLNUDGE_CACHE_DIR`, else `$XDG_CACHE_HOME/callnudge`, else
+//!   `$HOME/.cache/callnudge`; `CALLNUDGE_CACHE_DIR=` (empty) turns the cache off. The newest
+//!   sixteen entries are kept (about 1.4 MB each).
+//! - **Best effort.** An entry is written to a temporary file and renamed into place, so a
+//!   reader never sees half of one; a cache that cannot be read, decoded or written is
+//!   skipped with a debug log, never an error: the rules are then compiled as without it.
+
+use crate::core::{RuleError, RuleSet};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Entries kept in the cache folder (older ones go when a new one is written).
+const KEEP: usize = 16;
+/// Bumped when the key's recipe changes.
+const RECIPE: &[u8] = b"callnudge compiled rules, key v1";
+
+/// The rules compiled from `files` (name, text): from the cache when it holds them, else
+/// from `compile`, then stored for the next run.
+pub fn load_or_compile(
+    files: &[(&str, &str)],
+    compile: impl FnOnce() -> Result<RuleSet, RuleError>,
+) -> Result<RuleSet, RuleError> {
+    let Some(path) = entry_path(files) else {
+        return compile();
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) => match postcard::from_bytes::<RuleSet>(&bytes) {
+            Ok(rules) => return Ok(rules),
+            Err(e) => {
+                tracing::debug!(path = %path.display(), error = %e, "compiled rules cache entry unreadable; compiling")
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            tracing::debug!(path = %path.display(), error = %e, "compiled rules cache unreadable; compiling")
+        }
+    }
+    let rules = compile()?;
+    if let Err(e) = store(&path, &rules) {
+        tracing::debug!(path = %path.display(), error = %e, "compiled rules not cached");
+    }
+    Ok(rules)
+}
+
+/// The cache folder, if there is one.
+fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CALLNUDGE_CACHE_DIR") {
+        return (!dir.is_empty()).then(|| PathBuf::from(dir));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|d| !d.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })?;
+    Some(base.join("callnudge"))
+}
+
+/// Where the entry for `files`, compiled by this executable, lives.
+fn entry_path(files: &[(&str, &str)]) -> Option<PathBuf> {
+    let dir = cache_dir()?;
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut key = Sha256::new();
+    key.update(RECIPE);
+    for part in [
+        exe.to_string_lossy().as_bytes(),
+        &meta.len().to_le_bytes(),
+        &modified.as_nanos().to_le_bytes(),
+    ] {
+        key.update((part.len() as u64).to_le_bytes());
+        key.update(part);
+    }
+    for (name, text) in files {
+        for part in [name.as_bytes(), text.as_bytes()] {
+            key.update((part.len() as u64).to_le_bytes());
+            key.update(part);
+        }
+    }
+    let key = hex::encode(&key.finalize()[..12]);
+    Some(dir.join(format!("rules-{key}.bin")))
+}
+
+/// Writes `rules` at `path` (through a temporary file), then drops all but the newest entries.
+fn store(path: &Path, rules: &RuleSet) -> std::io::Result<()> {
+    let bytes = postcard::to_stdvec(rules).map_err(std::io::Error::other)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, &bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("rules-") && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    entries.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+    for (_, old) in entries.into_iter().skip(KEEP) {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::analyze;
+    use crate::prompts::Prompts;
+
+    /// The compiled form read back finds exactly what the rules it was written from find.
+    #[test]
+    fn rules_read_back_from_the_compiled_form_find_the_same() {
+        let rules = Prompts::embedded().unwrap().rules;
+        let bytes = postcard::to_stdvec(&rules).unwrap();
+        let read: crate::core::RuleSet = postcard::from_bytes(&bytes).unwrap();
+        let notes = include_str!("../tests/eval/notes.jsonl")
+            .lines()
+            .chain(include_str!("../tests/eval/holdout-styles.jsonl").lines())
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["note"].as_str().map(str::to_string));
+        let mut n = 0;
+        for note in notes {
+            assert_eq!(analyze(&read, &note), analyze(&rules, &note), "{note}");
+            n += 1;
+        }
+        assert!(n > 800, "the sets were read ({n} notes)");
+    }
+}
