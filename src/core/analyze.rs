@@ -9,9 +9,7 @@
 //! note.
 
 use super::category::{Category, Level, Polarity};
-use super::matcher::Matcher;
 use super::phrase;
-use super::program::Found;
 use super::rules::{Owner, PhraseSet, RuleSet};
 use super::score::peer_score;
 use super::text;
@@ -182,56 +180,46 @@ fn phrase_hits(
         {
             continue; // nothing but boundaries
         }
-        phrase_matches(phrases, &symbols, chunk.clone(), wanted, &mut matches);
-        for (index, found) in matches.drain(..) {
-            let pattern = &phrases.patterns[index];
-            let Some(span) = phrase::note_span(&tokens, found.span.clone()) else {
-                continue;
-            };
-            // The exceptions look at the chunk around the match, at most EXCEPTION_REACH
-            // tokens to each side: a note-long chunk with a match every few words stays linear.
-            let window = chunk
-                .start
-                .max(found.span.start.saturating_sub(EXCEPTION_REACH))
-                ..chunk.end.min(found.span.end + EXCEPTION_REACH);
-            let excepted = phrases
-                .exception(pattern.rule)
-                .is_some_and(|e| Matcher::is_match(e, &symbols, window));
-            if excepted {
-                trace(Trace {
-                    phrase: index,
-                    rule: pattern.rule,
-                    span,
-                    dropped: Some(Dropped::Excepted),
-                });
-                continue;
-            }
-            let owner = found
-                .who
-                .and_then(|who| phrase::note_span(&tokens, who))
-                .map(|r| (r.start, r.end));
-            let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
-            trace(Trace {
-                phrase: index,
-                rule: pattern.rule,
-                span,
-                dropped: checked.err(),
+        phrases
+            .matcher
+            .with_chunk(&symbols, chunk.clone(), |found_in| {
+                found_in.matches(wanted, &mut matches);
+                for (index, found) in matches.drain(..) {
+                    let pattern = &phrases.patterns[index];
+                    let Some(span) = phrase::note_span(&tokens, found.span.clone()) else {
+                        continue;
+                    };
+                    // The exceptions look at the chunk around the match, at most EXCEPTION_REACH
+                    // tokens to each side: a note-long chunk with a match every few words stays
+                    // linear.
+                    let window = chunk
+                        .start
+                        .max(found.span.start.saturating_sub(EXCEPTION_REACH))
+                        ..chunk.end.min(found.span.end + EXCEPTION_REACH);
+                    if found_in.any_match(phrases.exceptions(pattern.rule), window) {
+                        trace(Trace {
+                            phrase: index,
+                            rule: pattern.rule,
+                            span,
+                            dropped: Some(Dropped::Excepted),
+                        });
+                        continue;
+                    }
+                    let owner = found
+                        .who
+                        .and_then(|who| phrase::note_span(&tokens, who))
+                        .map(|r| (r.start, r.end));
+                    let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
+                    trace(Trace {
+                        phrase: index,
+                        rule: pattern.rule,
+                        span,
+                        dropped: checked.err(),
+                    });
+                    hits.extend(checked.ok());
+                }
             });
-            hits.extend(checked.ok());
-        }
     }
-}
-
-/// Every phrase's matches in one chunk of the note's symbols, into `out` (cleared first).
-pub(crate) fn phrase_matches(
-    phrases: &PhraseSet,
-    symbols: &[u32],
-    chunk: Range<usize>,
-    wanted: impl Fn(usize) -> bool,
-    out: &mut Vec<(usize, Found)>,
-) {
-    out.clear();
-    phrases.matcher.matches(symbols, chunk, wanted, out);
 }
 
 /// A match of a rule's phrase at `span`, whose `{who}` (if any) is at
@@ -434,6 +422,7 @@ mod tests {
     //! program run alone over the whole note): they must agree on every note, or the fast path changed what
     //! callnudge finds.
     use super::*;
+    use crate::core::program::Found;
     use crate::prompts::Prompts;
     use proptest::prelude::*;
 
@@ -465,10 +454,10 @@ mod tests {
         let mut fast = Vec::new();
         phrases
             .matcher
-            .matches(&symbols, chunk.clone(), |_| true, &mut fast);
+            .with_chunk(&symbols, chunk.clone(), |c| c.matches(|_| true, &mut fast));
         let mut plain = Vec::new();
         let mut scratch = crate::core::program::Scratch::default();
-        for index in 0..phrases.matcher.len() {
+        for index in 0..phrases.patterns.len() {
             phrases.matcher.program(index).find_iter(
                 &symbols,
                 chunk.clone(),

@@ -142,9 +142,15 @@ thread_local! {
 }
 
 impl Matcher {
-    /// Indexes `programs` by the anchors of `sources`, the expressions they were compiled
-    /// from; `weights` says how common each symbol is (higher: more common).
-    pub fn new(sources: &[Hir], programs: Vec<Program>, weights: &[u32]) -> Matcher {
+    /// Indexes the first `indexed` of `programs` by the anchors of `sources`, the expressions
+    /// they were compiled from (the rest, exceptions, are run by name only); `weights` says
+    /// how common each symbol is (higher: more common).
+    pub fn new(
+        sources: &[Hir],
+        programs: Vec<Program>,
+        indexed: usize,
+        weights: &[u32],
+    ) -> Matcher {
         let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
         let mut always = Vec::new();
         let mut checks = Vec::with_capacity(sources.len());
@@ -162,14 +168,17 @@ impl Matcher {
                 same
             });
             let Some((anchor, rest)) = needs.split_first() else {
-                always.push(p as u32);
+                if p < indexed {
+                    always.push(p as u32);
+                }
                 checks.push(Box::default());
                 anchors.push(None);
                 continue;
             };
             for &s in &anchor.symbols {
-                if let Some(list) = index.get_mut(s as usize) {
-                    list.push(p as u32);
+                match index.get_mut(s as usize) {
+                    Some(list) if p < indexed => list.push(p as u32),
+                    _ => {}
                 }
             }
             checks.push(
@@ -193,74 +202,111 @@ impl Matcher {
         }
     }
 
-    /// How many phrases there are.
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.programs.len()
-    }
-
     /// Phrase `pattern`'s program.
     #[cfg(test)]
     pub fn program(&self, pattern: usize) -> &Program {
         &self.programs[pattern]
     }
 
-    /// Appends to `out` every match `(pattern, found)` of the patterns `wanted` accepts
-    /// inside `chunk` of `symbols` (token indices): per pattern leftmost-first and
-    /// non-overlapping, by pattern then start. The note's start and end are those of `symbols`.
-    pub fn matches(
+    /// Runs `f` on `chunk` of `symbols` (token indices), read once: the chunk's symbols and
+    /// where each occurs, for every pattern and exception `f` asks about.
+    pub fn with_chunk<R>(
         &self,
         symbols: &[Symbol],
         chunk: Range<usize>,
-        wanted: impl Fn(usize) -> bool,
-        out: &mut Vec<(usize, Found)>,
-    ) {
+        f: impl FnOnce(&mut Chunk<'_>) -> R,
+    ) -> R {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             scratch.start(&symbols[chunk.clone()], self.index.len());
-            let mut candidates = std::mem::take(&mut scratch.candidates);
-            candidates.clear();
-            candidates.extend_from_slice(&self.always);
-            for &s in &scratch.symbols {
-                candidates.extend(self.index.get(s as usize).into_iter().flatten());
-            }
-            candidates.sort_unstable();
-            candidates.dedup();
-            for &p in &candidates {
-                let p = p as usize;
-                if !wanted(p) || !self.checks[p].iter().all(|set| scratch.any(set)) {
-                    continue;
-                }
-                // A match holds an anchor `offset` tokens after its start: it starts no
-                // earlier than the first anchor allows and no later than the last.
-                let starts = match &self.anchors[p] {
-                    None => chunk.clone(),
-                    Some(anchor) => {
-                        let Some((first, last)) = scratch.span_of(&anchor.symbols) else {
-                            continue;
-                        };
-                        let Some(latest) = last.checked_sub(anchor.offset.0) else {
-                            continue;
-                        };
-                        let earliest = first.saturating_sub(anchor.offset.1);
-                        chunk.start + earliest..chunk.start + latest + 1
-                    }
-                };
-                self.programs[p].find_iter(
-                    symbols,
-                    chunk.clone(),
-                    starts,
-                    &mut scratch.program,
-                    |m| out.push((p, m)),
-                );
-            }
-            scratch.candidates = candidates;
-        });
+            f(&mut Chunk {
+                matcher: self,
+                symbols,
+                chunk,
+                scratch,
+            })
+        })
     }
 
-    /// Whether `program` matches inside `range` of `symbols` (with this thread's scratch).
-    pub fn is_match(program: &Program, symbols: &[Symbol], range: Range<usize>) -> bool {
-        SCRATCH.with(|scratch| program.is_match(symbols, range, &mut scratch.borrow_mut().program))
+    /// Where phrase `p` can start a match in the chunk: between the first anchor of the
+    /// chunk, less the most tokens before it, and the last, less the fewest (`None`: nowhere,
+    /// or a required slot is missing).
+    fn starts(&self, p: usize, chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
+        if !self.checks[p].iter().all(|set| scratch.any(set)) {
+            return None;
+        }
+        let Some(anchor) = &self.anchors[p] else {
+            return Some(chunk.start..chunk.end + 1);
+        };
+        let (first, last) = scratch.span_of(&anchor.symbols)?;
+        let latest = last.checked_sub(anchor.offset.0)?;
+        let earliest = first.saturating_sub(anchor.offset.1);
+        Some(chunk.start + earliest..chunk.start + latest + 1)
+    }
+}
+
+/// One chunk of a note, read by the matcher (see [`Matcher::with_chunk`]).
+pub(crate) struct Chunk<'a> {
+    matcher: &'a Matcher,
+    symbols: &'a [Symbol],
+    chunk: Range<usize>,
+    scratch: &'a mut Scratch,
+}
+
+impl Chunk<'_> {
+    /// Appends to `out` every match `(pattern, found)` in the chunk of the indexed patterns
+    /// `wanted` accepts: per pattern leftmost-first and non-overlapping, by pattern then
+    /// start. The note's start and end are those of the symbols.
+    pub fn matches(&mut self, wanted: impl Fn(usize) -> bool, out: &mut Vec<(usize, Found)>) {
+        let Chunk {
+            matcher,
+            symbols,
+            chunk,
+            scratch,
+        } = self;
+        let mut candidates = std::mem::take(&mut scratch.candidates);
+        candidates.clear();
+        candidates.extend_from_slice(&matcher.always);
+        for &s in &scratch.symbols {
+            candidates.extend(matcher.index.get(s as usize).into_iter().flatten());
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for &p in &candidates {
+            let p = p as usize;
+            if !wanted(p) {
+                continue;
+            }
+            let Some(starts) = matcher.starts(p, chunk, scratch) else {
+                continue;
+            };
+            matcher.programs[p].find_iter(
+                symbols,
+                chunk.clone(),
+                starts,
+                &mut scratch.program,
+                |m| out.push((p, m)),
+            );
+        }
+        scratch.candidates = candidates;
+    }
+
+    /// Whether one of `phrases` (exceptions, not indexed) matches inside `window`, a part of
+    /// the chunk. Each runs only if its anchor and required slots are in the chunk.
+    pub fn any_match(&mut self, phrases: &[u32], window: Range<usize>) -> bool {
+        phrases.iter().any(|&p| {
+            let p = p as usize;
+            let Some(starts) = self.matcher.starts(p, &self.chunk, self.scratch) else {
+                return false;
+            };
+            let starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
+            self.matcher.programs[p].matches_in(
+                self.symbols,
+                window.clone(),
+                starts,
+                &mut self.scratch.program,
+            )
+        })
     }
 }
 

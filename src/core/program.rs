@@ -314,7 +314,28 @@ impl Program {
         }
     }
 
+    /// Whether the program matches inside `range` of `symbols`, starting inside `starts`.
+    pub(crate) fn matches_in(
+        &self,
+        symbols: &[Symbol],
+        range: Range<usize>,
+        starts: Range<usize>,
+        scratch: &mut Scratch,
+    ) -> bool {
+        let end = range.end.min(symbols.len());
+        let from = range.start.max(starts.start);
+        if starts.is_empty() || from > end {
+            return false;
+        }
+        let last_start = end.min(starts.end - 1);
+        from <= last_start
+            && self
+                .find_from(symbols, from, end, last_start, scratch)
+                .is_some()
+    }
+
     /// Whether the program matches anywhere inside `range` of `symbols`.
+    #[cfg(test)]
     pub(crate) fn is_match(
         &self,
         symbols: &[Symbol],

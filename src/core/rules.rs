@@ -187,8 +187,8 @@ pub(crate) struct PhraseSet {
     /// All phrase patterns, over the encoded note.
     pub matcher: Matcher,
     pub patterns: Vec<PhrasePattern>,
-    /// Per rule: its `except` phrases as one program.
-    exceptions: Vec<Option<Program>>,
+    /// Per rule: its `except` phrases, by their number in the matcher.
+    exceptions: Vec<Vec<u32>>,
     /// Each class and the single words in it (for `callnudge rules explain`).
     pub class_forms: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
@@ -201,9 +201,9 @@ pub(crate) struct PhrasePattern {
 }
 
 impl PhraseSet {
-    /// Rule `rule`'s exceptions, if it has any.
-    pub fn exception(&self, rule: usize) -> Option<&Program> {
-        self.exceptions.get(rule)?.as_ref()
+    /// Rule `rule`'s exceptions (phrase numbers in the matcher).
+    pub fn exceptions(&self, rule: usize) -> &[u32] {
+        self.exceptions.get(rule).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -469,24 +469,22 @@ fn build_phrases(
         });
         sources.push(take(*index));
     }
-    let mut exceptions: Vec<Option<Program>> = (0..rules.len()).map(|_| None).collect();
-    for (rule, _, origin) in phrase_excepts {
-        if exceptions[*rule].is_some() {
-            continue;
-        }
-        let joined: Vec<Hir> = phrase_excepts
-            .iter()
-            .filter(|(r, _, _)| r == rule)
-            .map(|(_, i, _)| take(*i))
-            .collect();
-        exceptions[*rule] = Some(program(&Hir::alternation(joined), origin)?);
+    // Exceptions follow the patterns in the matcher, one phrase each, not indexed: a rule's
+    // are run only around its matches.
+    let indexed = sources.len();
+    let mut exceptions: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
+    let mut origins: Vec<&Origin> = patterns.iter().map(|p| &p.written.origin).collect();
+    for (rule, index, origin) in phrase_excepts {
+        exceptions[*rule].push(sources.len() as u32);
+        sources.push(take(*index));
+        origins.push(origin);
     }
     let programs = sources
         .iter()
-        .zip(&patterns)
-        .map(|(source, pattern)| program(source, &pattern.written.origin))
+        .zip(origins)
+        .map(|(source, origin)| program(source, origin))
         .collect::<Result<Vec<_>, _>>()?;
-    let matcher = Matcher::new(&sources, programs, &compiled.weights);
+    let matcher = Matcher::new(&sources, programs, indexed, &compiled.weights);
     Ok(PhraseSet {
         class_forms: compiled.class_forms,
         encoder: compiled.encoder,
