@@ -29,6 +29,9 @@ pub(crate) struct Matcher {
     programs: Vec<Program>,
     /// Per symbol: the phrases it anchors, in order.
     index: Vec<Box<[u32]>>,
+    /// Per symbol: the exception phrases it anchors (they are not candidates of a chunk, but
+    /// a chunk learns which of them have an anchor in it, once, when a match asks).
+    except_index: Vec<Box<[u32]>>,
     /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
     always: Vec<u32>,
     /// Per phrase: more sets of symbols each of which must occur in a chunk for the phrase to
@@ -70,12 +73,16 @@ struct Scratch {
     symbols: Vec<u32>,
     /// Phrases whose anchor occurs in the chunk.
     candidates: Vec<u32>,
-    /// Per symbol, the chunk it last occurred in (`seen[s] == chunk`: it occurs in this one).
-    seen: Vec<u32>,
-    chunk: u32,
+    /// One bit per symbol: whether it occurs in the chunk (small enough to stay in the
+    /// fastest cache: phrases ask about hundreds of symbols per chunk).
+    present: Vec<u64>,
     /// Per symbol occurring in the chunk: where it first and last occurs (from its start).
     first_at: Vec<u32>,
     last_at: Vec<u32>,
+    /// Per phrase: the chunk (by `stamp`) in which its anchor was last found, and where the
+    /// anchor first and last occurs in it (exception phrases only).
+    anchored: Vec<(u32, u32, u32)>,
+    stamp: u32,
     /// What the programs need while they run.
     program: ProgramScratch,
 }
@@ -83,57 +90,48 @@ struct Scratch {
 impl Scratch {
     /// Takes in a new chunk: its distinct symbols, and which occur.
     fn start(&mut self, chunk: &[Symbol], symbol_count: usize) {
-        if self.seen.len() < symbol_count {
-            self.seen.resize(symbol_count, 0);
+        let words = symbol_count.div_ceil(64);
+        if self.present.len() < words {
+            self.present.resize(words, 0);
             self.first_at.resize(symbol_count, 0);
             self.last_at.resize(symbol_count, 0);
         }
-        self.chunk = self.chunk.wrapping_add(1);
-        if self.chunk == 0 {
-            self.seen.fill(0);
-            self.chunk = 1;
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.anchored.fill((0, 0, 0));
+            self.stamp = 1;
+        }
+        // Only the last chunk's bits are set: clear those.
+        for &s in &self.symbols {
+            self.present[s as usize / 64] = 0;
         }
         self.symbols.clear();
         for (at, &s) in chunk.iter().enumerate() {
             let at = at as u32;
-            if let Some(seen) = self.seen.get_mut(s as usize) {
-                if *seen != self.chunk {
-                    *seen = self.chunk;
-                    self.symbols.push(s);
-                    self.first_at[s as usize] = at;
-                }
-                self.last_at[s as usize] = at;
+            let Some(word) = self.present.get_mut(s as usize / 64) else {
+                continue;
+            };
+            let bit = 1u64 << (s % 64);
+            if *word & bit == 0 {
+                *word |= bit;
+                self.symbols.push(s);
+                self.first_at[s as usize] = at;
             }
+            self.last_at[s as usize] = at;
         }
     }
 
-    /// Where the first and the last of `set`'s symbols occur in the chunk, if any does.
-    fn span_of(&self, set: &[u32]) -> Option<(usize, usize)> {
-        let mut span: Option<(u32, u32)> = None;
-        let mut take = |s: u32| {
-            let (f, l) = (self.first_at[s as usize], self.last_at[s as usize]);
-            span = Some(span.map_or((f, l), |(a, b)| (a.min(f), b.max(l))));
-        };
-        if set.len() <= self.symbols.len() * 4 {
-            set.iter()
-                .filter(|&&s| self.seen.get(s as usize) == Some(&self.chunk))
-                .for_each(|&s| take(s));
-        } else {
-            self.symbols
-                .iter()
-                .filter(|s| set.binary_search(s).is_ok())
-                .for_each(|&s| take(s));
-        }
-        span.map(|(f, l)| (f as usize, l as usize))
+    /// Whether symbol `s` occurs in the chunk.
+    #[inline]
+    fn has(&self, s: u32) -> bool {
+        self.present
+            .get(s as usize / 64)
+            .is_some_and(|w| w & (1 << (s % 64)) != 0)
     }
 
     /// Whether one of `set`'s symbols occurs in the chunk.
     fn any(&self, set: &[u32]) -> bool {
-        if set.len() <= self.symbols.len() * 4 {
-            set.iter().any(|&s| self.seen[s as usize] == self.chunk)
-        } else {
-            self.symbols.iter().any(|s| set.binary_search(s).is_ok())
-        }
+        set.iter().any(|&s| self.has(s))
     }
 }
 
@@ -152,6 +150,7 @@ impl Matcher {
         weights: &[u32],
     ) -> Matcher {
         let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
+        let mut except_index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
         let mut always = Vec::new();
         let mut checks = Vec::with_capacity(sources.len());
         let mut anchors = Vec::with_capacity(sources.len());
@@ -178,7 +177,11 @@ impl Matcher {
             for &s in &anchor.symbols {
                 match index.get_mut(s as usize) {
                     Some(list) if p < indexed => list.push(p as u32),
-                    _ => {}
+                    _ => {
+                        if let Some(list) = except_index.get_mut(s as usize) {
+                            list.push(p as u32);
+                        }
+                    }
                 }
             }
             checks.push(
@@ -195,6 +198,10 @@ impl Matcher {
         }
         Matcher {
             index: index.into_iter().map(Vec::into_boxed_slice).collect(),
+            except_index: except_index
+                .into_iter()
+                .map(Vec::into_boxed_slice)
+                .collect(),
             always,
             checks,
             anchors,
@@ -218,8 +225,12 @@ impl Matcher {
     ) -> R {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
+            if scratch.anchored.len() < self.programs.len() {
+                scratch.anchored.resize(self.programs.len(), (0, 0, 0));
+            }
             scratch.start(&symbols[chunk.clone()], self.index.len());
             f(&mut Chunk {
+                exceptions_read: false,
                 matcher: self,
                 symbols,
                 chunk,
@@ -228,25 +239,51 @@ impl Matcher {
         })
     }
 
-    /// Where phrase `p` can start a match in the chunk: between the first anchor of the
-    /// chunk, less the most tokens before it, and the last, less the fewest (`None`: nowhere,
-    /// or a required slot is missing).
+    /// Notes, for every phrase of `index` anchored in the chunk, where its anchor first and
+    /// last occurs (one pass over the chunk's symbols and the phrases they anchor); calls
+    /// `new` with each phrase the first time it is seen in the chunk.
+    fn read_anchors(index: &[Box<[u32]>], scratch: &mut Scratch, mut new: impl FnMut(u32)) {
+        let stamp = scratch.stamp;
+        for &s in &scratch.symbols {
+            let (f, l) = (scratch.first_at[s as usize], scratch.last_at[s as usize]);
+            for &p in index.get(s as usize).into_iter().flatten() {
+                let cell = &mut scratch.anchored[p as usize];
+                if cell.0 == stamp {
+                    *cell = (stamp, cell.1.min(f), cell.2.max(l));
+                } else {
+                    *cell = (stamp, f, l);
+                    new(p);
+                }
+            }
+        }
+    }
+
+    /// Where phrase `p` can start a match in the chunk, once its anchor has been read
+    /// ([`Matcher::read_anchors`]): between the first anchor of the chunk, less the most
+    /// tokens before it, and the last, less the fewest (`None`: nowhere, or a required slot
+    /// is missing).
     fn starts(&self, p: usize, chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
-        if !self.checks[p].iter().all(|set| scratch.any(set)) {
+        let anchor = self.anchors[p]
+            .as_ref()
+            .map(|anchor| (anchor, scratch.anchored[p]));
+        if anchor.is_some_and(|(_, (stamp, _, _))| stamp != scratch.stamp)
+            || !self.checks[p].iter().all(|set| scratch.any(set))
+        {
             return None;
         }
-        let Some(anchor) = &self.anchors[p] else {
+        let Some((anchor, (_, first, last))) = anchor else {
             return Some(chunk.start..chunk.end + 1);
         };
-        let (first, last) = scratch.span_of(&anchor.symbols)?;
-        let latest = last.checked_sub(anchor.offset.0)?;
-        let earliest = first.saturating_sub(anchor.offset.1);
+        let latest = (last as usize).checked_sub(anchor.offset.0)?;
+        let earliest = (first as usize).saturating_sub(anchor.offset.1);
         Some(chunk.start + earliest..chunk.start + latest + 1)
     }
 }
 
 /// One chunk of a note, read by the matcher (see [`Matcher::with_chunk`]).
 pub(crate) struct Chunk<'a> {
+    /// Whether the exception phrases' anchors have been read for this chunk.
+    exceptions_read: bool,
     matcher: &'a Matcher,
     symbols: &'a [Symbol],
     chunk: Range<usize>,
@@ -263,15 +300,13 @@ impl Chunk<'_> {
             symbols,
             chunk,
             scratch,
+            ..
         } = self;
         let mut candidates = std::mem::take(&mut scratch.candidates);
         candidates.clear();
         candidates.extend_from_slice(&matcher.always);
-        for &s in &scratch.symbols {
-            candidates.extend(matcher.index.get(s as usize).into_iter().flatten());
-        }
+        Matcher::read_anchors(&matcher.index, scratch, |p| candidates.push(p));
         candidates.sort_unstable();
-        candidates.dedup();
         for &p in &candidates {
             let p = p as usize;
             if !wanted(p) {
@@ -294,6 +329,13 @@ impl Chunk<'_> {
     /// Whether one of `phrases` (exceptions, not indexed) matches inside `window`, a part of
     /// the chunk. Each runs only if its anchor and required slots are in the chunk.
     pub fn any_match(&mut self, phrases: &[u32], window: Range<usize>) -> bool {
+        if phrases.is_empty() {
+            return false;
+        }
+        if !self.exceptions_read {
+            Matcher::read_anchors(&self.matcher.except_index, self.scratch, |_| {});
+            self.exceptions_read = true;
+        }
         phrases.iter().any(|&p| {
             let p = p as usize;
             let Some(starts) = self.matcher.starts(p, &self.chunk, self.scratch) else {
