@@ -1,6 +1,7 @@
 //! The command line as typed: clap definitions only. `main.rs` validates these into the
 //! library's types and calls the adapters.
 
+use callnudge::store::Location;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -55,6 +56,11 @@ pub enum Command {
     /// Make a backup folder the data directory: the data directory must be new or empty
     /// (move the old one away first), and no callnudge may be running on it.
     Restore(RestoreArgs),
+    /// Copy a sled data directory into a PostgreSQL database: notes with their ids, team
+    /// settings, disputes, digest claims, chat event ids and reps' preferences. Safe to run
+    /// again (nothing is copied twice); the copy's counts are checked at the end. Stop any
+    /// `serve` on the folder first.
+    Migrate(MigrateArgs),
     /// Dry run over a file of notes (CSV with a text column, or one note per line): how often
     /// each rule fires, with examples. Nothing is stored.
     Calibrate(CalibrateArgs),
@@ -137,6 +143,22 @@ pub struct DataArgs {
         value_name = "DIR"
     )]
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to keep the data in instead (`postgres://USER:PASSWORD@HOST/DB`,
+    /// `?sslmode=require` for TLS): several `serve` processes can share it.
+    #[arg(
+        long,
+        env = "CALLNUDGE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+impl DataArgs {
+    /// The store these arguments name.
+    pub fn location(&self) -> Location {
+        Location::new(&self.data_dir, self.database_url.as_deref())
+    }
 }
 
 /// A rep of a team.
@@ -288,6 +310,21 @@ pub struct RestoreArgs {
     pub from: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The sled data directory to copy.
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The database to copy into (`postgres://USER:PASSWORD@HOST/DB`).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "CALLNUDGE_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub to: String,
 }
 
 #[derive(Debug, Args)]

@@ -9,11 +9,10 @@ use callnudge::control::{self, ControlError};
 use callnudge::core::wording::count;
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
-use callnudge::store::{SledStore, StoreError};
+use callnudge::store::{self, Location, SledStore, StoreError};
 use chrono::Utc;
 use clap::Parser;
 use std::io::{Read, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -83,8 +82,8 @@ fn serve(a: cli::ServeArgs, prompts: Arc<Prompts>) -> anyhow::Result<()> {
     config.control = Some(a.data.data_dir.clone());
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let store = SledStore::open(&a.data.data_dir)?;
-        let service = Arc::new(Service::new(Arc::new(store), prompts));
+        let store = store::open(&a.data.location())?;
+        let service = Arc::new(Service::new(store, prompts));
         callnudge::serve::serve(
             config,
             service,
@@ -119,9 +118,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let prompts = Prompts::load(cli.rules.as_deref()).context("the rules could not be loaded")?;
     let prompts = Arc::new(prompts);
-    let open = |dir: &Path| -> anyhow::Result<Service> {
-        let store = SledStore::open(dir)?;
-        let service = Service::new(Arc::new(store), prompts.clone());
+    let open = |location: &Location| -> anyhow::Result<Service> {
+        let service = Service::new(store::open(location)?, prompts.clone());
         // Note text past retention goes away however callnudge is used (at most daily). A purge
         // that cannot write (a full disk) must not stop reading or exporting: warn and go on.
         match service.purge_if_due(Utc::now()) {
@@ -161,7 +159,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     temp.path()
                 }
             };
-            let n = demo::run(&open(dir)?, Utc::now(), &mut Rendered::new(&mut out, style))?;
+            let n = demo::run(
+                &open(&Location::Dir(dir.to_path_buf()))?,
+                Utc::now(),
+                &mut Rendered::new(&mut out, style),
+            )?;
             match &args.data_dir {
                 Some(d) => writeln!(out, "\n{} stored in {}", count(n as u64, "note", "notes"), d.display())?,
                 None => writeln!(out, "\n{} stored in a temporary directory (removed now; pass --data-dir to keep them)", count(n as u64, "note", "notes"))?,
@@ -190,7 +192,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rep: a.who.rep,
                 text,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?;
+            admin(&a.data, command, &open, style, &mut out)?;
         }
         Command::Console(a) => {
             use std::io::IsTerminal;
@@ -202,7 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 write!(out, "\x1b[?2004h")?;
             }
             let result = session::console(
-                &open(&a.data.data_dir)?,
+                &open(&a.data.location())?,
                 &a.who.team,
                 &a.who.rep,
                 stdin.lock(),
@@ -219,7 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 team: a.who.team,
                 rep: a.who.rep,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Digest(a) => {
             let command = AdminCommand::Digest {
@@ -227,7 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 week: a.week,
                 png: a.png.map(std::path::absolute).transpose()?,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Snooze(a) => {
             let command = AdminCommand::Snooze {
@@ -235,7 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rep: a.who.rep,
                 length: a.length.unwrap_or_default(),
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Dispute(a) => {
             let command = AdminCommand::Dispute {
@@ -244,7 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 note: a.note,
                 rule: a.rule,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Forget(a) => {
             use std::io::{BufRead, IsTerminal};
@@ -266,7 +268,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 team: a.who.team,
                 rep: a.who.rep,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Team(a) => {
             let changes = team::TeamChanges {
@@ -281,23 +283,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 team: a.team,
                 changes,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Export(a) => {
             let command = AdminCommand::Export {
                 team: a.team,
                 json: a.format == ExportFormat::Json,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Backup(a) => {
             let command = AdminCommand::Backup {
                 to: std::path::absolute(&a.to)?,
             };
-            admin(&a.data.data_dir, command, &open, style, &mut out)?
+            admin(&a.data, command, &open, style, &mut out)?
         }
         Command::Serve(a) => serve(a, prompts.clone())?,
         Command::Restore(a) => {
+            if let Location::Postgres(_) = a.data.location() {
+                anyhow::bail!(
+                    "restore writes a data directory; to load the backup {} into the database, \
+                     run `callnudge migrate --from {} --to URL`",
+                    a.from.display(),
+                    a.from.display()
+                );
+            }
             let into = &a.data.data_dir;
             if std::fs::read_dir(into).is_ok_and(|mut d| d.next().is_some()) {
                 anyhow::bail!(
@@ -322,6 +332,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 into.display()
             )?;
         }
+        Command::Migrate(a) => migrate(a, &mut out)?,
         Command::Calibrate(a) => {
             let input = if a.file.as_os_str() == "-" {
                 read_stdin()?
@@ -350,7 +361,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let size = file.metadata().map_or(0, |m| m.len());
                 (Box::new(file), size)
             };
-            let service = open(&a.data.data_dir)?;
+            let service = open(&a.data.location())?;
             // Drawn only when stderr is a terminal.
             let bar = if size > 0 {
                 indicatif::ProgressBar::new(size)
@@ -384,40 +395,47 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs a command on the data directory `dir`: in this process, or, when a running `serve`
-/// holds the directory, in that process through its admin socket (same output).
+/// The store's opener, as `run` builds it (with the prompts and a retention purge).
+type Open<'a> = &'a dyn Fn(&Location) -> anyhow::Result<Service>;
+
+/// Runs a command on the store `data` names: in this process, or, when a running `serve`
+/// holds the sled directory, in that process through its admin socket (same output). A
+/// database is shared: the command always runs here.
 fn admin(
-    dir: &Path,
+    data: &cli::DataArgs,
     command: AdminCommand,
-    open: &dyn Fn(&Path) -> anyhow::Result<Service>,
+    open: Open<'_>,
     style: Style,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     if command.prints_markdown() {
         let mut rendered = Rendered::new(out, style);
-        run_admin(dir, command, open, &mut rendered)?;
+        run_admin(data, command, open, &mut rendered)?;
         rendered.flush()?;
         return Ok(());
     }
-    run_admin(dir, command, open, out)
+    run_admin(data, command, open, out)
 }
 
 fn run_admin(
-    dir: &Path,
+    data: &cli::DataArgs,
     command: AdminCommand,
-    open: &dyn Fn(&Path) -> anyhow::Result<Service>,
+    open: Open<'_>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    let location = data.location();
+    let dir = data.data_dir.as_path();
     // A command that only reads, on a directory that does not exist: a typo or the wrong
     // folder, not an empty team (opening it would create it).
-    if command.reads_only() && !dir.join("db").exists() && !dir.join("conf").exists() {
+    let is_dir = matches!(location, Location::Dir(_));
+    if is_dir && command.reads_only() && !dir.join("db").exists() && !dir.join("conf").exists() {
         anyhow::bail!(
             "no callnudge data in {}: check --data-dir (or CALLNUDGE_DATA_DIR); the first note \
              creates it (`callnudge note`, `serve`, `import`)",
             dir.display()
         );
     }
-    let service = match open(dir) {
+    let service = match open(&location) {
         Ok(service) => service,
         Err(e) if matches!(e.downcast_ref(), Some(StoreError::Locked { .. })) => {
             let reply = match control::send(dir, &command) {
@@ -434,6 +452,52 @@ fn run_admin(
         Err(e) => return Err(e),
     };
     console::admin::run(&service, command, Utc::now(), out)
+}
+
+/// `callnudge migrate`: every record of a sled folder into a database, with a progress bar,
+/// then the copy checked against the folder.
+fn migrate(a: cli::MigrateArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    use callnudge::store::copy;
+    if !a.from.join("db").exists() {
+        anyhow::bail!(
+            "{} is not a callnudge data directory (no `db` file in it)",
+            a.from.display()
+        );
+    }
+    let from =
+        SledStore::open(&a.from).with_context(|| format!("cannot read {}", a.from.display()))?;
+    let to = store::PgStore::open(&a.to)?;
+    let total = copy::count(&from)?.values().sum();
+    // Drawn only when stderr is a terminal.
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("migrating {bar:40} {pos}/{len} records ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let copied = copy::copy(&from, &to, &mut |n| bar.set_position(n));
+    bar.finish_and_clear();
+    let copied = copied?;
+    copy::verify(&from, &to, &copied).map_err(|e| {
+        anyhow::anyhow!("the copy is incomplete: {e}; run the same command again to finish it")
+    })?;
+    let kinds: Vec<String> = copied
+        .read
+        .iter()
+        .map(|(kind, n)| format!("{n} {kind}"))
+        .collect();
+    writeln!(
+        out,
+        "copied {} into {}: {} ({} notes new there); checked: every record is there",
+        a.from.display(),
+        to.target(),
+        if kinds.is_empty() {
+            "nothing (the folder is empty)".to_string()
+        } else {
+            kinds.join(", ")
+        },
+        copied.new_notes
+    )?;
+    Ok(())
 }
 
 fn read_stdin() -> anyhow::Result<String> {

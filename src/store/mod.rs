@@ -1,16 +1,22 @@
 //! Storage behind a small trait, so that a server database can take over where a team
-//! outgrows one process. [`SledStore`] (one directory, no server) is the default.
+//! outgrows one process. [`SledStore`] (one directory, no server) is the default;
+//! [`PgStore`] keeps the same contract in a PostgreSQL database that several `serve`
+//! processes share ([`Location`] says which, [`open`] opens it).
 //!
 //! Contract every implementation keeps: `add_note` returns only once the note is durable
 //! (`add_note_then` calls back only then);
 //! `forget_rep` removes every record of the rep, durably; `update_team` changes a team's
 //! settings atomically (no change made at the same time is lost); `mark_digest_sent` is a
 //! compare-and-swap, so a digest is claimed once per team and week; `add_event_note_then`
-//! stores a chat event's note once, however often the event is delivered.
+//! stores a chat event's note once, however often the event is delivered; `records` and
+//! `put_records` copy every record between stores (backups, `callnudge migrate`).
 
+pub mod copy;
 mod group_commit;
+mod postgres;
 mod sled_store;
 
+pub use postgres::PgStore;
 pub use sled_store::SledStore;
 
 use crate::core::snooze::RepPrefs;
@@ -18,6 +24,7 @@ use crate::core::{Dispute, NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -47,7 +54,83 @@ pub enum StoreError {
     BackupTarget { dir: PathBuf, what: String },
     #[error("corrupt record in tree {tree}: {reason}")]
     Corrupt { tree: String, reason: String },
+    #[error("the database URL is not valid: {what}; it looks like postgres://USER:PASSWORD@HOST:5432/DBNAME")]
+    DatabaseUrl { what: String },
+    #[error("cannot use the database {target}: {source} (is PostgreSQL running there, and are the URL's user and password right?)")]
+    Database {
+        /// The URL without its password.
+        target: String,
+        #[source]
+        source: Cause,
+    },
+    #[error("the database {target} has schema version {found}, this build knows up to {expected}; use a matching callnudge build")]
+    DatabaseSchema {
+        target: String,
+        found: i32,
+        expected: i32,
+    },
 }
+
+/// Where a store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A sled folder (created if missing): one process at a time.
+    Dir(PathBuf),
+    /// A PostgreSQL database, `postgres://…`: any number of processes.
+    Postgres(String),
+}
+
+impl Location {
+    /// The database when a URL is given, else the folder.
+    pub fn new(dir: &Path, database_url: Option<&str>) -> Location {
+        match database_url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) => Location::Postgres(url.to_string()),
+            None => Location::Dir(dir.to_path_buf()),
+        }
+    }
+}
+
+/// Opens the store at `location`.
+pub fn open(location: &Location) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match location {
+        Location::Dir(dir) => Arc::new(SledStore::open(dir)?),
+        Location::Postgres(url) => Arc::new(PgStore::open(url)?),
+    })
+}
+
+/// One stored record of any kind, as backups and `callnudge migrate` copy them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Note(NoteRecord),
+    Team(TeamSettings),
+    Prefs {
+        team: String,
+        rep: String,
+        prefs: RepPrefs,
+    },
+    Dispute {
+        team: String,
+        dispute: Dispute,
+    },
+    /// The latest week whose digest was sent.
+    Digest {
+        team: String,
+        week: Week,
+    },
+    /// A chat event id and the time (seconds) of its note.
+    Event {
+        event: String,
+        at: i64,
+    },
+    /// A housekeeping time.
+    Meta {
+        key: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// Told each record by [`Store::records`]; an error stops the walk.
+pub type EachRecord<'a> = &'a mut dyn FnMut(Record) -> Result<(), StoreError>;
 
 /// What lies under a store error: sled's or the file system's own error, shared (one failed
 /// flush fails every writer it was for).
@@ -135,8 +218,47 @@ pub trait Store: Send + Sync + 'static {
     /// Reads every record and checks it decodes and matches its key.
     fn check(&self) -> Result<u64, StoreError>;
     fn flush(&self) -> Result<(), StoreError>;
+    /// Every record, kind by kind: event ids first and notes last, so that a copy made while
+    /// notes arrive never holds an event id without its note.
+    fn records(&self, each: EachRecord<'_>) -> Result<(), StoreError>;
+    /// Stores records as they are (notes keep their ids), all of them durable once it returns
+    /// (one transaction on PostgreSQL, one flush on sled). Storing the same records again
+    /// changes nothing; a digest week only moves forward; the note
+    /// counter moves past every id stored. Returns how many notes were not stored before.
+    fn put_records(&self, records: Vec<Record>) -> Result<u64, StoreError>;
     /// Copies every record into `to` (a new or empty folder) as a store of its own, which
     /// `--data-dir` or `callnudge restore` can open; safe while notes arrive. Returns the
     /// number of notes copied.
     fn backup(&self, to: &Path) -> Result<u64, StoreError>;
+}
+
+/// A record from its JSON; `tree` names the table or tree it came from.
+fn decode<T: serde::de::DeserializeOwned>(tree: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        tree: tree.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// A record as JSON, as every store keeps its values.
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("plain data always serializes")
+}
+
+/// Ids from here on come from chat events and imports, not from a store's counter.
+const EVENT_IDS: u64 = 1 << 52;
+
+/// The id of the note a chat event carried: the same for every delivery of the event, in
+/// `[2^52, 2^53)` (far above the ids the stores count, and exact in a JSON number).
+fn event_note_id(event: &str) -> u64 {
+    // FNV-1a: stable across builds, unlike std's hasher.
+    let hash = event.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    EVENT_IDS | (hash & (EVENT_IDS - 1))
+}
+
+/// Team and rep names may not contain NUL (sled's key separator; PostgreSQL's text refuses it).
+fn clean(s: &str) -> String {
+    s.replace('\0', "")
 }

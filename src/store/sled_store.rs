@@ -10,7 +10,10 @@
 //! chat event gets its id from the event, so every delivery of the event writes the same key.
 
 use super::group_commit::GroupCommit;
-use super::{EventNoteDone, NoteDone, Store, StoreError, TeamChange, SCHEMA_VERSION};
+use super::{
+    clean, decode, encode, event_note_id, EachRecord, EventNoteDone, NoteDone, Record, Store,
+    StoreError, TeamChange, EVENT_IDS, SCHEMA_VERSION,
+};
 use crate::core::snooze::RepPrefs;
 use crate::core::{Dispute, NoteRecord, TeamSettings, Week};
 use chrono::{DateTime, Utc};
@@ -51,8 +54,6 @@ pub const COUNT_FILE: &str = "callnudge-notes.count";
 
 /// The key in `meta` of the last note id given.
 const NOTE_SEQ: &str = "note_seq";
-/// Ids from here on come from chat events and imports, not from the counter.
-const EVENT_IDS: u64 = 1 << 52;
 
 impl SledStore {
     /// Opens (or creates) the store in `dir`.
@@ -367,30 +368,35 @@ fn key_micros(key: &[u8]) -> Option<i64> {
     Some(i64::from_be_bytes(bytes))
 }
 
-fn decode<T: serde::de::DeserializeOwned>(tree: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        tree: tree.to_string(),
-        reason: e.to_string(),
+/// A dispute from its key after `team \0` (`rule \0 rep \0 note(be)`) and its value (the
+/// time in µs, big endian; none for disputes stored before it was kept).
+fn dispute(rest: &[u8], value: &[u8]) -> Result<Dispute, StoreError> {
+    let corrupt = || StoreError::Corrupt {
+        tree: "disputes".into(),
+        reason: "a key without a rule, a rep and a note id".into(),
+    };
+    let mut parts = rest.splitn(3, |&b| b == 0);
+    let (Some(rule), Some(rep), Some(note)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(corrupt());
+    };
+    let note: [u8; 8] = note.try_into().map_err(|_| corrupt())?;
+    let at = <[u8; 8]>::try_from(value)
+        .ok()
+        .and_then(|b| DateTime::from_timestamp_micros(i64::from_be_bytes(b)));
+    Ok(Dispute {
+        rule: String::from_utf8_lossy(rule).into_owned(),
+        rep: String::from_utf8_lossy(rep).into_owned(),
+        note: u64::from_be_bytes(note),
+        at,
     })
 }
 
-fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).expect("plain data always serializes")
-}
-
-/// The id of the note a chat event carried: the same for every delivery of the event, in
-/// `[2^52, 2^53)` (far above the ids sled generates, and exact in a JSON number).
-fn event_note_id(event: &str) -> u64 {
-    // FNV-1a: stable across builds, unlike std's hasher.
-    let hash = event.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    (1 << 52) | (hash & ((1 << 52) - 1))
-}
-
-/// Team and rep names may not contain NUL (the key separator).
-fn clean(s: &str) -> String {
-    s.replace('\0', "")
+/// The two names of a `team \0 rep \0` key.
+fn two_names(key: &[u8]) -> (String, String) {
+    let mut parts = key.split(|&b| b == 0);
+    let mut next = || String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let team = next();
+    (team, next())
 }
 
 impl Store for SledStore {
@@ -631,27 +637,7 @@ impl Store for SledStore {
         let mut out = Vec::new();
         for item in self.disputes.scan_prefix(&start) {
             let (k, v) = item.map_err(|e| self.io(e))?;
-            // `team \0 rule \0 rep \0 note(be)`.
-            let rest = &k[start.len()..];
-            let corrupt = || StoreError::Corrupt {
-                tree: "disputes".into(),
-                reason: "a key without a rule, a rep and a note id".into(),
-            };
-            let mut parts = rest.splitn(3, |&b| b == 0);
-            let (Some(rule), Some(rep), Some(note)) = (parts.next(), parts.next(), parts.next())
-            else {
-                return Err(corrupt());
-            };
-            let note: [u8; 8] = note.try_into().map_err(|_| corrupt())?;
-            let at = <[u8; 8]>::try_from(v.as_ref())
-                .ok()
-                .and_then(|b| DateTime::from_timestamp_micros(i64::from_be_bytes(b)));
-            out.push(Dispute {
-                rule: String::from_utf8_lossy(rule).into_owned(),
-                rep: String::from_utf8_lossy(rep).into_owned(),
-                note: u64::from_be_bytes(note),
-                at,
-            });
+            out.push(dispute(&k[start.len()..], &v)?);
         }
         Ok(out)
     }
@@ -837,6 +823,117 @@ impl Store for SledStore {
 
     fn flush(&self) -> Result<(), StoreError> {
         self.checkpoint()
+    }
+
+    fn records(&self, each: EachRecord<'_>) -> Result<(), StoreError> {
+        let io = |e| self.io(e);
+        for item in self.events.iter() {
+            let (k, v) = item.map_err(io)?;
+            let at = <[u8; 8]>::try_from(v.as_ref()).map_or(i64::MIN, i64::from_be_bytes);
+            let event = String::from_utf8_lossy(&k).into_owned();
+            each(Record::Event { event, at })?;
+        }
+        for item in self.teams.iter() {
+            let (_, v) = item.map_err(io)?;
+            each(Record::Team(decode("teams", &v)?))?;
+        }
+        for item in self.reps.iter() {
+            let (k, v) = item.map_err(io)?;
+            let (team, rep) = two_names(&k);
+            let prefs = decode("reps", &v)?;
+            each(Record::Prefs { team, rep, prefs })?;
+        }
+        for item in self.disputes.iter() {
+            let (k, v) = item.map_err(io)?;
+            let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
+            let team = String::from_utf8_lossy(&k[..end]).into_owned();
+            let dispute = dispute(k.get(end + 1..).unwrap_or_default(), &v)?;
+            each(Record::Dispute { team, dispute })?;
+        }
+        for item in self.digests.iter() {
+            let (k, v) = item.map_err(io)?;
+            let team = String::from_utf8_lossy(&k).into_owned();
+            each(Record::Digest {
+                team,
+                week: decode("digests", &v)?,
+            })?;
+        }
+        for item in self.meta.iter() {
+            let (k, v) = item.map_err(io)?;
+            // The schema version and the note counter are the store's own, not records.
+            if k.as_ref() == b"schema_version" || k.as_ref() == NOTE_SEQ.as_bytes() {
+                continue;
+            }
+            let at = <[u8; 8]>::try_from(v.as_ref())
+                .ok()
+                .and_then(|b| DateTime::from_timestamp_micros(i64::from_be_bytes(b)));
+            if let Some(at) = at {
+                let key = String::from_utf8_lossy(&k).into_owned();
+                each(Record::Meta { key, at })?;
+            }
+        }
+        for item in self.notes.iter() {
+            let (_, v) = item.map_err(io)?;
+            each(Record::Note(decode("notes", &v)?))?;
+        }
+        Ok(())
+    }
+
+    fn put_records(&self, records: Vec<Record>) -> Result<u64, StoreError> {
+        let io = |e| self.io(e);
+        let (mut new, mut highest) = (0, 0);
+        for record in records {
+            match record {
+                Record::Note(mut note) => {
+                    note.team = clean(&note.team);
+                    note.rep = clean(&note.rep);
+                    if note.id < EVENT_IDS {
+                        highest = highest.max(note.id);
+                    }
+                    let before = self.notes.insert(note_key(&note), encode(&note));
+                    new += u64::from(before.map_err(io)?.is_none());
+                }
+                Record::Team(settings) => {
+                    let team = clean(&settings.team);
+                    self.teams.insert(team, encode(&settings)).map_err(io)?;
+                }
+                Record::Prefs { team, rep, prefs } => {
+                    let key = prefix(&[&clean(&team), &clean(&rep)]);
+                    self.reps.insert(key, encode(&prefs)).map_err(io)?;
+                }
+                Record::Dispute { team, dispute } => {
+                    let mut key = prefix(&[&clean(&team), &dispute.rule, &clean(&dispute.rep)]);
+                    key.extend_from_slice(&dispute.note.to_be_bytes());
+                    let value = dispute.at.map(|at| at.timestamp_micros().to_be_bytes());
+                    let value = value.as_ref().map_or(&[][..], |v| &v[..]);
+                    self.disputes.insert(key, value).map_err(io)?;
+                }
+                Record::Digest { team, week } => {
+                    // A claim only moves forward (as `mark_digest_sent`'s).
+                    let later = |old: Option<&[u8]>| {
+                        let old = old.and_then(|v| serde_json::from_slice::<Week>(v).ok());
+                        Some(encode(&old.map_or(week, |old| old.max(week))))
+                    };
+                    self.digests
+                        .fetch_and_update(clean(&team), later)
+                        .map_err(io)?;
+                }
+                Record::Event { event, at } => {
+                    let stamp = at.to_be_bytes();
+                    let none: Option<&[u8]> = None;
+                    let swapped = self.events.compare_and_swap(event, none, Some(&stamp[..]));
+                    let _already_there = swapped.map_err(io)?;
+                }
+                Record::Meta { key, at } => {
+                    let value = at.timestamp_micros().to_be_bytes();
+                    self.meta.insert(key, &value).map_err(io)?;
+                }
+            }
+        }
+        self.count.fetch_add(new, Ordering::SeqCst);
+        self.counter_past(highest)?;
+        self.durable()?;
+        Ok(new)
     }
 
     fn backup(&self, to: &Path) -> Result<u64, StoreError> {

@@ -12,6 +12,7 @@ pub fn callnudge(args: &[&str], stdin: &[u8]) -> Output {
         .args(args)
         .env_remove("CALLNUDGE_RULES")
         .env_remove("CALLNUDGE_DATA_DIR")
+        .env_remove("CALLNUDGE_DATABASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

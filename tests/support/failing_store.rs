@@ -137,5 +137,11 @@ mod store_impl {
         fn backup(&self, to: &std::path::Path) -> R<u64> {
             self.inner.backup(to)
         }
+        fn records(&self, each: callnudge::store::EachRecord<'_>) -> R<()> {
+            self.inner.records(each)
+        }
+        fn put_records(&self, records: Vec<callnudge::store::Record>) -> R<u64> {
+            self.inner.put_records(records)
+        }
     }
 }

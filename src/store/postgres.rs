@@ -1,0 +1,1037 @@
+//! The PostgreSQL implementation of [`Store`]: one database that any number of `serve`
+//! processes and console commands share (`CALLNUDGE_DATABASE_URL`).
+//!
+//! Tables mirror sled's trees (see `migrations/0001_init.sql`); values are the same JSON.
+//! Migrations are versioned in `callnudge_migrations` and run on open, under an advisory
+//! lock so that two processes starting together apply each once.
+//!
+//! The contract, across processes: a note is acknowledged only after its commit (PostgreSQL
+//! commits are durable); `add_notes`, `put_records` and `forget_rep` are one transaction
+//! each; `update_team` reads the row `FOR UPDATE`, so no change made meanwhile is lost; a
+//! digest is claimed by an upsert that only moves the week forward, so one process wins;
+//! a chat event's id and its note go in one transaction, and the event id's primary key
+//! makes a second delivery, on any process, store nothing.
+//!
+//! The driver is async (`tokio-postgres`, pooled by deadpool) and runs on a small runtime of
+//! the store's own, so the blocking [`Store`] methods work from console commands and from
+//! `spawn_blocking` alike (never call them on an async worker thread: they block it).
+//! `add_note_then` and `add_event_note_then` run on that runtime and call back once
+//! committed, so no thread waits per note in flight.
+
+use super::{
+    clean, decode, encode, event_note_id, EachRecord, EventNoteDone, NoteDone, Record, Store,
+    StoreError, TeamChange, EVENT_IDS,
+};
+use crate::core::snooze::RepPrefs;
+use crate::core::{Dispute, NoteRecord, TeamSettings, Week};
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The schema versions this build knows, in order; each is applied once.
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+
+/// The advisory lock migrations run under (any constant unique to callnudge).
+const MIGRATION_LOCK: i64 = 0x6361_6c6c_6e75_6467; // "callnudg"
+
+/// Connections per process: enough for a burst of notes, small beside PostgreSQL's default
+/// of 100 connections shared by every process.
+const POOL_SIZE: usize = 16;
+
+/// How long opening a connection or waiting for a free one may take before the operation
+/// fails with a clear error (a database that is down must not hang a command).
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Notes per page when every record is read (`records`).
+const PAGE: i64 = 2000;
+
+/// A PostgreSQL database.
+pub struct PgStore {
+    /// The store's own runtime (taken on drop, to stop it without blocking).
+    runtime: Option<tokio::runtime::Runtime>,
+    db: Db,
+}
+
+/// The pool and how to name the database in messages: what async work needs.
+#[derive(Clone)]
+struct Db {
+    pool: Pool,
+    /// The URL without its password.
+    target: Arc<str>,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://USER:PASSWORD@HOST:PORT/DB`, with
+    /// `?sslmode=require` for TLS), and brings its schema up to date.
+    pub fn open(url: &str) -> Result<PgStore, StoreError> {
+        let mut config: tokio_postgres::Config =
+            url.parse()
+                .map_err(|e: tokio_postgres::Error| StoreError::DatabaseUrl {
+                    what: e.to_string(),
+                })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(WAIT);
+        }
+        config.application_name("callnudge");
+        let target: Arc<str> = describe(&config).into();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("callnudge-db")
+            .enable_all()
+            .build()
+            .map_err(|e| database(&target, e))?;
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres_rustls::MakeRustlsConnect::new(tls()),
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(WAIT))
+            .create_timeout(Some(WAIT))
+            .build()
+            .map_err(|e| database(&target, e))?;
+        let store = PgStore {
+            runtime: Some(runtime),
+            db: Db { pool, target },
+        };
+        store.block(store.db.migrate())?;
+        Ok(store)
+    }
+
+    /// The database, as messages name it (no password).
+    pub fn target(&self) -> &str {
+        &self.db.target
+    }
+
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime
+            .as_ref()
+            .expect("the runtime lives as long as the store")
+    }
+
+    /// Runs `work` on the store's runtime and waits for it.
+    fn block<T>(&self, work: impl Future<Output = T>) -> T {
+        self.runtime().block_on(work)
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which async code may not do: let it stop on its own.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// TLS for URLs that ask for it (`sslmode=require`), checked against the webpki roots.
+/// Without `sslmode`, PostgreSQL's default `prefer` tries TLS and falls back to plain.
+fn tls() -> rustls::ClientConfig {
+    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth()
+}
+
+/// `postgres://user@host:port/db`: the URL as logs and messages may show it.
+fn describe(config: &tokio_postgres::Config) -> String {
+    use tokio_postgres::config::Host;
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "postgres://{}@{}:{port}/{}",
+        config.get_user().unwrap_or(""),
+        hosts.join(","),
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+fn database(target: &str, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+    StoreError::Database {
+        target: target.to_string(),
+        source: Arc::from(e.into()),
+    }
+}
+
+/// A note's columns beside its JSON.
+fn columns(note: &NoteRecord) -> (i64, bool, Vec<u8>) {
+    (
+        note.at.timestamp_micros(),
+        note.text.is_some(),
+        encode(note),
+    )
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
+fn micros(at: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(at)
+}
+
+const INSERT_NOTE: &str = "INSERT INTO notes (id, team, rep, at_us, has_text, body) \
+                           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
+
+impl Db {
+    fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+        database(&self.target, e)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Client, StoreError> {
+        self.pool.get().await.map_err(|e| self.err(e))
+    }
+
+    /// Applies the migrations this database has not had, each once, in order.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(|e| self.err(e))?;
+        let run = async {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+                .await?;
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS callnudge_migrations (\
+                 version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            )
+            .await?;
+            let row = tx
+                .query_one(
+                    "SELECT coalesce(max(version), 0) FROM callnudge_migrations",
+                    &[],
+                )
+                .await?;
+            Ok::<i32, tokio_postgres::Error>(row.get(0))
+        };
+        let found = run.await.map_err(|e| self.err(e))?;
+        let latest = MIGRATIONS.last().map_or(0, |m| m.0);
+        if found > latest {
+            return Err(StoreError::DatabaseSchema {
+                target: self.target.to_string(),
+                found,
+                expected: latest,
+            });
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+            tx.batch_execute(sql).await.map_err(|e| self.err(e))?;
+            tx.execute(
+                "INSERT INTO callnudge_migrations (version) VALUES ($1)",
+                &[version],
+            )
+            .await
+            .map_err(|e| self.err(e))?;
+            tracing::info!(version, "database schema migrated");
+        }
+        tx.commit().await.map_err(|e| self.err(e))
+    }
+
+    async fn add_note(&self, mut note: NoteRecord) -> Result<NoteRecord, StoreError> {
+        note.team = clean(&note.team);
+        note.rep = clean(&note.rep);
+        let client = self.client().await?;
+        let run = async {
+            let row = client.query_one("SELECT nextval('note_ids')", &[]).await?;
+            note.id = row.get::<_, i64>(0) as u64;
+            let (at, has_text, body) = columns(&note);
+            let insert = client.prepare_cached(INSERT_NOTE).await?;
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+                &(note.id as i64),
+                &note.team,
+                &note.rep,
+                &at,
+                &has_text,
+                &text(body),
+            ];
+            client.execute(&insert, &params).await?;
+            Ok::<(), tokio_postgres::Error>(())
+        };
+        run.await.map_err(|e| self.err(e))?;
+        tracing::debug!(note = note.id, team = %note.team, "note stored");
+        Ok(note)
+    }
+
+    async fn add_event_note(
+        &self,
+        event: String,
+        mut note: NoteRecord,
+    ) -> Result<Option<NoteRecord>, StoreError> {
+        note.team = clean(&note.team);
+        note.rep = clean(&note.rep);
+        note.id = event_note_id(&event);
+        let event = clean(&event);
+        let (at, has_text, body) = columns(&note);
+        let mut client = self.client().await?;
+        let run = async {
+            let tx = client.transaction().await?;
+            // The event id first: a second delivery, on any process, waits here for the
+            // first one's commit and then inserts nothing.
+            let first = tx
+                .execute(
+                    "INSERT INTO events (event, at_s) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    &[&event, &note.at.timestamp()],
+                )
+                .await?;
+            if first == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            let insert = tx.prepare_cached(INSERT_NOTE).await?;
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+                &(note.id as i64),
+                &note.team,
+                &note.rep,
+                &at,
+                &has_text,
+                &text(body),
+            ];
+            tx.execute(&insert, &params).await?;
+            tx.commit().await?;
+            Ok::<bool, tokio_postgres::Error>(true)
+        };
+        let first = run.await.map_err(|e| self.err(e))?;
+        Ok(first.then_some(note))
+    }
+
+    async fn notes(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<NoteRecord>, StoreError> {
+        let client = self.client().await?;
+        let rows = client.query(sql, params).await.map_err(|e| self.err(e))?;
+        rows.iter().map(note_of).collect()
+    }
+
+    /// Runs `work` in one transaction on a pooled connection.
+    async fn transaction<T>(
+        &self,
+        work: impl AsyncFnOnce(&deadpool_postgres::Transaction<'_>) -> Result<T, Failure>,
+    ) -> Result<T, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(|e| self.err(e))?;
+        match work(&tx).await {
+            Ok(value) => {
+                tx.commit().await.map_err(|e| self.err(e))?;
+                Ok(value)
+            }
+            Err(Failure::Db(e)) => Err(self.err(e)),
+            Err(Failure::Store(e)) => Err(e),
+        }
+    }
+}
+
+/// What stops a transaction: the database, or a record that does not decode.
+enum Failure {
+    Db(tokio_postgres::Error),
+    Store(StoreError),
+}
+
+impl From<tokio_postgres::Error> for Failure {
+    fn from(e: tokio_postgres::Error) -> Failure {
+        Failure::Db(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure::Store(e)
+    }
+}
+
+/// A note from its row (`id, body`): the id column is the note's id.
+fn note_of(row: &tokio_postgres::Row) -> Result<NoteRecord, StoreError> {
+    let id: i64 = row.get(0);
+    let body: &str = row.get(1);
+    let mut note: NoteRecord = decode("notes", body.as_bytes())?;
+    note.id = id as u64;
+    Ok(note)
+}
+
+type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
+
+impl Store for PgStore {
+    fn add_note(&self, note: NoteRecord) -> Result<NoteRecord, StoreError> {
+        self.block(self.db.add_note(note))
+    }
+
+    fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
+        let db = self.db.clone();
+        self.runtime()
+            .spawn(async move { done(db.add_note(note).await) });
+    }
+
+    fn add_event_note_then(&self, event: &str, note: NoteRecord, done: EventNoteDone) {
+        let (db, event) = (self.db.clone(), event.to_string());
+        self.runtime()
+            .spawn(async move { done(db.add_event_note(event, note).await) });
+    }
+
+    fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError> {
+        self.block(self.db.transaction(async |tx| {
+            let ids = tx
+                .query(
+                    "SELECT nextval('note_ids') FROM generate_series(1, $1::bigint)",
+                    &[&(notes.len() as i64)],
+                )
+                .await?;
+            let insert = tx.prepare_cached(INSERT_NOTE).await?;
+            let mut out = Vec::with_capacity(notes.len());
+            for (mut note, id) in notes.into_iter().zip(&ids) {
+                note.team = clean(&note.team);
+                note.rep = clean(&note.rep);
+                note.id = id.get::<_, i64>(0) as u64;
+                let (at, has_text, body) = columns(&note);
+                let params: [Param; 6] = [
+                    &(note.id as i64),
+                    &note.team,
+                    &note.rep,
+                    &at,
+                    &has_text,
+                    &text(body),
+                ];
+                tx.execute(&insert, &params).await?;
+                out.push(note);
+            }
+            Ok(out)
+        }))
+    }
+
+    fn add_notes_once(&self, notes: Vec<NoteRecord>) -> Result<u64, StoreError> {
+        self.block(self.db.transaction(async |tx| {
+            let insert = tx.prepare_cached(INSERT_NOTE).await?;
+            let mut new = 0;
+            for mut note in notes {
+                note.team = clean(&note.team);
+                note.rep = clean(&note.rep);
+                let (at, has_text, body) = columns(&note);
+                let params: [Param; 6] = [
+                    &(note.id as i64),
+                    &note.team,
+                    &note.rep,
+                    &at,
+                    &has_text,
+                    &text(body),
+                ];
+                new += tx.execute(&insert, &params).await?;
+            }
+            Ok(new)
+        }))
+    }
+
+    fn notes(&self, team: &str, rep: Option<&str>) -> Result<Vec<NoteRecord>, StoreError> {
+        self.block(async {
+            match rep {
+                Some(rep) => {
+                    self.db
+                        .notes(
+                            "SELECT id, body FROM notes WHERE team = $1 AND rep = $2 \
+                             ORDER BY at_us, id",
+                            &[&team, &rep],
+                        )
+                        .await
+                }
+                None => {
+                    self.db
+                        .notes(
+                            "SELECT id, body FROM notes WHERE team = $1 ORDER BY at_us, id",
+                            &[&team],
+                        )
+                        .await
+                }
+            }
+        })
+    }
+
+    fn notes_since(&self, team: &str, since: DateTime<Utc>) -> Result<Vec<NoteRecord>, StoreError> {
+        let since = since.timestamp_micros();
+        self.block(self.db.notes(
+            "SELECT id, body FROM notes WHERE team = $1 AND at_us >= $2 ORDER BY at_us, id",
+            &[&team, &since],
+        ))
+    }
+
+    fn teams_with_notes(&self) -> Result<Vec<String>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            // A skip-scan: one index probe per team, however many notes each has.
+            let rows = client
+                .query(
+                    "WITH RECURSIVE t(team) AS (\
+                       (SELECT team FROM notes ORDER BY team LIMIT 1) \
+                       UNION ALL \
+                       SELECT (SELECT n.team FROM notes n WHERE n.team > t.team \
+                               ORDER BY n.team LIMIT 1) FROM t WHERE t.team IS NOT NULL) \
+                     SELECT team FROM t WHERE team IS NOT NULL",
+                    &[],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn team(&self, team: &str) -> Result<Option<TeamSettings>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let row = client
+                .query_opt("SELECT settings FROM teams WHERE team = $1", &[&team])
+                .await
+                .map_err(|e| self.db.err(e))?;
+            row.map(|r| decode("teams", r.get::<_, &str>(0).as_bytes()))
+                .transpose()
+        })
+    }
+
+    fn update_team(&self, team: &str, change: TeamChange<'_>) -> Result<TeamSettings, StoreError> {
+        let team = clean(team);
+        loop {
+            // The row is locked from the read to the commit: a change by another process
+            // waits, then starts from what this one wrote.
+            let outcome = self.block(self.db.transaction(async |tx| {
+                let row = tx
+                    .query_opt(
+                        "SELECT settings FROM teams WHERE team = $1 FOR UPDATE",
+                        &[&team],
+                    )
+                    .await?;
+                let stored = match &row {
+                    Some(r) => decode::<TeamSettings>("teams", r.get::<_, &str>(0).as_bytes())?,
+                    None => TeamSettings::new(&team),
+                };
+                let mut settings = stored.clone();
+                if !change(&mut settings) {
+                    return Ok(Some(stored));
+                }
+                settings.team = team.clone();
+                let value = text(encode(&settings));
+                if row.is_some() {
+                    tx.execute(
+                        "UPDATE teams SET settings = $2 WHERE team = $1",
+                        &[&team, &value],
+                    )
+                    .await?;
+                } else {
+                    let inserted = tx
+                        .execute(
+                            "INSERT INTO teams (team, settings) VALUES ($1, $2) \
+                             ON CONFLICT DO NOTHING",
+                            &[&team, &value],
+                        )
+                        .await?;
+                    if inserted == 0 {
+                        // Another process created the team meanwhile: read it and go again.
+                        return Ok(None);
+                    }
+                }
+                Ok(Some(settings))
+            }))?;
+            if let Some(settings) = outcome {
+                return Ok(settings);
+            }
+        }
+    }
+
+    fn teams(&self) -> Result<Vec<TeamSettings>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let rows = client
+                .query("SELECT settings FROM teams ORDER BY team", &[])
+                .await
+                .map_err(|e| self.db.err(e))?;
+            rows.iter()
+                .map(|r| decode("teams", r.get::<_, &str>(0).as_bytes()))
+                .collect()
+        })
+    }
+
+    fn rep_prefs(&self, team: &str, rep: &str) -> Result<RepPrefs, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT prefs FROM reps WHERE team = $1 AND rep = $2",
+                    &[&team, &rep],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            match row {
+                None => Ok(RepPrefs::default()),
+                Some(r) => decode("reps", r.get::<_, &str>(0).as_bytes()),
+            }
+        })
+    }
+
+    fn put_rep_prefs(&self, team: &str, rep: &str, prefs: &RepPrefs) -> Result<(), StoreError> {
+        let (team, rep, value) = (clean(team), clean(rep), text(encode(prefs)));
+        self.block(async {
+            let client = self.db.client().await?;
+            client
+                .execute(
+                    "INSERT INTO reps (team, rep, prefs) VALUES ($1, $2, $3) \
+                     ON CONFLICT (team, rep) DO UPDATE SET prefs = excluded.prefs",
+                    &[&team, &rep, &value],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(())
+        })
+    }
+
+    fn add_dispute(
+        &self,
+        team: &str,
+        rep: &str,
+        rule: &str,
+        note: u64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let dispute = Dispute {
+            rule: rule.to_string(),
+            rep: rep.to_string(),
+            note,
+            at: Some(at),
+        };
+        self.put_records(vec![Record::Dispute {
+            team: team.to_string(),
+            dispute,
+        }])
+        .map(|_| ())
+    }
+
+    fn dispute_log(&self, team: &str) -> Result<Vec<Dispute>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let rows = client
+                .query(
+                    "SELECT rule, rep, note, at_us FROM disputes WHERE team = $1 \
+                     ORDER BY rule, rep, note",
+                    &[&team],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| Dispute {
+                    rule: r.get(0),
+                    rep: r.get(1),
+                    note: r.get::<_, i64>(2) as u64,
+                    at: r.get::<_, Option<i64>>(3).and_then(micros),
+                })
+                .collect())
+        })
+    }
+
+    fn disputes(&self, team: &str) -> Result<BTreeMap<String, u32>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let rows = client
+                .query(
+                    "SELECT rule, count(*) FROM disputes WHERE team = $1 GROUP BY rule",
+                    &[&team],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get::<_, i64>(1) as u32))
+                .collect())
+        })
+    }
+
+    fn rule_disputes(&self, team: &str, rule: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let rows = client
+                .query(
+                    "SELECT rep, note FROM disputes WHERE team = $1 AND rule = $2 \
+                     ORDER BY rep, note",
+                    &[&team, &rule],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+                .collect())
+        })
+    }
+
+    fn last_digest(&self, team: &str) -> Result<Option<Week>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let row = client
+                .query_opt("SELECT year, week FROM digests WHERE team = $1", &[&team])
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(row.map(|r| Week {
+                year: r.get(0),
+                week: r.get::<_, i32>(1) as u32,
+            }))
+        })
+    }
+
+    fn mark_digest_sent(&self, team: &str, week: Week) -> Result<bool, StoreError> {
+        let team = clean(team);
+        self.block(async {
+            let client = self.db.client().await?;
+            // One statement: of processes claiming the same week at once, one moves the row.
+            let claimed = client
+                .execute(
+                    "INSERT INTO digests (team, year, week) VALUES ($1, $2, $3) \
+                     ON CONFLICT (team) DO UPDATE SET year = excluded.year, week = excluded.week \
+                     WHERE (digests.year, digests.week) < (excluded.year, excluded.week)",
+                    &[&team, &week.year, &(week.week as i32)],
+                )
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(claimed == 1)
+        })
+    }
+
+    fn seen_event(&self, event: &str) -> Result<bool, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let row = client
+                .query_opt("SELECT 1 FROM events WHERE event = $1", &[&clean(event)])
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(row.is_some())
+        })
+    }
+
+    fn prune_events(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            client
+                .execute("DELETE FROM events WHERE at_s < $1", &[&before.timestamp()])
+                .await
+                .map_err(|e| self.db.err(e))
+        })
+    }
+
+    fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError> {
+        self.block(self.db.transaction(async |tx| {
+            let notes = tx
+                .execute(
+                    "DELETE FROM notes WHERE team = $1 AND rep = $2",
+                    &[&team, &rep],
+                )
+                .await?;
+            tx.execute(
+                "DELETE FROM disputes WHERE team = $1 AND rep = $2",
+                &[&team, &rep],
+            )
+            .await?;
+            tx.execute(
+                "DELETE FROM reps WHERE team = $1 AND rep = $2",
+                &[&team, &rep],
+            )
+            .await?;
+            let row = tx
+                .query_opt(
+                    "SELECT settings FROM teams WHERE team = $1 FOR UPDATE",
+                    &[&team],
+                )
+                .await?;
+            if let Some(row) = row {
+                let mut s: TeamSettings = decode("teams", row.get::<_, &str>(0).as_bytes())?;
+                if s.is_manager(rep) || s.names.contains_key(rep) {
+                    s.managers.retain(|m| m != rep);
+                    s.names.remove(rep);
+                    tx.execute(
+                        "UPDATE teams SET settings = $2 WHERE team = $1",
+                        &[&team, &text(encode(&s))],
+                    )
+                    .await?;
+                }
+            }
+            Ok(notes)
+        }))
+    }
+
+    fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let cutoff = before.timestamp_micros();
+        self.block(self.db.transaction(async |tx| {
+            // Locked as read: a forget meanwhile waits, and deletes what is purged here.
+            let rows = tx
+                .query(
+                    "SELECT id, body FROM notes WHERE team = $1 AND at_us < $2 AND has_text \
+                     FOR UPDATE",
+                    &[&team, &cutoff],
+                )
+                .await?;
+            let update = tx
+                .prepare_cached("UPDATE notes SET body = $2, has_text = false WHERE id = $1")
+                .await?;
+            let mut purged = 0;
+            for row in &rows {
+                let mut note = note_of(row)?;
+                note.text = None;
+                tx.execute(&update, &[&(note.id as i64), &text(encode(&note))])
+                    .await?;
+                purged += 1;
+            }
+            Ok(purged)
+        }))
+    }
+
+    fn meta_time(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.block(async {
+            let client = self.db.client().await?;
+            let row = client
+                .query_opt("SELECT at_us FROM meta WHERE key = $1", &[&key])
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(row.and_then(|r| micros(r.get(0))))
+        })
+    }
+
+    fn set_meta_time(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.put_records(vec![Record::Meta {
+            key: key.to_string(),
+            at,
+        }])
+        .map(|_| ())
+    }
+
+    fn check(&self) -> Result<u64, StoreError> {
+        let mut count = 0;
+        self.records(&mut |record| {
+            count += u64::from(matches!(record, Record::Note(_)));
+            Ok(())
+        })?;
+        Ok(count)
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        // Every write is committed before it returns; this proves the database answers.
+        self.block(async {
+            let client = self.db.client().await?;
+            client
+                .query_one("SELECT 1", &[])
+                .await
+                .map_err(|e| self.db.err(e))?;
+            Ok(())
+        })
+    }
+
+    fn records(&self, each: EachRecord<'_>) -> Result<(), StoreError> {
+        // One snapshot for the whole walk, so that event ids (read first) all have their
+        // notes (read last), whatever arrives meanwhile.
+        let mut client = self.block(self.db.client())?;
+        let db = &self.db;
+        let err = |e| db.err(e);
+        let rt = self.runtime();
+        let tx = rt
+            .block_on(
+                client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start(),
+            )
+            .map_err(err)?;
+        let query = |sql: &str, params: &[Param]| rt.block_on(tx.query(sql, params)).map_err(err);
+        for r in query("SELECT event, at_s FROM events ORDER BY event", &[])? {
+            each(Record::Event {
+                event: r.get(0),
+                at: r.get(1),
+            })?;
+        }
+        for r in query("SELECT settings FROM teams ORDER BY team", &[])? {
+            each(Record::Team(decode(
+                "teams",
+                r.get::<_, &str>(0).as_bytes(),
+            )?))?;
+        }
+        for r in query("SELECT team, rep, prefs FROM reps ORDER BY team, rep", &[])? {
+            each(Record::Prefs {
+                team: r.get(0),
+                rep: r.get(1),
+                prefs: decode("reps", r.get::<_, &str>(2).as_bytes())?,
+            })?;
+        }
+        let disputes = "SELECT team, rule, rep, note, at_us FROM disputes \
+                        ORDER BY team, rule, rep, note";
+        for r in query(disputes, &[])? {
+            each(Record::Dispute {
+                team: r.get(0),
+                dispute: Dispute {
+                    rule: r.get(1),
+                    rep: r.get(2),
+                    note: r.get::<_, i64>(3) as u64,
+                    at: r.get::<_, Option<i64>>(4).and_then(micros),
+                },
+            })?;
+        }
+        for r in query("SELECT team, year, week FROM digests ORDER BY team", &[])? {
+            let week = Week {
+                year: r.get(1),
+                week: r.get::<_, i32>(2) as u32,
+            };
+            each(Record::Digest {
+                team: r.get(0),
+                week,
+            })?;
+        }
+        for r in query("SELECT key, at_us FROM meta ORDER BY key", &[])? {
+            if let Some(at) = micros(r.get(1)) {
+                each(Record::Meta { key: r.get(0), at })?;
+            }
+        }
+        // Notes a page at a time, by id: a large store is never all in memory.
+        let mut after = -1_i64;
+        loop {
+            let rows = query(
+                "SELECT id, body, team, rep, at_us FROM notes WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&after, &PAGE],
+            )?;
+            let Some(last) = rows.last() else { break };
+            after = last.get(0);
+            for r in &rows {
+                let note = note_of(r)?;
+                let (team, rep, at): (&str, &str, i64) = (r.get(2), r.get(3), r.get(4));
+                if note.team != team || note.rep != rep || note.at.timestamp_micros() != at {
+                    return Err(StoreError::Corrupt {
+                        tree: "notes".into(),
+                        reason: format!("note {} disagrees with its row's columns", note.id),
+                    });
+                }
+                each(Record::Note(note))?;
+            }
+        }
+        rt.block_on(tx.commit()).map_err(err)
+    }
+
+    fn put_records(&self, records: Vec<Record>) -> Result<u64, StoreError> {
+        self.block(self.db.transaction(async |tx| {
+            let insert = tx.prepare_cached(INSERT_NOTE).await?;
+            let (mut new, mut highest) = (0, 0_i64);
+            for record in records {
+                match record {
+                    Record::Note(mut note) => {
+                        note.team = clean(&note.team);
+                        note.rep = clean(&note.rep);
+                        if note.id < EVENT_IDS {
+                            highest = highest.max(note.id as i64);
+                        }
+                        let (at, has_text, body) = columns(&note);
+                        let params: [Param; 6] = [
+                            &(note.id as i64),
+                            &note.team,
+                            &note.rep,
+                            &at,
+                            &has_text,
+                            &text(body),
+                        ];
+                        new += tx.execute(&insert, &params).await?;
+                    }
+                    Record::Team(settings) => {
+                        tx.execute(
+                            "INSERT INTO teams (team, settings) VALUES ($1, $2) \
+                             ON CONFLICT (team) DO UPDATE SET settings = excluded.settings",
+                            &[&clean(&settings.team), &text(encode(&settings))],
+                        )
+                        .await?;
+                    }
+                    Record::Prefs { team, rep, prefs } => {
+                        tx.execute(
+                            "INSERT INTO reps (team, rep, prefs) VALUES ($1, $2, $3) \
+                             ON CONFLICT (team, rep) DO UPDATE SET prefs = excluded.prefs",
+                            &[&clean(&team), &clean(&rep), &text(encode(&prefs))],
+                        )
+                        .await?;
+                    }
+                    Record::Dispute { team, dispute } => {
+                        let at = dispute.at.map(|at| at.timestamp_micros());
+                        tx.execute(
+                            "INSERT INTO disputes (team, rule, rep, note, at_us) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (team, rule, rep, note) \
+                             DO UPDATE SET at_us = excluded.at_us",
+                            &[
+                                &clean(&team),
+                                &clean(&dispute.rule),
+                                &clean(&dispute.rep),
+                                &(dispute.note as i64),
+                                &at,
+                            ],
+                        )
+                        .await?;
+                    }
+                    Record::Digest { team, week } => {
+                        tx.execute(
+                            "INSERT INTO digests (team, year, week) VALUES ($1, $2, $3) \
+                             ON CONFLICT (team) DO UPDATE SET year = excluded.year, \
+                             week = excluded.week \
+                             WHERE (digests.year, digests.week) < (excluded.year, excluded.week)",
+                            &[&clean(&team), &week.year, &(week.week as i32)],
+                        )
+                        .await?;
+                    }
+                    Record::Event { event, at } => {
+                        tx.execute(
+                            "INSERT INTO events (event, at_s) VALUES ($1, $2) \
+                             ON CONFLICT DO NOTHING",
+                            &[&clean(&event), &at],
+                        )
+                        .await?;
+                    }
+                    Record::Meta { key, at } => {
+                        tx.execute(
+                            "INSERT INTO meta (key, at_us) VALUES ($1, $2) \
+                             ON CONFLICT (key) DO UPDATE SET at_us = excluded.at_us",
+                            &[&clean(&key), &at.timestamp_micros()],
+                        )
+                        .await?;
+                    }
+                }
+            }
+            if highest > 0 {
+                // The counter moves past every id stored (never back).
+                tx.execute(
+                    "SELECT setval('note_ids', greatest($1, \
+                     (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM note_ids)))",
+                    &[&highest],
+                )
+                .await?;
+            }
+            Ok(new)
+        }))
+    }
+
+    fn backup(&self, to: &Path) -> Result<u64, StoreError> {
+        let target_error = |what: String| StoreError::BackupTarget {
+            dir: to.to_path_buf(),
+            what,
+        };
+        match std::fs::read_dir(to).map(|mut entries| entries.next().is_some()) {
+            Ok(true) => return Err(target_error("it is not empty".into())),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(target_error(e.to_string()))
+            }
+            _ => {}
+        }
+        // The copy is a sled folder: `--data-dir` opens it without a server.
+        let copy = super::SledStore::open(to)?;
+        let copied = super::copy::copy(self, &copy, &mut |_| {})?;
+        super::copy::verify(self, &copy, &copied).map_err(target_error)?;
+        let notes = copied.read.get("notes").copied().unwrap_or(0);
+        Ok(notes)
+    }
+}
