@@ -80,10 +80,11 @@ fn serve(a: cli::ServeArgs, prompts: Arc<Prompts>) -> anyhow::Result<()> {
     };
     let mut config = callnudge::serve::ServeConfig::from_vars(var)?;
     config.control = Some(a.data.data_dir.clone());
+    // Opened outside the runtime: a database store blocks on its own runtime while it opens.
+    let store = store::open(&a.data.location())?;
+    let service = Arc::new(Service::new(store, prompts));
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let store = store::open(&a.data.location())?;
-        let service = Arc::new(Service::new(store, prompts));
         callnudge::serve::serve(
             config,
             service,

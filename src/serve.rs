@@ -46,6 +46,22 @@ pub enum ServeError {
 /// How often `serve` checks that the store can still write.
 const STORE_CHECK_EVERY: Duration = Duration::from_secs(5);
 
+/// What `CALLNUDGE_DIGEST_EVERY` may be.
+pub const DIGEST_EVERY_HELP: &str = "a whole number of seconds from 1 to 3600";
+
+/// How often the digest tasks look for due digests: `CALLNUDGE_DIGEST_EVERY` seconds,
+/// 60 when unset. A digest is claimed once whichever process looks first, so several
+/// processes may look as often as they like. The error is the value as given.
+pub fn digest_every(value: Option<String>) -> Result<Duration, String> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(Duration::from_secs(60));
+    };
+    match value.trim().parse::<u64>() {
+        Ok(secs @ 1..=3600) => Ok(Duration::from_secs(secs)),
+        _ => Err(value),
+    }
+}
+
 /// Returns once the store has failed two checks in a row (sled refuses every write after a
 /// failed one until the process restarts, so staying up would only refuse notes).
 async fn watch_store(service: Arc<Service>, clock: Arc<dyn Clock>) -> ServeError {

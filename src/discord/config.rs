@@ -44,7 +44,7 @@ pub struct DiscordConfig {
 
 impl DiscordConfig {
     /// Reads `DISCORD_TOKEN`, `CALLNUDGE_DISCORD_PROXY`, `CALLNUDGE_DISCORD_GUILD`,
-    /// `CALLNUDGE_DISCORD_MESSAGE_CONTENT` through `var`.
+    /// `CALLNUDGE_DISCORD_MESSAGE_CONTENT`, `CALLNUDGE_DIGEST_EVERY` through `var`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let token = var("DISCORD_TOKEN")
             .map(|t| t.trim().to_string())
@@ -79,7 +79,13 @@ impl DiscordConfig {
             proxy: proxy.map(|p| p.trim_end_matches('/').to_string()),
             guild,
             message_content,
-            digest_every: Duration::from_secs(60),
+            digest_every: crate::serve::digest_every(var("CALLNUDGE_DIGEST_EVERY")).map_err(
+                |value| ConfigError::Invalid {
+                    name: "CALLNUDGE_DIGEST_EVERY",
+                    what: crate::serve::DIGEST_EVERY_HELP,
+                    value,
+                },
+            )?,
         })
     }
 }

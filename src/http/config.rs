@@ -12,6 +12,8 @@ pub enum SlackConfigError {
     Half,
     #[error("CALLNUDGE_HTTP_ADDR must be host:port such as 127.0.0.1:3000, not `{0}`")]
     Addr(String),
+    #[error("CALLNUDGE_DIGEST_EVERY must be {help}, not `{0}`", help = crate::serve::DIGEST_EVERY_HELP)]
+    DigestEvery(String),
 }
 
 /// The validated settings.
@@ -30,7 +32,8 @@ pub struct SlackConfig {
 
 impl SlackConfig {
     /// Reads `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`, `MATTERMOST_TOKEN`,
-    /// `MATTERMOST_URL`, `MATTERMOST_BOT_TOKEN`, `CALLNUDGE_HTTP_ADDR` through `var`.
+    /// `MATTERMOST_URL`, `MATTERMOST_BOT_TOKEN`, `CALLNUDGE_HTTP_ADDR`,
+    /// `CALLNUDGE_DIGEST_EVERY` through `var`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, SlackConfigError> {
         let get = |k: &str| {
             var(k)
@@ -52,7 +55,8 @@ impl SlackConfig {
                 .zip(get("MATTERMOST_BOT_TOKEN"))
                 .map(|(url, token)| (url.trim_end_matches('/').to_string(), Secret::new(token))),
             addr: addr.parse().map_err(|_| SlackConfigError::Addr(addr))?,
-            digest_every: Duration::from_secs(60),
+            digest_every: crate::serve::digest_every(get("CALLNUDGE_DIGEST_EVERY"))
+                .map_err(SlackConfigError::DigestEvery)?,
         })
     }
 

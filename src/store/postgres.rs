@@ -14,7 +14,8 @@
 //!
 //! The driver is async (`tokio-postgres`, pooled by deadpool) and runs on a small runtime of
 //! the store's own, so the blocking [`Store`] methods work from console commands and from
-//! `spawn_blocking` alike (never call them on an async worker thread: they block it).
+//! `spawn_blocking` alike (on an async worker thread they block it, handing its other tasks
+//! over first).
 //! `add_note_then` and `add_event_note_then` run on that runtime and call back once
 //! committed, so no thread waits per note in flight.
 
@@ -117,9 +118,18 @@ impl PgStore {
             .expect("the runtime lives as long as the store")
     }
 
-    /// Runs `work` on the store's runtime and waits for it.
+    /// Runs `work` on the store's runtime and waits for it. Called on a worker thread of a
+    /// multi-threaded runtime (an adapter reading settings in an async handler), the worker
+    /// hands its other tasks over while it waits (`block_in_place`), as a blocking call
+    /// must there.
     fn block<T>(&self, work: impl Future<Output = T>) -> T {
-        self.runtime().block_on(work)
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        match Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(RuntimeFlavor::MultiThread) => {
+                tokio::task::block_in_place(|| self.runtime().block_on(work))
+            }
+            _ => self.runtime().block_on(work),
+        }
     }
 }
 
@@ -837,9 +847,8 @@ impl Store for PgStore {
         let mut client = self.block(self.db.client())?;
         let db = &self.db;
         let err = |e| db.err(e);
-        let rt = self.runtime();
-        let tx = rt
-            .block_on(
+        let tx = self
+            .block(
                 client
                     .build_transaction()
                     .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
@@ -847,7 +856,7 @@ impl Store for PgStore {
                     .start(),
             )
             .map_err(err)?;
-        let query = |sql: &str, params: &[Param]| rt.block_on(tx.query(sql, params)).map_err(err);
+        let query = |sql: &str, params: &[Param]| self.block(tx.query(sql, params)).map_err(err);
         for r in query("SELECT event, at_s FROM events ORDER BY event", &[])? {
             each(Record::Event {
                 event: r.get(0),
@@ -916,7 +925,7 @@ impl Store for PgStore {
                 each(Record::Note(note))?;
             }
         }
-        rt.block_on(tx.commit()).map_err(err)
+        self.block(tx.commit()).map_err(err)
     }
 
     fn put_records(&self, records: Vec<Record>) -> Result<u64, StoreError> {

@@ -70,17 +70,22 @@ pub fn sql(url: &str, statement: &str) {
     try_sql(url, statement).unwrap_or_else(|e| panic!("{statement}: {e}"));
 }
 
+/// On a thread of its own, so that async tests may call it too.
 fn try_sql(url: &str, statement: &str) -> Result<(), tokio_postgres::Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
-        let connection = tokio::spawn(connection);
-        client.batch_execute(statement).await?;
-        drop(client);
-        let _ = connection.await;
-        Ok(())
-    })
+    let (url, statement) = (url.to_string(), statement.to_string());
+    let run = move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+            let connection = tokio::spawn(connection);
+            client.batch_execute(&statement).await?;
+            drop(client);
+            let _ = connection.await;
+            Ok(())
+        })
+    };
+    std::thread::spawn(run).join().unwrap()
 }
