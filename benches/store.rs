@@ -12,12 +12,16 @@
 //! 2. The digest of a team of 1,000 reps × 52 weeks × 10 notes a week (520,000 notes), timed in
 //!    a fresh child process that also reports its peak memory (targets: < 1 s, < 200 MB).
 //!
+//! 3. With `CALLNUDGE_BENCH_DATABASE_URL=postgres://…` (a server where the bench may create
+//!    databases), the store's durable ingestion again on PostgreSQL, 1 and 64 writers, each
+//!    run in a fresh database, beside sled's figures from the same run.
+//!
 //! `CALLNUDGE_BENCH_QUICK=1` shrinks both for a smoke run.
 
 use callnudge::core::{analyze, NoteRecord, Week};
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
-use callnudge::store::SledStore;
+use callnudge::store::{PgStore, SledStore, Store};
 use chrono::{Duration, TimeZone, Utc};
 use std::sync::Arc;
 use std::time::Instant;
@@ -32,6 +36,89 @@ const NOTES: [&str; 4] = [
 fn service(dir: &std::path::Path) -> Service {
     let store = SledStore::open(dir).expect("open the store");
     Service::new(Arc::new(store), Arc::new(Prompts::load(None).unwrap()))
+}
+
+/// Where a run's notes go: a fresh sled folder, or a fresh database on a PostgreSQL server.
+#[derive(Clone, Copy)]
+enum Backend<'a> {
+    Sled,
+    Postgres(&'a str),
+}
+
+/// A fresh store of `backend`'s kind, and what keeps it alive (dropped after the run).
+fn fresh(backend: Backend) -> (Service, Box<dyn std::any::Any>) {
+    let prompts = Arc::new(Prompts::load(None).unwrap());
+    match backend {
+        Backend::Sled => {
+            let dir = tempfile::tempdir().unwrap();
+            let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+            (Service::new(store, prompts), Box::new(dir))
+        }
+        Backend::Postgres(server) => {
+            let db = BenchDb::new(server);
+            let store: Arc<dyn Store> = Arc::new(PgStore::open(&db.url).unwrap());
+            (Service::new(store, prompts), Box::new(db))
+        }
+    }
+}
+
+/// A database made for one run, dropped after it.
+struct BenchDb {
+    server: String,
+    name: String,
+    url: String,
+}
+
+impl BenchDb {
+    fn new(server: &str) -> BenchDb {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("callnudge_bench_{}_{n}", std::process::id());
+        admin(server, &format!("CREATE DATABASE {name}"));
+        let (base, query) = server.split_once('?').unwrap_or((server, ""));
+        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+        let url = if query.is_empty() {
+            format!("{base}/{name}")
+        } else {
+            format!("{base}/{name}?{query}")
+        };
+        BenchDb {
+            server: server.to_string(),
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for BenchDb {
+    fn drop(&mut self) {
+        admin(
+            &self.server,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+/// One statement on the server, on a thread and runtime of its own.
+fn admin(server: &str, sql: &str) {
+    let (server, sql) = (server.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&server, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            let conn = tokio::spawn(conn);
+            client.batch_execute(&sql).await.unwrap();
+            drop(client);
+            let _ = conn.await;
+        })
+    })
+    .join()
+    .unwrap();
 }
 
 fn quick() -> bool {
@@ -53,10 +140,10 @@ enum Path {
 /// Notes per second with `writers` concurrent writers each storing `each` notes along `path`,
 /// through the whole use case (`full`: analysis + store + flush) or the store alone
 /// (pre-analysed records).
-fn rate(path: Path, writers: usize, each: usize, full: bool) -> f64 {
+fn rate(backend: Backend, path: Path, writers: usize, each: usize, full: bool) -> f64 {
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let s = Arc::new(service(dir.path()));
+    let (s, _keep) = fresh(backend);
+    let s = Arc::new(s);
     let records: Arc<Vec<NoteRecord>> = Arc::new(
         NOTES
             .iter()
@@ -204,8 +291,8 @@ fn ingestion() {
                 "a blocking-pool thread per note (chat adapters before)",
             ),
         ] {
-            let (one, lo1, hi1) = median(runs, || rate(path, 1, single, full));
-            let (many, lo, hi) = median(runs, || rate(path, 64, each, full));
+            let (one, lo1, hi1) = median(runs, || rate(Backend::Sled, path, 1, single, full));
+            let (many, lo, hi) = median(runs, || rate(Backend::Sled, path, 64, each, full));
             if path == Path::Threads {
                 lone_thread = one;
             }
@@ -216,6 +303,33 @@ fn ingestion() {
                 many / one,
                 many / lone_thread,
                 many / base64
+            );
+        }
+    }
+}
+
+/// The store's durable ingestion on PostgreSQL beside sled's, when a server is given.
+fn ingestion_postgres() {
+    let Ok(server) = std::env::var("CALLNUDGE_BENCH_DATABASE_URL") else {
+        println!("PostgreSQL: skipped (set CALLNUDGE_BENCH_DATABASE_URL=postgres://… to run it)");
+        return;
+    };
+    let (single, each, runs) = if quick() {
+        (200, 20, 1)
+    } else {
+        (2000, 100, 3)
+    };
+    println!("ingestion, durable, store alone (add_note / add_note_then), median of {runs} runs [range]:");
+    for (name, backend) in [
+        ("sled", Backend::Sled),
+        ("PostgreSQL", Backend::Postgres(&server)),
+    ] {
+        for (path, how) in [(Path::Threads, "threads"), (Path::Tasks, "async tasks")] {
+            let (one, lo1, hi1) = median(runs, || rate(backend, path, 1, single, false));
+            let (many, lo, hi) = median(runs, || rate(backend, path, 64, each, false));
+            println!(
+                "  {name:<10} {how:<11}: 1 writer {one:>7.0}/s [{lo1:.0}–{hi1:.0}], 64 writers {many:>7.0}/s [{lo:.0}–{hi:.0}] ({:.1}×)",
+                many / one
             );
         }
     }
@@ -287,6 +401,7 @@ fn main() {
         return;
     }
     ingestion();
+    ingestion_postgres();
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
     let n = seed(dir.path());

@@ -5,6 +5,7 @@ mod support;
 
 use callnudge::clock::{Clock, ManualClock};
 use callnudge::core::settings::SettingChange;
+use callnudge::discord::shards::Shards;
 use callnudge::discord::{self, DiscordConfig};
 use callnudge::metrics::Metrics;
 use callnudge::prompts::Prompts;
@@ -65,6 +66,16 @@ impl Bot {
 }
 
 async fn start_bot(fake: &FakeDiscord, dir: &Path, clock: ManualClock) -> Bot {
+    start_bot_sharded(fake, dir, clock, None).await
+}
+
+/// The bot, running only `shards` (`CALLNUDGE_DISCORD_SHARDS`) when given.
+async fn start_bot_sharded(
+    fake: &FakeDiscord,
+    dir: &Path,
+    clock: ManualClock,
+    shards: Option<&str>,
+) -> Bot {
     let service = open_service(dir).await;
     let config = DiscordConfig {
         digest_every: Duration::from_millis(100),
@@ -73,6 +84,7 @@ async fn start_bot(fake: &FakeDiscord, dir: &Path, clock: ManualClock) -> Bot {
             "CALLNUDGE_DISCORD_PROXY" => Some(fake.rest.clone()),
             "CALLNUDGE_DISCORD_GUILD" => Some(GUILD.to_string()),
             "CALLNUDGE_DISCORD_MESSAGE_CONTENT" => Some("1".into()),
+            "CALLNUDGE_DISCORD_SHARDS" => shards.map(str::to_string),
             _ => None,
         })
         .unwrap()
@@ -385,6 +397,24 @@ async fn settle() {
     tokio::time::sleep(Duration::from_millis(800)).await;
 }
 
+/// A process given `CALLNUDGE_DISCORD_SHARDS=1/2` connects as shard 1 of 2, so Discord sends
+/// it only that shard's guilds (another process runs shard 0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_runs_only_the_shards_it_is_given() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(wednesday());
+    let bot = start_bot_sharded(&fake, dir.path(), clock, Some("1/2")).await;
+    assert_eq!(fake.identified_shards(), vec![json!([1, 2])]);
+    bot.stop(&fake).await;
+    // Without shards, one connection for everything (serenity sends [0, 1]).
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, dir.path(), ManualClock::new(wednesday())).await;
+    assert_eq!(fake.identified_shards(), vec![json!([0, 1])]);
+    bot.stop(&fake).await;
+}
+
 /// The digest step, called directly (as the loop does every tick) with serenity's real HTTP
 /// client against the fake, on a store opened for each "process".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -408,14 +438,15 @@ async fn the_digest_step_posts_once_per_week_across_restarts_and_once_after_a_ga
             ))],
         )
         .unwrap();
-    let step = |service: Arc<Service>| {
+    let step_on = |service: Arc<Service>, shards: Option<Shards>| {
         let (http, clock, metrics) = (&http, &clock, &metrics);
         async move {
-            discord::digest::step(http, &service, clock, metrics)
+            discord::digest::step(http, &service, clock, metrics, shards)
                 .await
                 .unwrap()
         }
     };
+    let step = |service: Arc<Service>| step_on(service, None);
     assert_eq!(
         step(service.clone()).await,
         0,
@@ -423,9 +454,15 @@ async fn the_digest_step_posts_once_per_week_across_restarts_and_once_after_a_ga
     );
     assert!(digest_posts(&fake).is_empty());
 
-    // Friday 16:01 UTC (the default schedule): posted once, chart attached.
+    // Friday 16:01 UTC (the default schedule): due. A process whose shards do not hold the
+    // guild leaves it to the process that does; that one posts it once, chart attached.
     clock.set(Utc.with_ymd_and_hms(2026, 11, 27, 16, 1, 0).unwrap());
-    assert_eq!(step(service.clone()).await, 1);
+    let guild_shard = Shards::of_guild(GUILD, 2);
+    let other = Shards::parse(&format!("{}/2", 1 - guild_shard)).unwrap();
+    assert_eq!(step_on(service.clone(), Some(other)).await, 0);
+    assert!(digest_posts(&fake).is_empty());
+    let owner = Shards::parse(&format!("{guild_shard}/2")).unwrap();
+    assert_eq!(step_on(service.clone(), Some(owner)).await, 1);
     let first = digest_posts(&fake);
     let parts = service
         .digest(&team(), Some("2026-W48".parse().unwrap()), clock.now())

@@ -40,11 +40,14 @@ pub struct DiscordConfig {
     pub message_content: bool,
     /// How often the digest task looks for due digests.
     pub digest_every: Duration,
+    /// The shards this process runs (`CALLNUDGE_DISCORD_SHARDS`); all of one when `None`.
+    pub shards: Option<super::shards::Shards>,
 }
 
 impl DiscordConfig {
     /// Reads `DISCORD_TOKEN`, `CALLNUDGE_DISCORD_PROXY`, `CALLNUDGE_DISCORD_GUILD`,
-    /// `CALLNUDGE_DISCORD_MESSAGE_CONTENT`, `CALLNUDGE_DIGEST_EVERY` through `var`.
+    /// `CALLNUDGE_DISCORD_MESSAGE_CONTENT`, `CALLNUDGE_DIGEST_EVERY`, `CALLNUDGE_DISCORD_SHARDS`
+    /// through `var`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let token = var("DISCORD_TOKEN")
             .map(|t| t.trim().to_string())
@@ -74,6 +77,16 @@ impl DiscordConfig {
                 .map(str::trim),
             Some("1" | "true" | "yes")
         );
+        let shards = match var("CALLNUDGE_DISCORD_SHARDS").filter(|s| !s.trim().is_empty()) {
+            Some(s) => Some(
+                super::shards::Shards::parse(&s).ok_or(ConfigError::Invalid {
+                    name: "CALLNUDGE_DISCORD_SHARDS",
+                    what: super::shards::SHARDS_HELP,
+                    value: s,
+                })?,
+            ),
+            None => None,
+        };
         Ok(DiscordConfig {
             token: Secret::new(token),
             proxy: proxy.map(|p| p.trim_end_matches('/').to_string()),
@@ -86,6 +99,7 @@ impl DiscordConfig {
                     value,
                 },
             )?,
+            shards,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! digest channel (exactly once, see [`crate::digest_task`]) and post each one there, split to
 //! Discord's 2,000-character limit, with the weekly-score chart attached to the last part.
 
+use super::shards::Shards;
 use super::{deliver, is_discord_team, Error};
 use crate::chat;
 use crate::clock::Clock;
@@ -13,14 +14,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// One step: claims what is due at the clock's now and posts it. Returns how many were posted.
+/// Only the guilds of this process's shards (all, without shards): a digest is claimed once
+/// in any case, this spreads the posting over the processes.
 pub async fn step(
     http: &serenity::Http,
     service: &Arc<Service>,
     clock: &dyn Clock,
     metrics: &Metrics,
+    shards: Option<Shards>,
 ) -> Result<usize, Error> {
-    let mine =
-        |t: &crate::core::TeamSettings| is_discord_team(&t.team) && t.digest_channel.is_some();
+    let mine = move |t: &crate::core::TeamSettings| {
+        let guild = t.team.strip_prefix("discord-").and_then(|g| g.parse().ok());
+        let ours = match (shards, guild) {
+            (Some(s), Some(guild)) => s.owns(guild),
+            _ => true,
+        };
+        is_discord_team(&t.team) && t.digest_channel.is_some() && ours
+    };
     let posted = chat::digest_step(service, metrics, clock.now(), mine, |d| async move {
         post(http, &d).await
     })
@@ -61,6 +71,7 @@ pub async fn run_loop(
     clock: Arc<dyn Clock>,
     metrics: Arc<Metrics>,
     every: Duration,
+    shards: Option<Shards>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(every);
@@ -70,7 +81,7 @@ pub async fn run_loop(
             _ = tick.tick() => {}
             _ = stop.wait_for(|s| *s) => break,
         }
-        if let Err(e) = step(&http, &service, clock.as_ref(), &metrics).await {
+        if let Err(e) = step(&http, &service, clock.as_ref(), &metrics, shards).await {
             Metrics::inc(&metrics.errors);
             tracing::error!(error = %e, "digest step failed");
         }

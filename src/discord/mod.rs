@@ -13,6 +13,9 @@ pub mod config;
 pub mod deliver;
 pub mod digest;
 pub mod events;
+pub mod shards;
+
+use shards::Shards;
 
 pub use config::DiscordConfig;
 
@@ -74,6 +77,19 @@ where
 {
     let service = service.clone();
     Ok(tokio::task::spawn_blocking(move || f(&service)).await??)
+}
+
+/// Connects this process's shards (every guild without `CALLNUDGE_DISCORD_SHARDS`) and runs
+/// them until the gateway fails.
+async fn start(client: &mut serenity::Client, shards: Option<Shards>) -> serenity::Result<()> {
+    match shards {
+        Some(s) => {
+            tracing::info!(shards = %s, "starting this process's Discord shards");
+            // serenity reads the range's end as the last shard, inclusive.
+            client.start_shard_range(s.first..s.last, s.total).await
+        }
+        None => client.start().await,
+    }
 }
 
 /// Runs the bot until `shutdown` resolves or the gateway fails; then stops the shards.
@@ -141,11 +157,12 @@ pub async fn run(
         clock,
         metrics,
         config.digest_every,
+        config.shards,
         digests_stop,
     ));
     let shards = client.shard_manager.clone();
     let result = tokio::select! {
-        r = client.start() => r.map_err(Error::from),
+        r = start(&mut client, config.shards) => r.map_err(Error::from),
         () = shutdown => {
             tracing::info!("shutting down the Discord gateway");
             shards.shutdown_all().await;

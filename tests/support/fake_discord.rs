@@ -54,6 +54,8 @@ struct Shared {
     /// How many times the bot resumed, and identified.
     resumes: Mutex<u32>,
     identifies: Mutex<u32>,
+    /// The `shard` field of each IDENTIFY (`[shard, total]`, or null without sharding).
+    identified_shards: Mutex<Vec<Value>>,
 }
 
 /// A scripted failure: the next `times` requests whose method is `method` and whose path ends
@@ -339,6 +341,11 @@ impl FakeDiscord {
         }
     }
 
+    /// The `[shard, total]` of each IDENTIFY so far.
+    pub fn identified_shards(&self) -> Vec<Value> {
+        self.shared.identified_shards.lock().unwrap().clone()
+    }
+
     /// How many times the bot resumed its session, and identified anew.
     pub fn sessions(&self) -> (u32, u32) {
         (
@@ -413,6 +420,7 @@ async fn gateway(stream: tokio::net::TcpStream, shared: Arc<Shared>, url: String
                     }
                     Some(2) => {
                         *shared.identifies.lock().unwrap() += 1;
+                        shared.identified_shards.lock().unwrap().push(v["d"]["shard"].clone());
                         let s = { let mut seq = shared.seq.lock().unwrap(); *seq += 1; *seq };
                         let ready = json!({"op": 0, "t": "READY", "s": s, "d": {
                             "v": 10,
