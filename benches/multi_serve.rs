@@ -73,12 +73,17 @@ fn admin(server: &str, sql: &str) {
     .unwrap();
 }
 
-struct Serve(Child, String, tempfile::TempDir);
+/// A `serve` child, its URL, and its admin folder (removed after it).
+struct Serve {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
 
 impl Drop for Serve {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -114,7 +119,11 @@ async fn serve(db: &str, api: &str) -> Serve {
         assert!(Instant::now() < deadline, "serve never came up");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Serve(child, url, dir)
+    Serve {
+        child,
+        url,
+        _dir: dir,
+    }
 }
 
 /// Notes per second acknowledged, p50 and p99 (ms), with `processes` serve processes.
@@ -124,7 +133,7 @@ async fn run(server: &str, api: &str, processes: usize, secs: u64, n: u32) -> (f
     for _ in 0..processes {
         serves.push(serve(&db.url, api).await);
     }
-    let urls: Arc<Vec<String>> = Arc::new(serves.iter().map(|s| s.1.clone()).collect());
+    let urls: Arc<Vec<String>> = Arc::new(serves.iter().map(|s| s.url.clone()).collect());
     let http = reqwest::Client::new();
     let end = Instant::now() + Duration::from_secs(secs);
     let started = Instant::now();
