@@ -144,7 +144,7 @@ pub struct DataArgs {
     )]
     pub data_dir: PathBuf,
     /// A PostgreSQL database to keep the data in instead (`postgres://USER:PASSWORD@HOST/DB`,
-    /// `?sslmode=require` for TLS): several `serve` processes can share it.
+    /// `?sslmode=verify-full` for checked TLS): several `serve` processes can share it.
     #[arg(
         long,
         env = "CALLNUDGE_DATABASE_URL",

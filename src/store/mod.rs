@@ -56,12 +56,15 @@ pub enum StoreError {
     Corrupt { tree: String, reason: String },
     #[error("the database URL is not valid: {what}; it looks like postgres://USER:PASSWORD@HOST:5432/DBNAME")]
     DatabaseUrl { what: String },
-    #[error("cannot use the database {target}: {source} (is PostgreSQL running there, and are the URL's user and password right?)")]
+    #[error("cannot use the database {target}: {source} ({hint})")]
     Database {
         /// The URL without its password.
         target: String,
+        /// What went wrong, with its causes.
         #[source]
         source: Cause,
+        /// What to check.
+        hint: &'static str,
     },
     #[error("the database {target} has schema version {found}, this build knows up to {expected}; use a matching callnudge build")]
     DatabaseSchema {

@@ -33,6 +33,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod tls;
+
 /// The schema versions this build knows, in order; each is applied once.
 const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
 
@@ -66,9 +68,11 @@ struct Db {
 }
 
 impl PgStore {
-    /// Connects to the database at `url` (`postgres://USER:PASSWORD@HOST:PORT/DB`, with
-    /// `?sslmode=require` for TLS), and brings its schema up to date.
+    /// Connects to the database at `url` (`postgres://USER:PASSWORD@HOST:PORT/DB`; `sslmode`
+    /// and `sslrootcert` as libpq reads them), and brings its schema up to date.
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
+        // `sslmode` and `sslrootcert` as libpq reads them (see `tls.rs`).
+        let (url, tls) = tls::from_url(url)?;
         let mut config: tokio_postgres::Config =
             url.parse()
                 .map_err(|e: tokio_postgres::Error| StoreError::DatabaseUrl {
@@ -87,7 +91,7 @@ impl PgStore {
             .map_err(|e| database(&target, e))?;
         let manager = Manager::from_config(
             config,
-            tokio_postgres_rustls::MakeRustlsConnect::new(tls()),
+            tls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -142,17 +146,6 @@ impl Drop for PgStore {
     }
 }
 
-/// TLS for URLs that ask for it (`sslmode=require`), checked against the webpki roots.
-/// Without `sslmode`, PostgreSQL's default `prefer` tries TLS and falls back to plain.
-fn tls() -> rustls::ClientConfig {
-    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
-}
-
 /// `postgres://user@host:port/db`: the URL as logs and messages may show it.
 fn describe(config: &tokio_postgres::Config) -> String {
     use tokio_postgres::config::Host;
@@ -173,10 +166,32 @@ fn describe(config: &tokio_postgres::Config) -> String {
     )
 }
 
-fn database(target: &str, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+/// A database error, its causes spelt out (the driver's outer error says only "error
+/// performing TLS handshake"), with what to check.
+pub(super) fn database(
+    target: &str,
+    e: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> StoreError {
+    let e: Box<dyn std::error::Error + Send + Sync> = e.into();
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    let hint = if text.contains("certificate") || text.contains("TLS") {
+        "with sslmode=require the server's certificate must come from a CA the store trusts: \
+         the public roots, or the file given as sslrootcert=CA.pem"
+    } else {
+        "is PostgreSQL running there, and are the URL's user and password right?"
+    };
     StoreError::Database {
         target: target.to_string(),
-        source: Arc::from(e.into()),
+        source: Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(text)),
+        hint,
     }
 }
 

@@ -65,6 +65,55 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+/// The server's CA certificate file when it speaks TLS (`CALLNUDGE_TEST_DATABASE_CA`), or
+/// `None` after saying so (a failure under `CALLNUDGE_REQUIRE_POSTGRES=1`).
+pub fn ca(test: &str) -> Option<String> {
+    match std::env::var("CALLNUDGE_TEST_DATABASE_CA") {
+        Ok(path) if !path.trim().is_empty() => Some(path),
+        _ => {
+            assert!(
+                std::env::var("CALLNUDGE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "{test}: CALLNUDGE_REQUIRE_POSTGRES=1 but CALLNUDGE_TEST_DATABASE_CA is not set"
+            );
+            eprintln!("skipped {test}: set CALLNUDGE_TEST_DATABASE_CA to the server's CA file");
+            None
+        }
+    }
+}
+
+/// The first column of the first row of `query`, as an integer.
+pub fn count(url: &str, query: &str) -> i64 {
+    let (url, query) = (url.to_string(), query.to_string());
+    let run = move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            let connection = tokio::spawn(connection);
+            let row = client.query_one(&query, &[]).await.unwrap();
+            drop(client);
+            let _ = connection.await;
+            row.get::<_, i64>(0)
+        })
+    };
+    std::thread::spawn(run).join().unwrap()
+}
+
+/// The server's administrative URL, for queries about what it sees.
+impl TestDb {
+    pub fn admin(&self) -> &str {
+        &self.admin
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// Runs one statement on the server, as an administrator.
 pub fn sql(url: &str, statement: &str) {
     try_sql(url, statement).unwrap_or_else(|e| panic!("{statement}: {e}"));
