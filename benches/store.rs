@@ -16,7 +16,8 @@
 //!    databases), the store's durable ingestion again on PostgreSQL, 1 and 64 writers, each
 //!    run in a fresh database, beside sled's figures from the same run.
 //!
-//! `CALLNUDGE_BENCH_QUICK=1` shrinks both for a smoke run.
+//! `CALLNUDGE_BENCH_QUICK=1` shrinks both for a smoke run; `CALLNUDGE_BENCH_ONLY=ingestion` or
+//! `=digest` runs one part.
 
 use callnudge::core::{analyze, NoteRecord, Week};
 use callnudge::prompts::Prompts;
@@ -400,8 +401,14 @@ fn main() {
         digest_child(&dir);
         return;
     }
-    ingestion();
-    ingestion_postgres();
+    let only = std::env::var("CALLNUDGE_BENCH_ONLY").unwrap_or_default();
+    if only != "digest" {
+        ingestion();
+        ingestion_postgres();
+    }
+    if only == "ingestion" {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
     let n = seed(dir.path());

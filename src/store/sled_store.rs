@@ -52,6 +52,11 @@ pub struct SledStore {
 /// between leaves it low (a weaker check), never high (a false alarm).
 pub const COUNT_FILE: &str = "callnudge-notes.count";
 
+/// sled's page cache (its default is 1 GiB): reading every record on open would otherwise
+/// keep the whole store in memory (400 MB for 520,000 notes); recent notes, the ones digests
+/// and trends read, stay cached.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The key in `meta` of the last note id given.
 const NOTE_SEQ: &str = "note_seq";
 
@@ -100,6 +105,7 @@ impl SledStore {
         let db = sled::Config::new()
             .path(&dir)
             .flush_every_ms(Some(500))
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| open_error(&dir, e))?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| io(&dir, e));
