@@ -8,6 +8,8 @@
 //! one machine the processes share its cores with PostgreSQL and the load generator, so the
 //! ratio says how far one box scales, not how far two boxes would.
 
+#[path = "support/bench_db.rs"]
+mod bench_db;
 #[path = "../tests/support/fake_slack.rs"]
 mod fake_slack;
 
@@ -18,60 +20,6 @@ use std::time::{Duration, Instant};
 
 const SECRET: &str = "bench-signing-secret";
 const CLIENTS: usize = 64;
-
-struct Db {
-    server: String,
-    name: String,
-    url: String,
-}
-
-impl Db {
-    fn new(server: &str, n: u32) -> Db {
-        let name = format!("callnudge_bench_serve_{}_{n}", std::process::id());
-        admin(server, &format!("CREATE DATABASE {name}"));
-        let (base, query) = server.split_once('?').unwrap_or((server, ""));
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        let url = match query {
-            "" => format!("{base}/{name}"),
-            q => format!("{base}/{name}?{q}"),
-        };
-        Db {
-            server: server.into(),
-            name,
-            url,
-        }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        admin(
-            &self.server,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-    }
-}
-
-fn admin(server: &str, sql: &str) {
-    let (server, sql) = (server.to_string(), sql.to_string());
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let (client, conn) = tokio_postgres::connect(&server, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            let conn = tokio::spawn(conn);
-            client.batch_execute(&sql).await.unwrap();
-            drop(client);
-            let _ = conn.await;
-        })
-    })
-    .join()
-    .unwrap();
-}
 
 /// A `serve` child, its URL, and its admin folder (removed after it).
 struct Serve {
@@ -127,8 +75,8 @@ async fn serve(db: &str, api: &str) -> Serve {
 }
 
 /// Notes per second acknowledged, p50 and p99 (ms), with `processes` serve processes.
-async fn run(server: &str, api: &str, processes: usize, secs: u64, n: u32) -> (f64, f64, f64) {
-    let db = Db::new(server, n);
+async fn run(server: &str, api: &str, processes: usize, secs: u64) -> (f64, f64, f64) {
+    let db = bench_db::BenchDb::new(server);
     let mut serves = Vec::new();
     for _ in 0..processes {
         serves.push(serve(&db.url, api).await);
@@ -211,11 +159,9 @@ fn main() {
     rt.block_on(async {
         let fake = fake_slack::FakeSlack::start().await;
         println!("Slack /note, {CLIENTS} clients in a closed loop, {secs} s per run, one PostgreSQL database:");
-        let mut n = 0;
         let mut one = 0.0;
         for processes in [1, 2] {
-            n += 1;
-            let (rate, p50, p99) = run(&server, &fake.api, processes, secs, n).await;
+            let (rate, p50, p99) = run(&server, &fake.api, processes, secs).await;
             if processes == 1 {
                 one = rate;
             }

@@ -19,6 +19,10 @@
 //! `CALLNUDGE_BENCH_QUICK=1` shrinks both for a smoke run; `CALLNUDGE_BENCH_ONLY=ingestion` or
 //! `=digest` runs one part.
 
+#[path = "support/bench_db.rs"]
+mod bench_db;
+
+use bench_db::BenchDb;
 use callnudge::core::{analyze, NoteRecord, Week};
 use callnudge::prompts::Prompts;
 use callnudge::service::Service;
@@ -61,65 +65,6 @@ fn fresh(backend: Backend) -> (Service, Box<dyn std::any::Any>) {
             (Service::new(store, prompts), Box::new(db))
         }
     }
-}
-
-/// A database made for one run, dropped after it.
-struct BenchDb {
-    server: String,
-    name: String,
-    url: String,
-}
-
-impl BenchDb {
-    fn new(server: &str) -> BenchDb {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let name = format!("callnudge_bench_{}_{n}", std::process::id());
-        admin(server, &format!("CREATE DATABASE {name}"));
-        let (base, query) = server.split_once('?').unwrap_or((server, ""));
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        let url = if query.is_empty() {
-            format!("{base}/{name}")
-        } else {
-            format!("{base}/{name}?{query}")
-        };
-        BenchDb {
-            server: server.to_string(),
-            name,
-            url,
-        }
-    }
-}
-
-impl Drop for BenchDb {
-    fn drop(&mut self) {
-        admin(
-            &self.server,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-    }
-}
-
-/// One statement on the server, on a thread and runtime of its own.
-fn admin(server: &str, sql: &str) {
-    let (server, sql) = (server.to_string(), sql.to_string());
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let (client, conn) = tokio_postgres::connect(&server, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            let conn = tokio::spawn(conn);
-            client.batch_execute(&sql).await.unwrap();
-            drop(client);
-            let _ = conn.await;
-        })
-    })
-    .join()
-    .unwrap();
 }
 
 fn quick() -> bool {

@@ -265,3 +265,16 @@ fn event_note_id(event: &str) -> u64 {
 fn clean(s: &str) -> String {
     s.replace('\0', "")
 }
+
+/// A backup's target must be a new or empty folder: nothing there is overwritten.
+fn new_or_empty(to: &Path) -> Result<(), StoreError> {
+    let error = |what: String| StoreError::BackupTarget {
+        dir: to.to_path_buf(),
+        what,
+    };
+    match std::fs::read_dir(to).map(|mut entries| entries.next().is_some()) {
+        Ok(true) => Err(error("it is not empty".into())),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(error(e.to_string())),
+        _ => Ok(()),
+    }
+}

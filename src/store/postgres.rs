@@ -215,6 +215,25 @@ fn micros(at: i64) -> Option<DateTime<Utc>> {
 const INSERT_NOTE: &str = "INSERT INTO notes (id, team, rep, at_us, has_text, body) \
                            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
 
+/// Inserts `note` under its id with `insert` (the prepared [`INSERT_NOTE`]): 1 when it was
+/// new, 0 when a note of that id was there.
+async fn insert_note(
+    client: &impl GenericClient,
+    insert: &tokio_postgres::Statement,
+    note: &NoteRecord,
+) -> Result<u64, tokio_postgres::Error> {
+    let (at, has_text, body) = columns(note);
+    let params: [Param; 6] = [
+        &(note.id as i64),
+        &note.team,
+        &note.rep,
+        &at,
+        &has_text,
+        &text(body),
+    ];
+    client.execute(insert, &params).await
+}
+
 impl Db {
     fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
         database(&self.target, e)
@@ -273,17 +292,8 @@ impl Db {
         let run = async {
             let row = client.query_one("SELECT nextval('note_ids')", &[]).await?;
             note.id = row.get::<_, i64>(0) as u64;
-            let (at, has_text, body) = columns(&note);
             let insert = client.prepare_cached(INSERT_NOTE).await?;
-            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
-                &(note.id as i64),
-                &note.team,
-                &note.rep,
-                &at,
-                &has_text,
-                &text(body),
-            ];
-            client.execute(&insert, &params).await?;
+            insert_note(&client, &insert, &note).await?;
             Ok::<(), tokio_postgres::Error>(())
         };
         run.await.map_err(|e| self.err(e))?;
@@ -300,7 +310,6 @@ impl Db {
         note.rep = clean(&note.rep);
         note.id = event_note_id(&event);
         let event = clean(&event);
-        let (at, has_text, body) = columns(&note);
         let mut client = self.client().await?;
         let run = async {
             let tx = client.transaction().await?;
@@ -317,15 +326,7 @@ impl Db {
                 return Ok(false);
             }
             let insert = tx.prepare_cached(INSERT_NOTE).await?;
-            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
-                &(note.id as i64),
-                &note.team,
-                &note.rep,
-                &at,
-                &has_text,
-                &text(body),
-            ];
-            tx.execute(&insert, &params).await?;
+            insert_note(&tx, &insert, &note).await?;
             tx.commit().await?;
             Ok::<bool, tokio_postgres::Error>(true)
         };
@@ -421,16 +422,7 @@ impl Store for PgStore {
                 note.team = clean(&note.team);
                 note.rep = clean(&note.rep);
                 note.id = id.get::<_, i64>(0) as u64;
-                let (at, has_text, body) = columns(&note);
-                let params: [Param; 6] = [
-                    &(note.id as i64),
-                    &note.team,
-                    &note.rep,
-                    &at,
-                    &has_text,
-                    &text(body),
-                ];
-                tx.execute(&insert, &params).await?;
+                insert_note(tx, &insert, &note).await?;
                 out.push(note);
             }
             Ok(out)
@@ -444,16 +436,7 @@ impl Store for PgStore {
             for mut note in notes {
                 note.team = clean(&note.team);
                 note.rep = clean(&note.rep);
-                let (at, has_text, body) = columns(&note);
-                let params: [Param; 6] = [
-                    &(note.id as i64),
-                    &note.team,
-                    &note.rep,
-                    &at,
-                    &has_text,
-                    &text(body),
-                ];
-                new += tx.execute(&insert, &params).await?;
+                new += insert_note(tx, &insert, &note).await?;
             }
             Ok(new)
         }))
@@ -955,16 +938,7 @@ impl Store for PgStore {
                         if note.id < EVENT_IDS {
                             highest = highest.max(note.id as i64);
                         }
-                        let (at, has_text, body) = columns(&note);
-                        let params: [Param; 6] = [
-                            &(note.id as i64),
-                            &note.team,
-                            &note.rep,
-                            &at,
-                            &has_text,
-                            &text(body),
-                        ];
-                        new += tx.execute(&insert, &params).await?;
+                        new += insert_note(tx, &insert, &note).await?;
                     }
                     Record::Team(settings) => {
                         tx.execute(
@@ -1044,13 +1018,7 @@ impl Store for PgStore {
             dir: to.to_path_buf(),
             what,
         };
-        match std::fs::read_dir(to).map(|mut entries| entries.next().is_some()) {
-            Ok(true) => return Err(target_error("it is not empty".into())),
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(target_error(e.to_string()))
-            }
-            _ => {}
-        }
+        super::new_or_empty(to)?;
         // The copy is a sled folder: `--data-dir` opens it without a server.
         let copy = super::SledStore::open(to)?;
         let copied = super::copy::copy(self, &copy, &mut |_| {})?;

@@ -947,13 +947,7 @@ impl Store for SledStore {
             dir: to.to_path_buf(),
             what,
         };
-        match std::fs::read_dir(to).map(|mut entries| entries.next().is_some()) {
-            Ok(true) => return Err(target_error("it is not empty".into())),
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(target_error(e.to_string()))
-            }
-            _ => {}
-        }
+        super::new_or_empty(to)?;
         let copy_error = |e: sled::Error| target_error(e.to_string());
         let target = sled::Config::new().path(to).open().map_err(copy_error)?;
         // Trees are copied one after another while notes may still arrive. Event ids go
