@@ -35,8 +35,11 @@ pub(crate) struct Matcher {
     /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
     always: Vec<u32>,
     /// Per phrase: more sets of symbols each of which must occur in a chunk for the phrase to
-    /// be searched there (its next rarest required slots).
-    checks: Vec<Box<[Box<[u32]>]>>,
+    /// be searched there (its next rarest required slots), as indices into `check_sets`.
+    checks: Vec<Box<[u32]>>,
+    /// The distinct sets the checks name (many phrases share a lexicon class): each is
+    /// looked up at most once per chunk.
+    check_sets: Vec<Box<[u32]>>,
     /// Per phrase: its anchor and where in a match it is, so a phrase runs only from the
     /// tokens a match around an anchor of the chunk can start at.
     anchors: Vec<Option<Anchor>>,
@@ -82,6 +85,9 @@ struct Scratch {
     /// Per phrase: the chunk (by `stamp`) in which its anchor was last found, and where the
     /// anchor first and last occurs in it (exception phrases only).
     anchored: Vec<(u32, u32, u32)>,
+    /// Per check set: the chunk (by `stamp`) it was last looked up in, and whether one of its
+    /// symbols occurs there.
+    checked: Vec<(u32, bool)>,
     stamp: u32,
     /// What the programs need while they run.
     program: ProgramScratch,
@@ -99,6 +105,7 @@ impl Scratch {
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.anchored.fill((0, 0, 0));
+            self.checked.fill((0, false));
             self.stamp = 1;
         }
         // Only the last chunk's bits are set: clear those.
@@ -129,9 +136,28 @@ impl Scratch {
             .is_some_and(|w| w & (1 << (s % 64)) != 0)
     }
 
-    /// Whether one of `set`'s symbols occurs in the chunk.
+    /// Whether one of `set`'s symbols (sorted) occurs in the chunk: by walking the set, or,
+    /// when the set is much larger than the chunk (a lexicon class of hundreds of words
+    /// against a clause of a dozen), by looking the chunk's symbols up in it.
     fn any(&self, set: &[u32]) -> bool {
-        set.iter().any(|&s| self.has(s))
+        if set.len() > 8 * self.symbols.len() {
+            self.symbols.iter().any(|s| set.binary_search(s).is_ok())
+        } else {
+            set.iter().any(|&s| self.has(s))
+        }
+    }
+
+    /// Whether check set `id` (its symbols `set`) has a symbol in the chunk, looked up once
+    /// per chunk.
+    fn any_once(&mut self, id: u32, set: &[u32]) -> bool {
+        let stamp = self.stamp;
+        let (seen, found) = self.checked[id as usize];
+        if seen == stamp {
+            return found;
+        }
+        let found = self.any(set);
+        self.checked[id as usize] = (stamp, found);
+        found
     }
 }
 
@@ -153,6 +179,8 @@ impl Matcher {
         let mut except_index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
         let mut always = Vec::new();
         let mut checks = Vec::with_capacity(sources.len());
+        let mut check_sets: Vec<Box<[u32]>> = Vec::new();
+        let mut set_ids: std::collections::HashMap<Vec<u32>, u32> = Default::default();
         let mut anchors = Vec::with_capacity(sources.len());
         for (p, source) in sources.iter().enumerate() {
             let mut needs = Vec::new();
@@ -188,7 +216,12 @@ impl Matcher {
                 rest.iter()
                     .filter(|n| n.weight < CHECK_ABOVE)
                     .take(MAX_CHECKS)
-                    .map(|n| n.symbols.clone().into_boxed_slice())
+                    .map(|n| {
+                        *set_ids.entry(n.symbols.clone()).or_insert_with(|| {
+                            check_sets.push(n.symbols.clone().into_boxed_slice());
+                            check_sets.len() as u32 - 1
+                        })
+                    })
                     .collect(),
             );
             anchors.push(Some(Anchor {
@@ -204,6 +237,7 @@ impl Matcher {
                 .collect(),
             always,
             checks,
+            check_sets,
             anchors,
             programs,
         }
@@ -227,6 +261,9 @@ impl Matcher {
             let scratch = &mut *scratch.borrow_mut();
             if scratch.anchored.len() < self.programs.len() {
                 scratch.anchored.resize(self.programs.len(), (0, 0, 0));
+            }
+            if scratch.checked.len() < self.check_sets.len() {
+                scratch.checked.resize(self.check_sets.len(), (0, false));
             }
             scratch.start(&symbols[chunk.clone()], self.index.len());
             f(&mut Chunk {
@@ -262,12 +299,19 @@ impl Matcher {
     /// ([`Matcher::read_anchors`]): between the first anchor of the chunk, less the most
     /// tokens before it, and the last, less the fewest (`None`: nowhere, or a required slot
     /// is missing).
-    fn starts(&self, p: usize, chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
+    fn starts(
+        &self,
+        p: usize,
+        chunk: &Range<usize>,
+        scratch: &mut Scratch,
+    ) -> Option<Range<usize>> {
         let anchor = self.anchors[p]
             .as_ref()
             .map(|anchor| (anchor, scratch.anchored[p]));
         if anchor.is_some_and(|(_, (stamp, _, _))| stamp != scratch.stamp)
-            || !self.checks[p].iter().all(|set| scratch.any(set))
+            || !self.checks[p]
+                .iter()
+                .all(|&id| scratch.any_once(id, &self.check_sets[id as usize]))
         {
             return None;
         }
