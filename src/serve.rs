@@ -39,7 +39,7 @@ pub enum ServeError {
     DiscordFailed(String),
     #[error(transparent)]
     Store(#[from] crate::service::ServiceError),
-    #[error("the store cannot write ({0}); is the disk full? callnudge stops so that a supervisor restarts it once there is room: every acknowledged note is on disk, and chat services resend what was not acknowledged")]
+    #[error("the store cannot write ({0}); callnudge stops so that a supervisor restarts it once the store can write again (room on the disk, the database back): every acknowledged note is stored, and chat services resend what was not acknowledged")]
     StoreCannotWrite(String),
 }
 
