@@ -135,7 +135,7 @@ pub struct AnalyzeArgs {
 /// Where the data lives.
 #[derive(Debug, Args, Clone)]
 pub struct DataArgs {
-    /// The sled data directory (with --database-url, only where `serve` keeps its admin socket).
+    /// The sled data directory (unused with --database-url).
     #[arg(
         long,
         env = "CALLNUDGE_DATA_DIR",

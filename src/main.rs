@@ -79,7 +79,11 @@ fn serve(a: cli::ServeArgs, prompts: Arc<Prompts>) -> anyhow::Result<()> {
         })
     };
     let mut config = callnudge::serve::ServeConfig::from_vars(var)?;
-    config.control = Some(a.data.data_dir.clone());
+    // The admin socket lets console commands reach a bot that holds its sled folder; on a
+    // database they open it themselves, so none is needed.
+    if let Location::Dir(dir) = a.data.location() {
+        config.control = Some(dir);
+    }
     // Opened outside the runtime: a database store blocks on its own runtime while it opens.
     let store = store::open(&a.data.location())?;
     let service = Arc::new(Service::new(store, prompts));
