@@ -482,7 +482,7 @@ fn migrate(a: cli::MigrateArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let copied = copy::copy(&from, &to, &mut |n| bar.set_position(n));
     bar.finish_and_clear();
     let copied = copied?;
-    copy::verify(&from, &to, &copied).map_err(|e| {
+    copy::verify(&to, &copied).map_err(|e| {
         anyhow::anyhow!("the copy is incomplete: {e}; run the same command again to finish it")
     })?;
     let kinds: Vec<String> = copied

@@ -118,6 +118,46 @@ fn migrate_copies_every_record_once_and_the_database_reads_the_same() {
     assert!(out.contains("--note 4"), "{out}");
 }
 
+/// Into a database that already holds other notes under the folder's ids: refused, saying
+/// why, and nothing of the clashing batch stored.
+#[test]
+fn migrate_into_a_database_holding_other_notes_under_those_ids_is_refused() {
+    let Some(db) = pg::fresh("migrate_into_a_used_database") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let folder = folder.to_str().unwrap();
+    run(
+        &["note", "--team", "t", "--rep", "ana", "Sent the deck."],
+        ("--data-dir", folder),
+    );
+    run(
+        &[
+            "note",
+            "--team",
+            "u",
+            "--rep",
+            "zed",
+            "Another team's note.",
+        ],
+        ("--database-url", &db.url),
+    );
+    let out = callnudge(&["migrate", "--from", folder, "--to", &db.url], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("already holds another note under id 1"),
+        "{err}"
+    );
+    let export = callnudge(&["export", "--team", "t", "--database-url", &db.url], b"");
+    assert!(
+        stderr(&export).contains("there is no team `t` here"),
+        "nothing of the folder stored: {}",
+        stderr(&export)
+    );
+}
+
 #[test]
 fn migrate_refuses_a_folder_that_is_no_store_and_a_bad_url() {
     let dir = tempfile::tempdir().unwrap();

@@ -37,6 +37,18 @@ fn seen(db: &pg::TestDb) -> (i64, i64) {
     (count(""), count("NOT "))
 }
 
+/// Waits until the server has closed the store's connections (a dropped store's pool).
+fn wait_closed(db: &pg::TestDb) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while seen(db) != (0, 0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "connections never closed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn each_sslmode_means_what_it_means_to_libpq() {
     let Some(db) = pg::fresh("tls") else { return };
@@ -54,13 +66,32 @@ fn each_sslmode_means_what_it_means_to_libpq() {
     );
     assert_eq!(store.notes("t", None).unwrap().len(), 1);
     drop(store);
+    wait_closed(&db);
 
-    // No sslmode (libpq's prefer) and require: encrypted, the self-signed certificate
-    // accepted as libpq accepts it.
-    for params in ["application_name=callnudge", "sslmode=require"] {
+    // No sslmode (libpq's prefer), prefer and require: encrypted, the certificate not checked
+    // (accepted as libpq accepts it); verify-ca and require with sslrootcert: checked.
+    for params in [
+        "application_name=callnudge",
+        "sslmode=prefer",
+        "sslmode=require",
+        &format!("sslmode=verify-ca&sslrootcert={ca}"),
+        &format!("sslmode=require&sslrootcert={ca}"),
+    ] {
         let store = open(params).unwrap_or_else(|e| panic!("{params}: {e}"));
         assert_eq!(store.notes("t", None).unwrap().len(), 1);
+        let (encrypted, plain) = seen(&db);
+        assert!(
+            encrypted >= 1 && plain == 0,
+            "{params}: {encrypted} encrypted, {plain} plain"
+        );
+        drop(store);
+        wait_closed(&db);
     }
+    // Other parameters reach the server exactly as written.
+    let store = open("options=-c%20statement_timeout%3D5000").expect("options with a space");
+    assert_eq!(store.notes("t", None).unwrap().len(), 1);
+    drop(store);
+    wait_closed(&db);
     // disable: plain text.
     let store = open("sslmode=disable").unwrap();
     assert_eq!(store.notes("t", None).unwrap().len(), 1);

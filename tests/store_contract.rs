@@ -427,14 +427,16 @@ fn every_record_copies_across_implementations_and_again_adds_nothing(b: &Backend
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let before = all_records(s.as_ref());
-    assert_eq!(before.len(), 8, "{before:#?}");
+    // Every kind once: a typed note, a chat note, a dispute, preferences, settings, a digest
+    // claim, a housekeeping time, the chat event id and the note counter.
+    assert_eq!(before.len(), 9, "{before:#?}");
 
     // Into a sled folder (a database's backup is one), and back into a new store of this kind.
     let folder = tempfile::tempdir().unwrap();
     let copy = SledStore::open(folder.path().join("copy")).unwrap();
     let copied = copy::copy(s.as_ref(), &copy, &mut |_| {}).unwrap();
-    assert_eq!((copied.total(), copied.new_notes), (8, 2));
-    copy::verify(s.as_ref(), &copy, &copied).unwrap();
+    assert_eq!((copied.total(), copied.new_notes), (9, 2));
+    copy::verify(&copy, &copied).unwrap();
     assert_eq!(all_records(&copy), before);
     let again = copy::copy(s.as_ref(), &copy, &mut |_| {}).unwrap();
     assert_eq!(again.new_notes, 0);
@@ -469,6 +471,32 @@ fn the_notes_since_a_week_ago_are_what_a_digest_reads(b: &Backend) {
     assert_eq!(texts(&week), ["6d ago", "1d ago", "0d ago"]);
 }
 
+/// A backup taken while notes keep arriving holds every note it read, and opens as a store.
+fn a_backup_while_notes_arrive_is_whole(b: &Backend) {
+    let s = b.open();
+    for i in 0..50 {
+        s.add_note(note("t", "ana", at(1, 9) + Duration::minutes(i), "before"))
+            .unwrap();
+    }
+    let writer = {
+        let s = s.clone();
+        std::thread::spawn(move || {
+            for i in 0..200 {
+                s.add_note(note("t", "bo", at(2, 9) + Duration::minutes(i), "during"))
+                    .unwrap();
+            }
+        })
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let to = folder.path().join("backup");
+    let copied = s.backup(&to).expect("a backup while notes arrive");
+    writer.join().unwrap();
+    assert!(copied >= 50, "{copied} notes copied");
+    let copy = SledStore::open(&to).unwrap();
+    assert_eq!(copy.notes("t", None).unwrap().len() as u64, copied);
+    assert_eq!(s.notes("t", None).unwrap().len(), 250);
+}
+
 /// Each contract check, once per implementation.
 macro_rules! contract {
     ($($check:ident),* $(,)?) => {
@@ -501,4 +529,49 @@ contract!(
     imported_notes_keep_their_ids_and_land_once,
     every_record_copies_across_implementations_and_again_adds_nothing,
     the_notes_since_a_week_ago_are_what_a_digest_reads,
+    a_backup_while_notes_arrive_is_whole,
 );
+
+/// PostgreSQL only: a copy stored notes under ids the counter had not reached, and notes are
+/// typed meanwhile: each typed note gets a free id, and a copy that would put another note
+/// under a taken id is refused, storing nothing of that batch.
+#[test]
+fn typed_notes_step_over_copied_ids_and_a_copy_never_overwrites_another_note() {
+    use callnudge::store::{Record, StoreError};
+    let Some(db) = pg::fresh("ids_and_copies") else {
+        return;
+    };
+    let s = PgStore::open(&db.url).unwrap();
+    // A note at id 3 that the counter (still at 0) knows nothing of.
+    pg::sql(
+        &db.url,
+        "INSERT INTO notes (id, team, rep, at_us, has_text, body) VALUES (3, 't', 'cy', 0, true, \
+         '{\"id\":3,\"team\":\"t\",\"rep\":\"cy\",\"at\":\"1970-01-01T00:00:00Z\",\"score\":50,\"findings\":[],\"text\":\"old\"}')",
+    );
+    let ids: Vec<u64> = (0..4)
+        .map(|i| s.add_note(note("t", "ana", at(3, i), "typed")).unwrap().id)
+        .collect();
+    assert_eq!(ids, [1, 2, 4, 5], "id 3 is taken, so it is stepped over");
+    // The same note again is no change; another note under a taken id is refused.
+    let mut same = note("t", "ana", at(3, 0), "typed");
+    same.id = 1;
+    assert_eq!(s.put_records(vec![Record::Note(same)]).unwrap(), 0);
+    let mut other = note("t", "zed", at(9, 9), "another note");
+    other.id = 2;
+    let mut fresh_one = note("t", "zed", at(9, 10), "a new one");
+    fresh_one.id = 90;
+    let refused = s.put_records(vec![Record::Note(fresh_one), Record::Note(other)]);
+    assert!(
+        matches!(refused, Err(StoreError::IdTaken { id: 2 })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        s.notes("t", Some("zed")).unwrap(),
+        [],
+        "nothing of the batch stored"
+    );
+    assert_eq!(
+        s.notes("t", Some("ana")).unwrap()[1].text.as_deref(),
+        Some("typed")
+    );
+}

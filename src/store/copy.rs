@@ -3,11 +3,14 @@
 //!
 //! Invariant: a copy is idempotent (records keep their ids and keys, so copying again, or
 //! after an interruption, changes nothing already there) and is only reported done once
-//! the target holds every note of the source, by id, and at least as many records of each
-//! kind.
+//! the target holds every note that was read, the same note under the same id, and at least
+//! as many records of each kind. The check reads the target only: a source that takes new
+//! notes meanwhile (a backup while the bot runs) is checked against what was copied.
 
 use super::{Record, Store, StoreError};
-use std::collections::{BTreeMap, HashSet};
+use crate::core::NoteRecord;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// Records written per transaction (one flush on sled).
 const BATCH: usize = 1000;
@@ -19,6 +22,15 @@ pub struct Copied {
     pub read: BTreeMap<&'static str, u64>,
     /// Notes the target did not hold before.
     pub new_notes: u64,
+    /// Every note read: its id and a fingerprint of the whole note.
+    notes: HashMap<u64, u64>,
+}
+
+/// A fingerprint of a note (its JSON, hashed): the same note gives the same number.
+fn fingerprint(note: &NoteRecord) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    super::encode(note).hash(&mut h);
+    h.finish()
 }
 
 impl Copied {
@@ -38,6 +50,7 @@ pub fn kind(record: &Record) -> &'static str {
         Record::Digest { .. } => "digest claims",
         Record::Event { .. } => "chat event ids",
         Record::Meta { .. } => "housekeeping times",
+        Record::Counter(_) => "note counters",
     }
 }
 
@@ -63,6 +76,9 @@ pub fn copy(
     let mut done = 0;
     from.records(&mut |record| {
         *copied.read.entry(kind(&record)).or_default() += 1;
+        if let Record::Note(note) = &record {
+            copied.notes.insert(note.id, fingerprint(note));
+        }
         batch.push(record);
         if batch.len() == BATCH {
             done += batch.len() as u64;
@@ -77,14 +93,14 @@ pub fn copy(
     Ok(copied)
 }
 
-/// Checks that `to` holds every note of `from` (by id) and at least as many records of
-/// each kind as were read; the error says what is missing.
-pub fn verify(from: &dyn Store, to: &dyn Store, copied: &Copied) -> Result<(), String> {
-    let mut ids = HashSet::new();
+/// Checks that `to` holds every note that was copied, the same note under the same id, and
+/// at least as many records of each kind as were read; the error says what is missing.
+pub fn verify(to: &dyn Store, copied: &Copied) -> Result<(), String> {
     let mut held: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut same = 0_u64;
     to.records(&mut |record| {
         if let Record::Note(note) = &record {
-            ids.insert(note.id);
+            same += u64::from(copied.notes.get(&note.id) == Some(&fingerprint(note)));
         }
         *held.entry(kind(&record)).or_default() += 1;
         Ok(())
@@ -96,16 +112,11 @@ pub fn verify(from: &dyn Store, to: &dyn Store, copied: &Copied) -> Result<(), S
             return Err(format!("the copy holds {there} {kind}, {read} were read"));
         }
     }
-    let mut missing = 0_u64;
-    from.records(&mut |record| {
-        if let Record::Note(note) = &record {
-            missing += u64::from(!ids.contains(&note.id));
-        }
-        Ok(())
-    })
-    .map_err(|e| format!("the source cannot be read again: {e}"))?;
+    let missing = copied.notes.len() as u64 - same.min(copied.notes.len() as u64);
     if missing > 0 {
-        return Err(format!("{missing} notes of the source are not in the copy"));
+        return Err(format!(
+            "{missing} notes that were read are not in the copy as they were read"
+        ));
     }
     Ok(())
 }

@@ -66,6 +66,8 @@ pub enum StoreError {
         /// What to check.
         hint: &'static str,
     },
+    #[error("the database already holds another note under id {id}: copy into a new, empty database (this batch was not stored)")]
+    IdTaken { id: u64 },
     #[error("the database {target} has schema version {found}, this build knows up to {expected}; use a matching callnudge build")]
     DatabaseSchema {
         target: String,
@@ -130,6 +132,9 @@ pub enum Record {
         key: String,
         at: DateTime<Utc>,
     },
+    /// The last note id the store's counter gave: ids typed in go on from past it, so a
+    /// forgotten note's id is never given again.
+    Counter(u64),
 }
 
 /// Told each record by [`Store::records`]; an error stops the walk.

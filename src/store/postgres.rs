@@ -57,6 +57,25 @@ pub struct PgStore {
     /// The store's own runtime (taken on drop, to stop it without blocking).
     runtime: Option<tokio::runtime::Runtime>,
     db: Db,
+    /// Notes handed to `add_note_then` / `add_event_note_then` whose callback has not run
+    /// yet: `flush` waits for them (a shutdown does not drop a note in flight).
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Counts a note in flight until it is dropped (after its callback ran).
+struct InFlight(Arc<std::sync::atomic::AtomicUsize>);
+
+impl InFlight {
+    fn new(count: &Arc<std::sync::atomic::AtomicUsize>) -> InFlight {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlight(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// The pool and how to name the database in messages: what async work needs.
@@ -106,6 +125,7 @@ impl PgStore {
         let store = PgStore {
             runtime: Some(runtime),
             db: Db { pool, target },
+            in_flight: Default::default(),
         };
         store.block(store.db.migrate())?;
         Ok(store)
@@ -183,8 +203,9 @@ pub(super) fn database(
         cause = c.source();
     }
     let hint = if text.contains("certificate") || text.contains("TLS") {
-        "with sslmode=require the server's certificate must come from a CA the store trusts: \
-         the public roots, or the file given as sslrootcert=CA.pem"
+        "with sslmode=verify-ca or verify-full (or require with sslrootcert) the server's \
+         certificate must come from a trusted CA: the public roots, or the file given as \
+         sslrootcert=CA.pem"
     } else {
         "is PostgreSQL running there, and are the URL's user and password right?"
     };
@@ -234,9 +255,33 @@ async fn insert_note(
     client.execute(insert, &params).await
 }
 
+/// Gives `note` the counter's next id and inserts it; an id already taken (a copy stored
+/// notes under ids the counter had not reached) is skipped for the next one.
+async fn next_id_and_insert(
+    client: &impl GenericClient,
+    insert: &tokio_postgres::Statement,
+    note: &mut NoteRecord,
+) -> Result<(), Failure> {
+    for _ in 0..64 {
+        let row = client.query_one("SELECT nextval('note_ids')", &[]).await?;
+        note.id = row.get::<_, i64>(0) as u64;
+        if insert_note(client, insert, note).await? == 1 {
+            return Ok(());
+        }
+    }
+    Err(Failure::Store(StoreError::IdTaken { id: note.id }))
+}
+
 impl Db {
     fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
         database(&self.target, e)
+    }
+
+    fn fail(&self, failure: Failure) -> StoreError {
+        match failure {
+            Failure::Db(e) => self.err(e),
+            Failure::Store(e) => e,
+        }
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Client, StoreError> {
@@ -250,11 +295,21 @@ impl Db {
         let run = async {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
                 .await?;
-            tx.batch_execute(
-                "CREATE TABLE IF NOT EXISTS callnudge_migrations (\
-                 version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-            )
-            .await?;
+            // Created only when missing: a role that may read and write but not create can
+            // open a database someone else set up.
+            let exists = tx
+                .query_one(
+                    "SELECT to_regclass('callnudge_migrations') IS NOT NULL",
+                    &[],
+                )
+                .await?;
+            if !exists.get::<_, bool>(0) {
+                tx.batch_execute(
+                    "CREATE TABLE callnudge_migrations (\
+                     version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                )
+                .await?;
+            }
             let row = tx
                 .query_one(
                     "SELECT coalesce(max(version), 0) FROM callnudge_migrations",
@@ -290,13 +345,10 @@ impl Db {
         note.rep = clean(&note.rep);
         let client = self.client().await?;
         let run = async {
-            let row = client.query_one("SELECT nextval('note_ids')", &[]).await?;
-            note.id = row.get::<_, i64>(0) as u64;
             let insert = client.prepare_cached(INSERT_NOTE).await?;
-            insert_note(&client, &insert, &note).await?;
-            Ok::<(), tokio_postgres::Error>(())
+            next_id_and_insert(&client, &insert, &mut note).await
         };
-        run.await.map_err(|e| self.err(e))?;
+        run.await.map_err(|f| self.fail(f))?;
         tracing::debug!(note = note.id, team = %note.team, "note stored");
         Ok(note)
     }
@@ -326,9 +378,11 @@ impl Db {
                 return Ok(false);
             }
             let insert = tx.prepare_cached(INSERT_NOTE).await?;
-            insert_note(&tx, &insert, &note).await?;
+            // The note's id comes from the event: there already, it is this event's note,
+            // stored by a delivery whose event id was since pruned.
+            let inserted = insert_note(&tx, &insert, &note).await? == 1;
             tx.commit().await?;
-            Ok::<bool, tokio_postgres::Error>(true)
+            Ok::<bool, tokio_postgres::Error>(inserted)
         };
         let first = run.await.map_err(|e| self.err(e))?;
         Ok(first.then_some(note))
@@ -356,8 +410,7 @@ impl Db {
                 tx.commit().await.map_err(|e| self.err(e))?;
                 Ok(value)
             }
-            Err(Failure::Db(e)) => Err(self.err(e)),
-            Err(Failure::Store(e)) => Err(e),
+            Err(failure) => Err(self.fail(failure)),
         }
     }
 }
@@ -397,32 +450,30 @@ impl Store for PgStore {
     }
 
     fn add_note_then(&self, note: NoteRecord, done: NoteDone) {
-        let db = self.db.clone();
-        self.runtime()
-            .spawn(async move { done(db.add_note(note).await) });
+        let (db, flight) = (self.db.clone(), InFlight::new(&self.in_flight));
+        self.runtime().spawn(async move {
+            done(db.add_note(note).await);
+            drop(flight);
+        });
     }
 
     fn add_event_note_then(&self, event: &str, note: NoteRecord, done: EventNoteDone) {
         let (db, event) = (self.db.clone(), event.to_string());
-        self.runtime()
-            .spawn(async move { done(db.add_event_note(event, note).await) });
+        let flight = InFlight::new(&self.in_flight);
+        self.runtime().spawn(async move {
+            done(db.add_event_note(event, note).await);
+            drop(flight);
+        });
     }
 
     fn add_notes(&self, notes: Vec<NoteRecord>) -> Result<Vec<NoteRecord>, StoreError> {
         self.block(self.db.transaction(async |tx| {
-            let ids = tx
-                .query(
-                    "SELECT nextval('note_ids') FROM generate_series(1, $1::bigint)",
-                    &[&(notes.len() as i64)],
-                )
-                .await?;
             let insert = tx.prepare_cached(INSERT_NOTE).await?;
             let mut out = Vec::with_capacity(notes.len());
-            for (mut note, id) in notes.into_iter().zip(&ids) {
+            for mut note in notes {
                 note.team = clean(&note.team);
                 note.rep = clean(&note.rep);
-                note.id = id.get::<_, i64>(0) as u64;
-                insert_note(tx, &insert, &note).await?;
+                next_id_and_insert(tx, &insert, &mut note).await?;
                 out.push(note);
             }
             Ok(out)
@@ -828,6 +879,14 @@ impl Store for PgStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
+        // Notes in flight finish first (at most WAIT): a shutdown flushes, then drops the
+        // store, whose runtime would drop them.
+        let deadline = std::time::Instant::now() + WAIT;
+        while self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         // Every write is committed before it returns; this proves the database answers.
         self.block(async {
             let client = self.db.client().await?;
@@ -902,6 +961,13 @@ impl Store for PgStore {
                 each(Record::Meta { key: r.get(0), at })?;
             }
         }
+        let counter = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM note_ids";
+        if let Some(r) = query(counter, &[])?.first() {
+            let last: i64 = r.get(0);
+            if last > 0 {
+                each(Record::Counter(last as u64))?;
+            }
+        }
         // Notes a page at a time, by id: a large store is never all in memory.
         let mut after = -1_i64;
         loop {
@@ -927,18 +993,48 @@ impl Store for PgStore {
     }
 
     fn put_records(&self, records: Vec<Record>) -> Result<u64, StoreError> {
+        // The counter moves past every counted id first (a sequence is not transactional, so
+        // a note typed meanwhile elsewhere gets an id above them), never back.
+        let highest = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Note(note) if note.id < EVENT_IDS => Some(note.id),
+                Record::Counter(last) => Some(*last),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
         self.block(self.db.transaction(async |tx| {
+            if highest > 0 {
+                tx.execute(
+                    "SELECT setval('note_ids', greatest($1, \
+                     (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM note_ids)))",
+                    &[&(highest as i64)],
+                )
+                .await?;
+            }
             let insert = tx.prepare_cached(INSERT_NOTE).await?;
-            let (mut new, mut highest) = (0, 0_i64);
+            let mut new = 0;
             for record in records {
                 match record {
                     Record::Note(mut note) => {
                         note.team = clean(&note.team);
                         note.rep = clean(&note.rep);
-                        if note.id < EVENT_IDS {
-                            highest = highest.max(note.id as i64);
+                        if insert_note(tx, &insert, &note).await? == 1 {
+                            new += 1;
+                            continue;
                         }
-                        new += insert_note(tx, &insert, &note).await?;
+                        // Stored before: the same note (a second copy), or another under its
+                        // id, which would be lost: refused, with nothing of the batch stored.
+                        let row = tx
+                            .query_one(
+                                "SELECT id, body FROM notes WHERE id = $1",
+                                &[&(note.id as i64)],
+                            )
+                            .await?;
+                        if note_of(&row)? != note {
+                            return Err(Failure::Store(StoreError::IdTaken { id: note.id }));
+                        }
                     }
                     Record::Team(settings) => {
                         tx.execute(
@@ -998,16 +1094,8 @@ impl Store for PgStore {
                         )
                         .await?;
                     }
+                    Record::Counter(_) => {} // set above
                 }
-            }
-            if highest > 0 {
-                // The counter moves past every id stored (never back).
-                tx.execute(
-                    "SELECT setval('note_ids', greatest($1, \
-                     (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM note_ids)))",
-                    &[&highest],
-                )
-                .await?;
             }
             Ok(new)
         }))
@@ -1022,7 +1110,7 @@ impl Store for PgStore {
         // The copy is a sled folder: `--data-dir` opens it without a server.
         let copy = super::SledStore::open(to)?;
         let copied = super::copy::copy(self, &copy, &mut |_| {})?;
-        super::copy::verify(self, &copy, &copied).map_err(target_error)?;
+        super::copy::verify(&copy, &copied).map_err(target_error)?;
         let notes = copied.read.get("notes").copied().unwrap_or(0);
         Ok(notes)
     }

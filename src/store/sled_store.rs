@@ -866,8 +866,14 @@ impl Store for SledStore {
         }
         for item in self.meta.iter() {
             let (k, v) = item.map_err(io)?;
-            // The schema version and the note counter are the store's own, not records.
-            if k.as_ref() == b"schema_version" || k.as_ref() == NOTE_SEQ.as_bytes() {
+            // The schema version is the store's own, not a record.
+            if k.as_ref() == b"schema_version" {
+                continue;
+            }
+            if k.as_ref() == NOTE_SEQ.as_bytes() {
+                if let Ok(bytes) = <[u8; 8]>::try_from(v.as_ref()) {
+                    each(Record::Counter(u64::from_be_bytes(bytes)))?;
+                }
                 continue;
             }
             let at = <[u8; 8]>::try_from(v.as_ref())
@@ -934,6 +940,7 @@ impl Store for SledStore {
                     let value = at.timestamp_micros().to_be_bytes();
                     self.meta.insert(key, &value).map_err(io)?;
                 }
+                Record::Counter(last) => highest = highest.max(last),
             }
         }
         self.count.fetch_add(new, Ordering::SeqCst);
