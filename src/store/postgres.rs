@@ -92,6 +92,7 @@ impl PgStore {
     /// and `sslrootcert` as libpq reads them), and brings its schema up to date.
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
         // `sslmode` and `sslrootcert` as libpq reads them (see `tls.rs`).
+        plain_userinfo(url)?;
         let (url, tls) = tls::from_url(url)?;
         let mut config: tokio_postgres::Config =
             url.parse()
@@ -165,6 +166,26 @@ impl Drop for PgStore {
             runtime.shutdown_background();
         }
     }
+}
+
+/// Refuses a URL whose user or password holds an unescaped `?`, `#` or `/`: the URL would
+/// split there (its database and parameters taken from the password), and errors would
+/// quote the pieces. Says how to write it, without quoting it.
+fn plain_userinfo(url: &str) -> Result<(), StoreError> {
+    let Some((_, rest)) = url.split_once("://") else {
+        return Ok(());
+    };
+    let Some((userinfo, _)) = rest.split_once('@') else {
+        return Ok(());
+    };
+    if userinfo.contains(['?', '#', '/']) {
+        return Err(StoreError::DatabaseUrl {
+            what: "its user or password holds an unescaped ?, # or / (percent-encode them in \
+                   the URL: ? is %3F, # is %23, / is %2F, @ is %40)"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// `postgres://user@host:port/db`: the URL as logs and messages may show it.
@@ -919,5 +940,45 @@ impl Store for PgStore {
         super::copy::verify(&copy, &copied).map_err(target_error)?;
         let notes = copied.read.get("notes").copied().unwrap_or(0);
         Ok(notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_that_would_split_the_url_is_refused_without_quoting_it() {
+        // Port 1 on loopback: nothing listens, so no error can come from a server either.
+        for (url, secrets) in [
+            (
+                "postgres://app:zq7?xk9p@127.0.0.1:1/app",
+                &["zq7", "xk9p"][..],
+            ),
+            (
+                "postgres://app:mm2/jj8?ww4=y@127.0.0.1:1/app",
+                &["mm2", "jj8", "ww4"],
+            ),
+            ("postgres://app:hh3#kk5@127.0.0.1:1/app", &["hh3", "kk5"]),
+        ] {
+            let Err(e) = PgStore::open(url) else {
+                panic!("{url} opened")
+            };
+            let text = e.to_string();
+            assert!(text.contains("percent-encode"), "{url}: {text}");
+            for secret in secrets {
+                assert!(!text.contains(secret), "{url}: {text}");
+            }
+        }
+        // Percent-encoded, the same password is fine as far as the URL goes.
+        let err = PgStore::open("postgres://app:zq7%3Fxk9p@127.0.0.1:1/app")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("postgres://app@127.0.0.1:1/app:"), "{err}");
+        assert!(
+            !err.contains("zq7") && !err.contains("percent-encode"),
+            "{err}"
+        );
     }
 }
