@@ -410,11 +410,7 @@ impl Db {
         Ok(first.then_some(note))
     }
 
-    async fn notes(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Vec<NoteRecord>, StoreError> {
+    async fn notes(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<NoteRecord>, StoreError> {
         let client = self.client().await?;
         let rows = client.query(sql, params).await.map_err(|e| self.err(e))?;
         rows.iter().map(note_of).collect()

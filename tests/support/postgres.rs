@@ -83,24 +83,10 @@ pub fn ca(test: &str) -> Option<String> {
 
 /// The first column of the first row of `query`, as an integer.
 pub fn count(url: &str, query: &str) -> i64 {
-    let (url, query) = (url.to_string(), query.to_string());
-    let run = move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            let connection = tokio::spawn(connection);
-            let row = client.query_one(&query, &[]).await.unwrap();
-            drop(client);
-            let _ = connection.await;
-            row.get::<_, i64>(0)
-        })
-    };
-    std::thread::spawn(run).join().unwrap()
+    let first = on_server(url, query).unwrap_or_else(|e| panic!("{query}: {e}"));
+    first
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{query}: no number in its first row"))
 }
 
 /// The server's administrative URL, for queries about what it sees.
@@ -119,8 +105,13 @@ pub fn sql(url: &str, statement: &str) {
     try_sql(url, statement).unwrap_or_else(|e| panic!("{statement}: {e}"));
 }
 
-/// On a thread of its own, so that async tests may call it too.
 fn try_sql(url: &str, statement: &str) -> Result<(), tokio_postgres::Error> {
+    on_server(url, statement).map(|_| ())
+}
+
+/// Runs `statement` on the server, on a thread and runtime of its own (so that async tests
+/// may call it too); the first column of its first row, if it returned one.
+fn on_server(url: &str, statement: &str) -> Result<Option<String>, tokio_postgres::Error> {
     let (url, statement) = (url.to_string(), statement.to_string());
     let run = move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -130,10 +121,20 @@ fn try_sql(url: &str, statement: &str) -> Result<(), tokio_postgres::Error> {
         runtime.block_on(async {
             let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
             let connection = tokio::spawn(connection);
-            client.batch_execute(&statement).await?;
+            let first = client
+                .simple_query(&statement)
+                .await?
+                .into_iter()
+                .find_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(row) => {
+                        Some(row.get(0).map(str::to_string))
+                    }
+                    _ => None,
+                })
+                .flatten();
             drop(client);
             let _ = connection.await;
-            Ok(())
+            Ok(first)
         })
     };
     std::thread::spawn(run).join().unwrap()
