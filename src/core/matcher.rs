@@ -1,22 +1,32 @@
 //! `Matcher`: finds every phrase's matches in a chunk of an encoded note (one symbol per token,
-//! see [`super::phrase`]) by running only the phrases the chunk's words can start.
+//! see [`super::phrase`]) by running only the phrases whose required words are all there, and
+//! only from where a match around them can start.
 //!
-//! 1. **Index.** At compile time each phrase gets the set of symbols of which at least one
-//!    must occur in any text it matches (its *anchor*: of the slots every match fills, the one
-//!    whose words are rarest, judged by [`super::phrase::Compiled::weights`]). The index maps
-//!    each symbol to the phrases it anchors.
-//! 2. **Candidates.** A chunk's distinct symbols are looked up in the index: a phrase none of
-//!    whose anchor symbols occurs cannot match and is never run. On the written notes a
-//!    chunk of a sentence wakes a handful of the ~1,000 phrases.
-//! 3. **Search.** Each candidate's [`Program`] runs over the chunk alone: leftmost-first and
-//!    non-overlapping per phrase, the note's start and end seen as such. A program is compiled
-//!    with the rules, holds no cache, and never does more than instructions × tokens steps, so
-//!    no rule makes another slower and no note makes memory grow.
+//! 1. **Needs.** At compile time each phrase gets the sets of symbols every text it matches
+//!    holds a token of (one per required slot), each with how many tokens after a match's
+//!    start that token sits (least, most). The rarest set is its *anchor*; up to eight more
+//!    that are not common words are kept. Sets are shared between phrases (many phrases need
+//!    the same lexicon class), and each symbol lists the sets it belongs to.
+//! 2. **Marking.** A chunk's distinct symbols mark their sets, with where in the chunk a
+//!    symbol of each first and last occurs: one pass over short lists, whatever the number of
+//!    phrases.
+//! 3. **Candidates.** The phrases of each marked anchor are candidates; one whose other needs
+//!    are not all marked cannot match and is never run. Each need narrows where a match can
+//!    start (no earlier than the set's first token less the most tokens before it, no later
+//!    than its last less the fewest): an empty range is no run either. On the written notes a
+//!    note wakes ~66 of the ~1,200 phrases and runs ~9, for ~3.5 matches.
+//! 4. **Search.** Each candidate's [`Program`] runs over the chunk alone, from its start range:
+//!    leftmost-first and non-overlapping per phrase, the note's start and end seen as such. A
+//!    program is compiled with the rules, holds no cache, and never does more than
+//!    instructions × tokens steps, so no rule makes another slower and no note makes memory
+//!    grow. Exception phrases have sets of their own, marked only in a chunk where a match
+//!    asks about them.
 //!
-//! **Invariant:** the index only ever leaves out a phrase that cannot match in the chunk, so
-//! the result is exactly that of running every phrase alone (a test checks it on real notes
-//! and on mixes of their words).
+//! **Invariant:** the needs only ever leave out a phrase, or a start, that cannot match in the
+//! chunk, so the result is exactly that of running every phrase alone over it (a test checks it
+//! on real notes and on mixes of their words).
 
+use super::lists::Lists;
 use super::program::{Found, Program, Scratch as ProgramScratch, Symbol};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::cell::RefCell;
@@ -27,30 +37,26 @@ use std::ops::Range;
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Matcher {
     programs: Vec<Program>,
-    /// Per symbol: the phrases it anchors, in order.
-    index: Vec<Box<[u32]>>,
-    /// Per symbol: the exception phrases it anchors (they are not candidates of a chunk, but
-    /// a chunk learns which of them have an anchor in it, once, when a match asks).
-    except_index: Vec<Box<[u32]>>,
+    /// Per symbol: the need sets of the indexed phrases it belongs to (set ids).
+    member_of: Lists,
+    /// Per symbol: the need sets of the exception phrases it belongs to (read in a chunk only
+    /// when a match there asks about exceptions).
+    except_member_of: Lists,
+    /// Per need set: the indexed phrases it anchors, in order.
+    anchors: Lists,
     /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
     always: Vec<u32>,
-    /// Per phrase: more sets of symbols each of which must occur in a chunk for the phrase to
-    /// be searched there (its next rarest required slots), as indices into `check_sets`.
-    checks: Vec<Box<[u32]>>,
-    /// The distinct sets the checks name (many phrases share a lexicon class): each is
-    /// looked up at most once per chunk.
-    check_sets: Vec<Box<[u32]>>,
-    /// Per phrase: its anchor and where in a match it is, so a phrase runs only from the
-    /// tokens a match around an anchor of the chunk can start at.
-    anchors: Vec<Option<Anchor>>,
+    /// Per phrase: what every match of it needs, its anchor first (empty: nothing).
+    needs: Lists<Need>,
 }
 
-/// The set of symbols one of which every match of a phrase holds, and how many tokens after
-/// the match's start it is (least, most).
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct Anchor {
-    symbols: Box<[u32]>,
-    offset: (usize, usize),
+/// One set of symbols a phrase needs (an index into the matcher's sets), and how many tokens
+/// after a match's start a token of it sits (least, most).
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+struct Need {
+    set: u32,
+    least: u32,
+    most: u32,
 }
 
 impl fmt::Debug for Matcher {
@@ -67,45 +73,45 @@ const CHECK_ABOVE: u64 = 1024;
 /// A slot of more symbols than this is not indexed (it is in nearly every chunk).
 const WIDE_CLASS: u32 = 2048;
 /// The most required slots checked per phrase besides its anchor.
-const MAX_CHECKS: usize = 4;
+const MAX_CHECKS: usize = 8;
 
 /// Per thread, what the current chunk holds (kept to avoid allocating per chunk).
 #[derive(Default)]
 struct Scratch {
     /// The chunk's distinct symbols.
     symbols: Vec<u32>,
-    /// Phrases whose anchor occurs in the chunk.
-    candidates: Vec<u32>,
-    /// One bit per symbol: whether it occurs in the chunk (small enough to stay in the
-    /// fastest cache: phrases ask about hundreds of symbols per chunk).
+    /// One bit per symbol: whether it occurs in the chunk.
     present: Vec<u64>,
     /// Per symbol occurring in the chunk: where it first and last occurs (from its start).
     first_at: Vec<u32>,
     last_at: Vec<u32>,
-    /// Per phrase: the chunk (by `stamp`) in which its anchor was last found, and where the
-    /// anchor first and last occurs in it (exception phrases only).
-    anchored: Vec<(u32, u32, u32)>,
-    /// Per check set: the chunk (by `stamp`) it was last looked up in, and whether one of its
-    /// symbols occurs there.
-    checked: Vec<(u32, bool)>,
+    /// Per need set: the chunk (by `stamp`) in which one of its symbols was last found, and
+    /// where its symbols first and last occur there.
+    sets: Vec<(u32, u32, u32)>,
+    /// The anchoring sets found in the chunk.
+    anchors: Vec<u32>,
+    /// Phrases to run in the chunk, with where their matches can start.
+    candidates: Vec<(u32, Range<usize>)>,
     stamp: u32,
     /// What the programs need while they run.
     program: ProgramScratch,
 }
 
 impl Scratch {
-    /// Takes in a new chunk: its distinct symbols, and which occur.
-    fn start(&mut self, chunk: &[Symbol], symbol_count: usize) {
+    /// Takes in a new chunk: its distinct symbols, and where each occurs.
+    fn start(&mut self, chunk: &[Symbol], symbol_count: usize, set_count: usize) {
         let words = symbol_count.div_ceil(64);
         if self.present.len() < words {
             self.present.resize(words, 0);
             self.first_at.resize(symbol_count, 0);
             self.last_at.resize(symbol_count, 0);
         }
+        if self.sets.len() < set_count {
+            self.sets.resize(set_count, (0, 0, 0));
+        }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.anchored.fill((0, 0, 0));
-            self.checked.fill((0, false));
+            self.sets.fill((0, 0, 0));
             self.stamp = 1;
         }
         // Only the last chunk's bits are set: clear those.
@@ -128,36 +134,22 @@ impl Scratch {
         }
     }
 
-    /// Whether symbol `s` occurs in the chunk.
-    #[inline]
-    fn has(&self, s: u32) -> bool {
-        self.present
-            .get(s as usize / 64)
-            .is_some_and(|w| w & (1 << (s % 64)) != 0)
-    }
-
-    /// Whether one of `set`'s symbols (sorted) occurs in the chunk: by walking the set, or,
-    /// when the set is much larger than the chunk (a lexicon class of hundreds of words
-    /// against a clause of a dozen), by looking the chunk's symbols up in it.
-    fn any(&self, set: &[u32]) -> bool {
-        if set.len() > 8 * self.symbols.len() {
-            self.symbols.iter().any(|s| set.binary_search(s).is_ok())
-        } else {
-            set.iter().any(|&s| self.has(s))
-        }
-    }
-
-    /// Whether check set `id` (its symbols `set`) has a symbol in the chunk, looked up once
-    /// per chunk.
-    fn any_once(&mut self, id: u32, set: &[u32]) -> bool {
+    /// Marks every set of `member_of` that one of the chunk's symbols belongs to, with where
+    /// its symbols first and last occur; calls `new` with each set the first time it is seen.
+    fn mark(&mut self, member_of: &Lists, mut new: impl FnMut(u32)) {
         let stamp = self.stamp;
-        let (seen, found) = self.checked[id as usize];
-        if seen == stamp {
-            return found;
+        for &s in &self.symbols {
+            let (f, l) = (self.first_at[s as usize], self.last_at[s as usize]);
+            for &id in member_of.get(s as usize) {
+                let cell = &mut self.sets[id as usize];
+                if cell.0 == stamp {
+                    *cell = (stamp, cell.1.min(f), cell.2.max(l));
+                } else {
+                    *cell = (stamp, f, l);
+                    new(id);
+                }
+            }
         }
-        let found = self.any(set);
-        self.checked[id as usize] = (stamp, found);
-        found
     }
 }
 
@@ -175,70 +167,70 @@ impl Matcher {
         indexed: usize,
         weights: &[u32],
     ) -> Matcher {
-        let mut index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
-        let mut except_index: Vec<Vec<u32>> = vec![Vec::new(); weights.len()];
+        let symbols = weights.len();
+        let mut member_of: Vec<Vec<u32>> = vec![Vec::new(); symbols];
+        let mut except_member_of: Vec<Vec<u32>> = vec![Vec::new(); symbols];
+        let mut anchors: Vec<Vec<u32>> = Vec::new();
         let mut always = Vec::new();
-        let mut checks = Vec::with_capacity(sources.len());
-        let mut check_sets: Vec<Box<[u32]>> = Vec::new();
-        let mut set_ids: std::collections::HashMap<Vec<u32>, u32> = Default::default();
-        let mut anchors = Vec::with_capacity(sources.len());
+        let mut needs = Vec::with_capacity(sources.len());
+        // Sets are interned per group (indexed phrases, exceptions): each group's sets are
+        // marked from its own membership lists.
+        let mut set_ids: std::collections::HashMap<(bool, Vec<u32>), u32> = Default::default();
         for (p, source) in sources.iter().enumerate() {
-            let mut needs = Vec::new();
-            requirements(source, weights, (0, 0), &mut needs);
-            needs.sort_unstable();
+            let indexed = p < indexed;
+            let mut found = Vec::new();
+            requirements(source, weights, (0, 0), &mut found);
+            found.sort_unstable();
             // The same symbols needed at two places: one need, where either is.
-            needs.dedup_by(|b, a| {
+            found.dedup_by(|b, a| {
                 let same = a.weight == b.weight && a.symbols == b.symbols;
                 if same {
                     a.offset = (a.offset.0.min(b.offset.0), a.offset.1.max(b.offset.1));
                 }
                 same
             });
-            let Some((anchor, rest)) = needs.split_first() else {
-                if p < indexed {
-                    always.push(p as u32);
-                }
-                checks.push(Box::default());
-                anchors.push(None);
-                continue;
-            };
-            for &s in &anchor.symbols {
-                match index.get_mut(s as usize) {
-                    Some(list) if p < indexed => list.push(p as u32),
-                    _ => {
-                        if let Some(list) = except_index.get_mut(s as usize) {
-                            list.push(p as u32);
+            let kept = found
+                .iter()
+                .enumerate()
+                .filter(|(i, n)| *i == 0 || n.weight < CHECK_ABOVE);
+            let mut phrase_needs = Vec::new();
+            for (_, need) in kept.take(MAX_CHECKS + 1) {
+                let members = if indexed {
+                    &mut member_of
+                } else {
+                    &mut except_member_of
+                };
+                let set = *set_ids
+                    .entry((indexed, need.symbols.clone()))
+                    .or_insert_with(|| {
+                        let id = anchors.len() as u32;
+                        anchors.push(Vec::new());
+                        for &s in &need.symbols {
+                            if let Some(list) = members.get_mut(s as usize) {
+                                list.push(id);
+                            }
                         }
-                    }
-                }
+                        id
+                    });
+                phrase_needs.push(Need {
+                    set,
+                    least: u32::try_from(need.offset.0).unwrap_or(u32::MAX),
+                    most: u32::try_from(need.offset.1).unwrap_or(u32::MAX),
+                });
             }
-            checks.push(
-                rest.iter()
-                    .filter(|n| n.weight < CHECK_ABOVE)
-                    .take(MAX_CHECKS)
-                    .map(|n| {
-                        *set_ids.entry(n.symbols.clone()).or_insert_with(|| {
-                            check_sets.push(n.symbols.clone().into_boxed_slice());
-                            check_sets.len() as u32 - 1
-                        })
-                    })
-                    .collect(),
-            );
-            anchors.push(Some(Anchor {
-                symbols: anchor.symbols.clone().into_boxed_slice(),
-                offset: anchor.offset,
-            }));
+            match phrase_needs.first() {
+                Some(anchor) if indexed => anchors[anchor.set as usize].push(p as u32),
+                None if indexed => always.push(p as u32),
+                _ => {}
+            }
+            needs.push(phrase_needs);
         }
         Matcher {
-            index: index.into_iter().map(Vec::into_boxed_slice).collect(),
-            except_index: except_index
-                .into_iter()
-                .map(Vec::into_boxed_slice)
-                .collect(),
+            member_of: Lists::new(member_of),
+            except_member_of: Lists::new(except_member_of),
+            anchors: Lists::new(anchors),
             always,
-            checks,
-            check_sets,
-            anchors,
+            needs: Lists::new(needs),
             programs,
         }
     }
@@ -259,13 +251,11 @@ impl Matcher {
     ) -> R {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
-            if scratch.anchored.len() < self.programs.len() {
-                scratch.anchored.resize(self.programs.len(), (0, 0, 0));
-            }
-            if scratch.checked.len() < self.check_sets.len() {
-                scratch.checked.resize(self.check_sets.len(), (0, false));
-            }
-            scratch.start(&symbols[chunk.clone()], self.index.len());
+            scratch.start(
+                &symbols[chunk.clone()],
+                self.member_of.len(),
+                self.anchors.len(),
+            );
             f(&mut Chunk {
                 exceptions_read: false,
                 matcher: self,
@@ -276,57 +266,27 @@ impl Matcher {
         })
     }
 
-    /// Notes, for every phrase of `index` anchored in the chunk, where its anchor first and
-    /// last occurs (one pass over the chunk's symbols and the phrases they anchor); calls
-    /// `new` with each phrase the first time it is seen in the chunk.
-    fn read_anchors(index: &[Box<[u32]>], scratch: &mut Scratch, mut new: impl FnMut(u32)) {
-        let stamp = scratch.stamp;
-        for &s in &scratch.symbols {
-            let (f, l) = (scratch.first_at[s as usize], scratch.last_at[s as usize]);
-            for &p in index.get(s as usize).into_iter().flatten() {
-                let cell = &mut scratch.anchored[p as usize];
-                if cell.0 == stamp {
-                    *cell = (stamp, cell.1.min(f), cell.2.max(l));
-                } else {
-                    *cell = (stamp, f, l);
-                    new(p);
-                }
+    /// Where phrase `p` can start a match in the chunk, once its sets have been marked
+    /// ([`Scratch::mark`]): `None` when one of its needs is not in the chunk; else, per need,
+    /// no earlier than its first occurrence less the most tokens before it, and no later
+    /// than its last less the fewest.
+    fn starts(&self, p: usize, chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
+        let (mut earliest, mut latest) = (0usize, chunk.len());
+        for need in self.needs.get(p) {
+            let (stamp, first, last) = scratch.sets[need.set as usize];
+            if stamp != scratch.stamp {
+                return None;
             }
+            earliest = earliest.max((first as usize).saturating_sub(need.most as usize));
+            latest = latest.min((last as usize).checked_sub(need.least as usize)?);
         }
-    }
-
-    /// Where phrase `p` can start a match in the chunk, once its anchor has been read
-    /// ([`Matcher::read_anchors`]): between the first anchor of the chunk, less the most
-    /// tokens before it, and the last, less the fewest (`None`: nowhere, or a required slot
-    /// is missing).
-    fn starts(
-        &self,
-        p: usize,
-        chunk: &Range<usize>,
-        scratch: &mut Scratch,
-    ) -> Option<Range<usize>> {
-        let anchor = self.anchors[p]
-            .as_ref()
-            .map(|anchor| (anchor, scratch.anchored[p]));
-        if anchor.is_some_and(|(_, (stamp, _, _))| stamp != scratch.stamp)
-            || !self.checks[p]
-                .iter()
-                .all(|&id| scratch.any_once(id, &self.check_sets[id as usize]))
-        {
-            return None;
-        }
-        let Some((anchor, (_, first, last))) = anchor else {
-            return Some(chunk.start..chunk.end + 1);
-        };
-        let latest = (last as usize).checked_sub(anchor.offset.0)?;
-        let earliest = (first as usize).saturating_sub(anchor.offset.1);
-        Some(chunk.start + earliest..chunk.start + latest + 1)
+        (earliest <= latest).then(|| chunk.start + earliest..chunk.start + latest + 1)
     }
 }
 
 /// One chunk of a note, read by the matcher (see [`Matcher::with_chunk`]).
 pub(crate) struct Chunk<'a> {
-    /// Whether the exception phrases' anchors have been read for this chunk.
+    /// Whether the exception phrases' sets have been marked for this chunk.
     exceptions_read: bool,
     matcher: &'a Matcher,
     symbols: &'a [Symbol],
@@ -346,38 +306,51 @@ impl Chunk<'_> {
             scratch,
             ..
         } = self;
+        let mut anchors = std::mem::take(&mut scratch.anchors);
         let mut candidates = std::mem::take(&mut scratch.candidates);
+        anchors.clear();
         candidates.clear();
-        candidates.extend_from_slice(&matcher.always);
-        Matcher::read_anchors(&matcher.index, scratch, |p| candidates.push(p));
-        candidates.sort_unstable();
-        for &p in &candidates {
-            let p = p as usize;
-            if !wanted(p) {
+        scratch.mark(&matcher.member_of, |id| {
+            if !matcher.anchors.get(id as usize).is_empty() {
+                anchors.push(id)
+            }
+        });
+        let phrases = matcher.always.iter().chain(
+            anchors
+                .iter()
+                .flat_map(|&id| matcher.anchors.get(id as usize)),
+        );
+        for &p in phrases {
+            if !wanted(p as usize) {
                 continue;
             }
-            let Some(starts) = matcher.starts(p, chunk, scratch) else {
-                continue;
-            };
+            if let Some(starts) = matcher.starts(p as usize, chunk, scratch) {
+                candidates.push((p, starts));
+            }
+        }
+        candidates.sort_unstable_by_key(|c| c.0);
+        for (p, starts) in &candidates {
+            let p = *p as usize;
             matcher.programs[p].find_iter(
                 symbols,
                 chunk.clone(),
-                starts,
+                starts.clone(),
                 &mut scratch.program,
                 |m| out.push((p, m)),
             );
         }
+        scratch.anchors = anchors;
         scratch.candidates = candidates;
     }
 
     /// Whether one of `phrases` (exceptions, not indexed) matches inside `window`, a part of
-    /// the chunk. Each runs only if its anchor and required slots are in the chunk.
+    /// the chunk. Each runs only if everything it needs is in the chunk.
     pub fn any_match(&mut self, phrases: &[u32], window: Range<usize>) -> bool {
         if phrases.is_empty() {
             return false;
         }
         if !self.exceptions_read {
-            Matcher::read_anchors(&self.matcher.except_index, self.scratch, |_| {});
+            self.scratch.mark(&self.matcher.except_member_of, |_| {});
             self.exceptions_read = true;
         }
         phrases.iter().any(|&p| {
@@ -400,7 +373,7 @@ impl Chunk<'_> {
 /// are, the sum of their weights), `offset` tokens after the match's start, at least and at
 /// most.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Need {
+struct Required {
     weight: u64,
     symbols: Vec<u32>,
     offset: (usize, usize),
@@ -413,7 +386,7 @@ fn requirements(
     hir: &Hir,
     weights: &[u32],
     at: (usize, usize),
-    out: &mut Vec<Need>,
+    out: &mut Vec<Required>,
 ) -> (usize, usize) {
     let weigh = |mut symbols: Vec<u32>, offset| {
         symbols.sort_unstable();
@@ -422,7 +395,7 @@ fn requirements(
             .iter()
             .map(|&s| u64::from(weights.get(s as usize).copied().unwrap_or(u32::MAX)))
             .sum();
-        Need {
+        Required {
             weight,
             symbols,
             offset,

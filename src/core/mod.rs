@@ -8,6 +8,7 @@ pub mod digest;
 pub mod explain;
 pub mod fixtures;
 pub mod inflect;
+mod lists;
 mod matcher;
 pub mod nudge;
 pub mod phrase;

@@ -19,6 +19,7 @@
 //! **Invariant:** a program only ever reads the symbols it is given and never allocates
 //! per attempt once its [`Scratch`] has grown to the largest program.
 
+use super::lists::Lists;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use std::ops::Range;
 
@@ -118,8 +119,10 @@ enum Inst {
 struct Switch {
     /// Every branch, in order.
     all: Box<[u32]>,
-    /// Per symbol some branch can start with: the branches that can go on with it, in order.
-    by_symbol: Box<[(Symbol, Box<[u32]>)]>,
+    /// The symbols some branch can start with, sorted; per such symbol (by its place here),
+    /// the branches that can go on with it, in order, in `by_symbol`.
+    symbols: Box<[Symbol]>,
+    by_symbol: Lists,
     /// For any other symbol: the branches that can start with almost anything, or take none.
     otherwise: Box<[u32]>,
     /// With no token left: the branches that may take none.
@@ -132,8 +135,8 @@ impl Switch {
         let Some(s) = next else {
             return &self.at_end;
         };
-        match self.by_symbol.binary_search_by_key(&s, |(k, _)| *k) {
-            Ok(i) => &self.by_symbol[i].1,
+        match self.symbols.binary_search(&s) {
+            Ok(i) => self.by_symbol.get(i),
             Err(_) => &self.otherwise,
         }
     }
@@ -558,17 +561,19 @@ impl Compiler<'_> {
         let entry = |branches: &mut dyn Iterator<Item = u32>| -> Box<[u32]> {
             branches.map(|b| entries[b as usize]).collect()
         };
-        let mut by_symbol = Vec::new();
+        let (mut symbols, mut by_symbol) = (Vec::new(), Vec::new());
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
             // This symbol's branches and the ones that take anything, merged in order.
             let mut list: Vec<u32> = group.iter().map(|&(_, b)| b).collect();
             list.extend(&otherwise);
             list.sort_unstable();
             list.dedup();
-            by_symbol.push((group[0].0, entry(&mut list.into_iter())));
+            symbols.push(group[0].0);
+            by_symbol.push(entry(&mut list.into_iter()));
         }
         self.switches.push(Switch {
-            by_symbol: by_symbol.into_boxed_slice(),
+            symbols: symbols.into_boxed_slice(),
+            by_symbol: Lists::new(by_symbol),
             otherwise: entry(&mut otherwise.into_iter()),
             at_end: entry(&mut at_end.into_iter()),
             all: entries.into_boxed_slice(),
