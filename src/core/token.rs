@@ -142,7 +142,10 @@ fn push_boundary(out: &mut Vec<Token>, span: Range<usize>) {
 }
 
 fn char_at(note: &str, i: usize) -> char {
-    note[i..].chars().next().unwrap_or('\0')
+    match note.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => char::from(b),
+        _ => note.get(i..).and_then(|s| s.chars().next()).unwrap_or('\0'),
+    }
 }
 
 /// Where a bullet that starts at `i` ends (after its space), if one does.
@@ -255,16 +258,24 @@ fn kind_of(text: &str) -> TokenKind {
     if text.ends_with('%') {
         return TokenKind::Percent;
     }
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    if digits > 0 && letters == 0 {
+    let (mut digits, mut letters) = (false, false);
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits = true;
+        } else if c.is_alphabetic() {
+            letters = true;
+        }
+    }
+    if digits && !letters {
         return TokenKind::Number;
     }
     // "40k", "2.5m": an amount; "2nd", "3rd": a number; "Q3", "SOC2": a word.
-    let lower = text.to_ascii_lowercase();
-    if digits > 0 && text.starts_with(|c: char| c.is_ascii_digit()) {
-        let tail = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-        if matches!(tail, "k" | "m" | "mm" | "bn" | "b") {
+    if digits && text.starts_with(|c: char| c.is_ascii_digit()) {
+        let tail = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+        if ["k", "m", "mm", "bn", "b"]
+            .iter()
+            .any(|unit| tail.eq_ignore_ascii_case(unit))
+        {
             return TokenKind::Money;
         }
         return TokenKind::Number;

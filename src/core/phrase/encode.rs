@@ -9,8 +9,13 @@ use std::ops::Range;
 /// Turns a note's tokens into the symbol string the phrase automaton reads.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Encoder {
+    /// A known form's symbol.
     pub(super) known: HashMap<String, u32>,
     pub(super) spellings: HashMap<String, String>,
+    /// A lower-cased token's symbol, its spelling applied: `known` looked up through
+    /// `spellings` ahead of time, so a known word costs one lookup. A word whose spelling is
+    /// not a known form is not here (it is read as unknown, by its spelled form).
+    pub(super) written: HashMap<String, u32>,
     /// The rules' one-token regexes (kept as written in the compiled form, built on load).
     #[serde(with = "regexes")]
     pub(super) regexes: Vec<regex::Regex>,
@@ -20,6 +25,31 @@ pub struct Encoder {
 }
 
 impl Encoder {
+    /// The encoder of `known` forms, read through `spellings` (both lower case).
+    pub(super) fn new(
+        known: HashMap<String, u32>,
+        spellings: HashMap<String, String>,
+        regexes: Vec<regex::Regex>,
+        unknown: Vec<u32>,
+        boundary: u32,
+    ) -> Encoder {
+        let mut written = known.clone();
+        for (variant, form) in &spellings {
+            match known.get(form) {
+                Some(&s) => written.insert(variant.clone(), s),
+                None => written.remove(variant),
+            };
+        }
+        Encoder {
+            known,
+            spellings,
+            written,
+            regexes,
+            unknown,
+            boundary,
+        }
+    }
+
     /// The symbols of `tokens`, one a token, in order.
     pub fn encode(&self, note: &str, tokens: &[Token], out: &mut Vec<u32>) {
         out.clear();
@@ -45,10 +75,11 @@ impl Encoder {
             return self.boundary;
         }
         let text = t.text(note);
-        let form = self.spelled(text, word);
-        if let Some(&s) = self.known.get(form) {
+        token::normalize_into(text, word);
+        if let Some(&s) = self.written.get(word.as_str()) {
             return s;
         }
+        let form = self.spellings.get(word.as_str()).unwrap_or(word);
         let mut mask = 0;
         for (i, re) in self.regexes.iter().enumerate() {
             if re.is_match(form) {

@@ -597,9 +597,9 @@ impl<'a> PhraseCompiler<'a> {
             })
             .collect();
         Ok(Compiled {
-            encoder: Encoder {
+            encoder: Encoder::new(
                 known,
-                spellings: lexicon
+                lexicon
                     .spellings
                     .iter()
                     .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
@@ -607,7 +607,7 @@ impl<'a> PhraseCompiler<'a> {
                 regexes,
                 unknown,
                 boundary,
-            },
+            ),
             sources,
             has_who,
             class_forms,
