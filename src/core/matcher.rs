@@ -68,8 +68,9 @@ impl fmt::Debug for Matcher {
     }
 }
 
-/// A required slot whose symbols weigh this much occurs in most chunks: not worth checking.
-const CHECK_ABOVE: u64 = 1024;
+/// A required slot whose words occur this often in the written notes (about one token in
+/// fifteen) is in most chunks: not worth checking.
+const CHECK_ABOVE: u64 = 4096;
 /// A slot of more symbols than this is not indexed (it is in nearly every chunk).
 const WIDE_CLASS: u32 = 2048;
 /// The most required slots checked per phrase besides its anchor.
