@@ -75,7 +75,7 @@ const STYLES: [&str; 7] = [
 // 0.85 blind with the rules after rounds 10 and 11, 0.97 after), styled 0.899.
 // Three tuned notes relabelled to design.md (a CFO who signs past a threshold and a board that
 // approved are leaders only mentioned; an email's "happy to jump on a call whenever works" is
-// no people-pleasing, as eight blind writers of nine read it): tuned 0.988, fresh rounds 0.970.
+// no people-pleasing, as eight blind writers of nine read it): tuned 0.988, fresh rounds 0.969.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;

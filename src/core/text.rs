@@ -74,6 +74,11 @@ pub fn raw_words(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
 /// the form the lexicon's word lists use, without allocating when `out` is reused.
 pub fn normalize_into(word: &str, out: &mut String) {
     out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         match c {
             '’' => out.push('\''),

@@ -168,15 +168,25 @@ fn bullet_end(note: &str, i: usize) -> Option<usize> {
 /// `'` `’` `-` `.` `/` `,` `&` when a letter or digit follows them ("follow-up", "w/", "1,200",
 /// "3.5", "p&l"), and a trailing `%`.
 fn word_end(note: &str, start: usize) -> usize {
+    let bytes = note.as_bytes();
     let mut end = start;
-    let mut chars = note[start..].char_indices().peekable();
-    while let Some((off, c)) = chars.next() {
-        let at = start + off;
+    let mut at = start;
+    loop {
+        // The bulk of a word: a run of ASCII letters and digits, read byte by byte.
+        while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+            at += 1;
+            end = at;
+        }
+        let Some(c) = note[at..].chars().next() else {
+            break;
+        };
+        let after = at + c.len_utf8();
         if c.is_alphanumeric() || (at == start && matches!(c, '$' | '€' | '£')) {
-            end = at + c.len_utf8();
+            at = after;
+            end = at;
             continue;
         }
-        let next = chars.peek().map(|&(_, n)| n);
+        let next = note[after..].chars().next();
         let inner = matches!(c, '\'' | '’' | '-' | '.' | ',' | '&' | '/');
         if inner && next.is_some_and(char::is_alphanumeric) {
             // "3.5" and "1,200" only between digits; "e.g" between letters; "w/o" and "f/u".
@@ -187,7 +197,8 @@ fn word_end(note: &str, start: usize) -> usize {
                 _ => true,
             };
             if ok {
-                end = at + c.len_utf8();
+                at = after;
+                end = at;
                 continue;
             }
         }
