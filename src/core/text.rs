@@ -89,7 +89,9 @@ pub fn normalize_into(word: &str, out: &mut String) {
 }
 
 /// The last few words before `at`, within the same clause, as written (see [`normalize_into`]),
-/// nearest first.
+/// nearest first. A dictated note has no commas: a word that opens a clause ("so", "then",
+/// "but", "also") ends it too, so the "didn't" of "which they didn't know and then their ops
+/// manager will map it" does not negate the step after it.
 pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
     let lo = floor_boundary(text, at.saturating_sub(NEGATION_REACH));
     let window = &text[lo..at];
@@ -108,7 +110,19 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
     } else {
         clause
     };
-    clause_words(clause).rev().take(NEGATION_WORDS)
+    clause_words(clause)
+        .rev()
+        .take_while(|w| !opens_clause(w))
+        .take(NEGATION_WORDS)
+}
+
+/// Words that open a new clause in a run-on sentence.
+fn opens_clause(word: &str) -> bool {
+    [
+        "so", "then", "but", "also", "because", "cause", "though", "although",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// Like [`raw_words`], but a hyphenated compound is one word: the "no" of "a go/no-go
@@ -184,6 +198,22 @@ mod tests {
             vec!["we", "did", "not", "offer"]
         );
         assert_eq!(words_before("no, gave a discount", 4), Vec::<String>::new());
+        // A dictated run-on: "then" and "but" open a clause as a comma would.
+        let t = "which they didnt know and then their ops manager is going to map it";
+        assert_eq!(
+            words_before(t, t.find("their ops").unwrap()),
+            Vec::<String>::new()
+        );
+        let t = "she did not have budget but asked for the quote";
+        assert_eq!(
+            words_before(t, t.find("asked").unwrap()),
+            Vec::<String>::new()
+        );
+        let t = "so we did not send the deck";
+        assert_eq!(
+            words_before(t, t.find("the deck").unwrap()),
+            vec!["we", "did", "not", "send"]
+        );
         let t = "a go/no-go decision";
         assert_eq!(
             words_before(t, t.find("decision").unwrap()),
