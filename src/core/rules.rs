@@ -12,7 +12,7 @@ use super::matcher::Matcher;
 use super::phrase::{self, PhraseCompiler, PhraseLexicon};
 use super::program::Program;
 use regex_syntax::hir::Hir;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -213,17 +213,21 @@ fn program(source: &Hir, origin: &Origin) -> Result<Program, RuleError> {
         .map_err(|e| RuleError::new(origin, format!("phrase does not compile: {e}")))
 }
 
-/// The lexicon's word lists, lower-cased, as the engine looks them up.
+/// The lexicon's word lists, lower-cased, as the engine looks them up (a word or two of every
+/// match: a fast hash, as the encoder's).
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Vocabulary {
-    pub rep_subjects: HashSet<String>,
-    pub client_subjects: HashSet<String>,
-    pub determiners: HashSet<String>,
-    pub coordinators: HashSet<String>,
-    pub non_subjects: HashSet<String>,
-    pub nobody: HashSet<String>,
-    pub negators: HashSet<String>,
+    pub rep_subjects: Words,
+    pub client_subjects: Words,
+    pub determiners: Words,
+    pub coordinators: Words,
+    pub non_subjects: Words,
+    pub nobody: Words,
+    pub negators: Words,
 }
+
+/// A set of lower-case words.
+pub(crate) type Words = rustc_hash::FxHashSet<String>;
 
 impl RuleSet {
     /// Compiles a lexicon and the rule files. Every category of the contract needs a file.
