@@ -75,7 +75,11 @@ const STYLES: [&str; 7] = [
 // 0.85 blind with the rules after rounds 10 and 11, 0.97 after), styled 0.899.
 // Three tuned notes relabelled to design.md (a CFO who signs past a threshold and a board that
 // approved are leaders only mentioned; an email's "happy to jump on a call whenever works" is
-// no people-pleasing, as eight blind writers of nine read it): tuned 0.988, fresh rounds 0.969.
+// no people-pleasing, as eight of the ten blind notes with it are labelled): tuned 0.988, fresh
+// rounds 0.969.
+// Engine, from blind notes: exceptions reach 25 tokens, not 40; in a run-on, "so", "then",
+// "but", "also" end the clause a negation looks back over: tuned 0.988, held-out 0.831, fresh
+// rounds 0.970 (round 13, never worked on: 0.830), styled 0.904.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
