@@ -192,12 +192,16 @@ impl Matcher {
                 }
                 same
             });
-            let kept = found
+            // The anchor (the rarest), then the checks: not of common words.
+            let (anchor, rest) = found
+                .split_first()
+                .map_or((None, &[][..]), |(a, r)| (Some(a), r));
+            let checks = rest
                 .iter()
-                .enumerate()
-                .filter(|(i, n)| *i == 0 || n.weight < CHECK_ABOVE);
+                .filter(|n| n.weight < CHECK_ABOVE)
+                .take(MAX_CHECKS);
             let mut phrase_needs = Vec::new();
-            for (_, need) in kept.take(MAX_CHECKS + 1) {
+            for need in anchor.into_iter().chain(checks) {
                 let members = if indexed {
                     &mut member_of
                 } else {

@@ -9,10 +9,8 @@ use std::ops::Range;
 /// Turns a note's tokens into the symbol string the phrase automaton reads.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Encoder {
-    /// A known form's symbol.
-    pub(super) known: HashMap<String, u32>,
     pub(super) spellings: HashMap<String, String>,
-    /// A lower-cased token's symbol, its spelling applied: `known` looked up through
+    /// A lower-cased token's symbol, its spelling applied: the known forms looked up through
     /// `spellings` ahead of time, so a known word costs one lookup. A word whose spelling is
     /// not a known form is not here (it is read as unknown, by its spelled form).
     pub(super) written: HashMap<String, u32>,
@@ -41,7 +39,6 @@ impl Encoder {
             };
         }
         Encoder {
-            known,
             spellings,
             written,
             regexes,

@@ -188,7 +188,11 @@ fn ends(
             Atom::Name => {
                 t.kind == TokenKind::Word
                     && t.text(note).starts_with(char::is_uppercase)
-                    && !enc.known.contains_key(&form)
+                    && !enc.written.contains_key(&{
+                        let mut lower = String::new();
+                        crate::core::token::normalize_into(t.text(note), &mut lower);
+                        lower
+                    })
             }
             Atom::Regex(i) => enc.regexes[*i].is_match(&form),
         }
