@@ -8,7 +8,7 @@
 //!   it.
 //! - **Where.** `CALLNUDGE_CACHE_DIR`, else `$XDG_CACHE_HOME/callnudge`, else
 //!   `$HOME/.cache/callnudge`; `CALLNUDGE_CACHE_DIR=` (empty) turns the cache off. The newest
-//!   sixteen entries are kept (about 2.6 MB each).
+//!   sixteen entries are kept (about 2.5 MB each).
 //! - **Best effort.** An entry is written to a temporary file and renamed into place, so a
 //!   reader never sees half of one; a cache that cannot be read, decoded or written is
 //!   skipped with a debug log, never an error: the rules are then compiled as without it.
