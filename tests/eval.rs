@@ -130,6 +130,7 @@ fn fresh_rounds_micro_f1() {
         ("round 11", include_str!("eval/fresh/round-11.jsonl")),
         ("round 12", include_str!("eval/fresh/round-12.jsonl")),
         ("round 13", include_str!("eval/fresh/round-13.jsonl")),
+        ("round 14", include_str!("eval/fresh/round-14.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
