@@ -496,6 +496,39 @@ fn a_backup_while_notes_arrive_is_whole(b: &Backend) {
     assert_eq!(s.notes("t", None).unwrap().len(), 250);
 }
 
+/// A store is used from async code: a handler on a multi-threaded runtime, a tool or test on
+/// a current-thread one (`#[tokio::test]`, `flavor = "current_thread"`). Opening it, writing
+/// and reading there neither panics nor hangs.
+fn works_inside_either_kind_of_async_runtime(b: &Backend) {
+    let current = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    for (i, runtime) in [current, multi].iter().enumerate() {
+        let texts_read = runtime.block_on(async {
+            let s = b.open();
+            let stored = s
+                .add_note(note("t", "ana", at(1, i as u32), "inside a runtime"))
+                .unwrap();
+            s.update_team("t", &mut |t| {
+                t.managers.push(format!("m{i}"));
+                true
+            })
+            .unwrap();
+            assert_eq!(s.team("t").unwrap().unwrap().managers.len(), i + 1);
+            let notes = s.notes("t", None).unwrap();
+            assert!(notes.iter().any(|n| n.id == stored.id));
+            notes.len()
+        });
+        assert_eq!(texts_read, i + 1, "runtime {i}");
+    }
+}
+
 /// Each contract check, once per implementation.
 macro_rules! contract {
     ($($check:ident),* $(,)?) => {
@@ -529,6 +562,7 @@ contract!(
     every_record_copies_across_implementations_and_again_adds_nothing,
     the_notes_since_a_week_ago_are_what_a_digest_reads,
     a_backup_while_notes_arrive_is_whole,
+    works_inside_either_kind_of_async_runtime,
 );
 
 /// PostgreSQL only: a copy stored notes under ids the counter had not reached, and notes are

@@ -154,7 +154,7 @@ pub type EventNoteDone = Box<dyn FnOnce(Result<Option<NoteRecord>, StoreError>) 
 /// A change to a team's settings: gets the stored settings (a new team's defaults when there
 /// are none) and says whether it changed them. It may be called more than once, each time
 /// with fresh settings, when another writer changed them first.
-pub type TeamChange<'a> = &'a mut dyn FnMut(&mut TeamSettings) -> bool;
+pub type TeamChange<'a> = &'a mut (dyn FnMut(&mut TeamSettings) -> bool + Send);
 
 /// The store's operations.
 pub trait Store: Send + Sync + 'static {

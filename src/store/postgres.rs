@@ -144,17 +144,26 @@ impl PgStore {
             .expect("the runtime lives as long as the store")
     }
 
-    /// Runs `work` on the store's runtime and waits for it. Called on a worker thread of a
-    /// multi-threaded runtime (an adapter reading settings in an async handler), the worker
-    /// hands its other tasks over while it waits (`block_in_place`), as a blocking call
-    /// must there.
-    fn block<T>(&self, work: impl Future<Output = T>) -> T {
+    /// Runs `work` on the store's runtime and waits for it, from any thread:
+    /// - on a worker of a multi-threaded runtime (an adapter reading settings in an async
+    ///   handler), the worker hands its other tasks over while it waits (`block_in_place`);
+    /// - inside a current-thread runtime (`#[tokio::main(flavor = "current_thread")]`, a
+    ///   `#[tokio::test]`), where a runtime may not be entered and no task can be handed
+    ///   over, a short-lived thread outside it waits instead;
+    /// - anywhere else, the caller waits.
+    fn block<T: Send>(&self, work: impl Future<Output = T> + Send) -> T {
         use tokio::runtime::{Handle, RuntimeFlavor};
         match Handle::try_current().map(|h| h.runtime_flavor()) {
             Ok(RuntimeFlavor::MultiThread) => {
                 tokio::task::block_in_place(|| self.runtime().block_on(work))
             }
-            _ => self.runtime().block_on(work),
+            Ok(_) => std::thread::scope(|scope| {
+                scope
+                    .spawn(|| self.runtime().block_on(work))
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }),
+            Err(_) => self.runtime().block_on(work),
         }
     }
 }
