@@ -18,6 +18,7 @@
 //! | `{word}` | any one word |
 //! | `/^re-?quote/` | one token matching the regex (a rare escape hatch; at most six) |
 //! | `^` / `$` | the start / end of a sentence, clause, line or bullet |
+//! | `"."` `";"` `"!"` `"?"` | a clause's end, as `$` (no phrase runs across one) |
 //!
 //! Words are compared after the lexicon's spelling table ("tmrw" reads "tomorrow").
 //!
@@ -339,6 +340,12 @@ impl<'a> PhraseCompiler<'a> {
         } else {
             token::tokenize(word)
         };
+        // Punctuation that ends a sentence or clause (".", ";", "!") is a boundary in a note,
+        // and no phrase runs across one: written in a phrase, it stands where a clause ends,
+        // as `$` does (read as nothing, `("," | ";")` would match no comma at all).
+        if !tokens.is_empty() && tokens.iter().all(|t| t.kind == TokenKind::Boundary) {
+            return Node::Edge { start: false };
+        }
         for t in tokens {
             if t.kind == TokenKind::Boundary {
                 continue;

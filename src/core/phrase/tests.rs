@@ -322,3 +322,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn clause_punctuation_in_a_phrase_is_a_clause_end_never_nothing() {
+    // Read as no token at all, `("," | ";")` matched where there was no comma either.
+    assert_eq!(
+        find(r#"friday ("," | ";") i"#, "Friday I call"),
+        [] as [&str; 0]
+    );
+    assert_eq!(
+        find(r#"friday ("," | ";") i"#, "Friday, I call"),
+        ["Friday, I"]
+    );
+    // At a sentence's end it matches as `$` does; inside one it does not.
+    assert_eq!(find(r#"quote ".""#, "Sent the quote. Done"), ["quote"]);
+    assert_eq!(find(r#"quote ".""#, "Sent the quote list"), [] as [&str; 0]);
+    assert_eq!(find("quote $", "Sent the quote list"), [] as [&str; 0]);
+}
