@@ -406,15 +406,14 @@ fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
             _ => kept.push(h),
         }
     }
-    // At most sixteen categories, however many hits (a set, so a huge note stays linear).
+    // The categories present, one bit each (sixteen: a huge note stays linear).
     // `with` first: a hit dropped for want of its category must not count for an `unless`.
-    let present = |kept: &[Hit]| -> std::collections::BTreeSet<Category> {
-        kept.iter().map(|h| rule(h).category).collect()
-    };
+    let bit = |c: &Category| 1u32 << (*c as u32);
+    let present = |kept: &[Hit]| kept.iter().fold(0, |set, h| set | bit(&rule(h).category));
     let before = present(&kept);
-    kept.retain(|h| rule(h).with.iter().all(|c| before.contains(c)));
+    kept.retain(|h| rule(h).with.iter().all(|c| before & bit(c) != 0));
     let after = present(&kept);
-    kept.retain(|h| !rule(h).unless.iter().any(|c| after.contains(c)));
+    kept.retain(|h| !rule(h).unless.iter().any(|c| after & bit(c) != 0));
     kept.sort_by_key(|h| (h.start, h.end, rule(h).category));
     kept
 }

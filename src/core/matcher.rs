@@ -328,11 +328,11 @@ impl Chunk<'_> {
                 .flat_map(|&id| matcher.anchors.get(id as usize)),
         );
         for &p in phrases {
-            if !wanted(p as usize) {
-                continue;
-            }
+            // Whether the rule is on is asked last: most candidates fail their needs first.
             if let Some(starts) = matcher.starts(p as usize, chunk, scratch) {
-                candidates.push((p, starts));
+                if wanted(p as usize) {
+                    candidates.push((p, starts));
+                }
             }
         }
         candidates.sort_unstable_by_key(|c| c.0);
