@@ -813,9 +813,12 @@ impl Store for PgStore {
 
     fn forget_rep(&self, team: &str, rep: &str) -> Result<u64, StoreError> {
         self.block(self.db.transaction(async |tx| {
+            // Rows are locked in id order, as `purge_text` locks them: two transactions that
+            // lock the same notes in the same order wait for each other, never deadlock.
             let notes = tx
                 .execute(
-                    "DELETE FROM notes WHERE team = $1 AND rep = $2",
+                    "DELETE FROM notes WHERE id IN (SELECT id FROM notes \
+                     WHERE team = $1 AND rep = $2 ORDER BY id FOR UPDATE)",
                     &[&team, &rep],
                 )
                 .await?;
@@ -854,11 +857,12 @@ impl Store for PgStore {
     fn purge_text(&self, team: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let cutoff = before.timestamp_micros();
         self.block(self.db.transaction(async |tx| {
-            // Locked as read: a forget meanwhile waits, and deletes what is purged here.
+            // Locked as read, in id order (as `forget_rep` locks them): a forget meanwhile
+            // waits, and deletes what is purged here.
             let rows = tx
                 .query(
                     "SELECT id, body FROM notes WHERE team = $1 AND at_us < $2 AND has_text \
-                     FOR UPDATE",
+                     ORDER BY id FOR UPDATE",
                     &[&team, &cutoff],
                 )
                 .await?;
