@@ -288,6 +288,18 @@ fn party_of(
     let Some((start, end)) = span else {
         return Party::Rep;
     };
+    // A contraction's ending names no one: the word it hangs on does ("'m" of "I'm gonna
+    // call", "'re" of "they're pulling the data").
+    let start = if note[start..].starts_with(['\'', '’']) {
+        note[..start]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map_or(start, |(i, _)| i)
+    } else {
+        start
+    };
     let owner = &note[start..end];
     let owner = owner.split('(').next().unwrap_or(owner);
     let words = &rules.words;
