@@ -229,6 +229,9 @@ struct RawLexicon {
     #[serde(default)]
     nobody: Vec<String>,
     negators: Vec<String>,
+    /// Optional, as `nobody`.
+    #[serde(default)]
+    no_idioms: Vec<String>,
     /// Word classes for phrases: `{name}` in a phrase is any of its entries.
     #[serde(default)]
     classes: BTreeMap<String, Spanned<Vec<String>>>,
@@ -269,6 +272,7 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
         },
         nobody: raw.nobody,
         negators: raw.negators,
+        no_idioms: raw.no_idioms,
     })
 }
 

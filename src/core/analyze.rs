@@ -384,14 +384,30 @@ fn is_negator(rules: &RuleSet, word: &str) -> bool {
 
 /// A negator among the few words before the match, or as the match's own subject
 /// ("not send the quote" after "we did").
+///
+/// "No" before an idiom's noun ("at no charge", "no problem") negates only that idiom.
 fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>) -> bool {
     let mut word = String::new();
+    // The word after the one being read (words are read nearest the match first).
+    let mut after_idiom = false;
     let mut negates = |raw: &str| {
         text::normalize_into(raw, &mut word);
-        is_negator(rules, &word)
+        let negates = is_negator(rules, &word) && !(after_idiom && word == "no");
+        after_idiom = rules.words.no_idioms.contains(word.as_str());
+        negates
     };
-    text::words_before(note, at).any(&mut negates)
-        || owner.is_some_and(|(s, e)| text::raw_words(&note[s..e]).any(&mut negates))
+    text::words_before(note, at).any(&mut negates) || owner_negated(rules, note, owner)
+}
+
+/// Whether the match's own subject negates it ("not send the quote" after "we did"; "nobody").
+fn owner_negated(rules: &RuleSet, note: &str, owner: Option<(usize, usize)>) -> bool {
+    let mut word = String::new();
+    owner.is_some_and(|(s, e)| {
+        text::raw_words(&note[s..e]).any(|raw| {
+            text::normalize_into(raw, &mut word);
+            is_negator(rules, &word)
+        })
+    })
 }
 
 /// Keeps one hit per category where spans overlap (the stronger one), then drops conditional

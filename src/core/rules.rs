@@ -64,6 +64,9 @@ pub struct LexiconSpec {
     pub nobody: Vec<String>,
     /// Words that negate what follows them in the same clause ("not", "no", "didn't").
     pub negators: Vec<String>,
+    /// Words that make "no" an idiom of its own, negating nothing after it ("no charge",
+    /// "no problem": "at no charge provided they sign" is a condition, not a negated one).
+    pub no_idioms: Vec<String>,
     /// Word classes and spellings for phrases.
     pub phrases: PhraseLexicon,
 }
@@ -224,6 +227,7 @@ pub(crate) struct Vocabulary {
     pub non_subjects: Words,
     pub nobody: Words,
     pub negators: Words,
+    pub no_idioms: Words,
 }
 
 /// A set of lower-case words.
@@ -342,6 +346,7 @@ impl RuleSet {
                 non_subjects: lower(&lexicon.non_subjects),
                 nobody: lower(&lexicon.nobody),
                 negators: lower(&lexicon.negators),
+                no_idioms: lower(&lexicon.no_idioms),
             }),
             phrases,
         })
