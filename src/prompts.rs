@@ -232,6 +232,9 @@ struct RawLexicon {
     /// Optional, as `nobody`.
     #[serde(default)]
     no_idioms: Vec<String>,
+    /// Optional, as `nobody`.
+    #[serde(default)]
+    rep_quote_markers: Vec<String>,
     /// Word classes for phrases: `{name}` in a phrase is any of its entries.
     #[serde(default)]
     classes: BTreeMap<String, Spanned<Vec<String>>>,
@@ -273,6 +276,7 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
         nobody: raw.nobody,
         negators: raw.negators,
         no_idioms: raw.no_idioms,
+        rep_quote_markers: raw.rep_quote_markers,
     })
 }
 

@@ -159,7 +159,8 @@ fn phrase_hits(
     hits: &mut Vec<Hit>,
     trace: &mut dyn FnMut(Trace),
 ) {
-    // Where the quotes are matters only when a match's subject is first person.
+    // Where the quotes are, and whose words each holds, matters only when a match's subject
+    // is the first or second person.
     let quotes = &OnceCell::new();
     let tokens = token::tokenize(note);
     let mut symbols = Vec::new();
@@ -230,7 +231,7 @@ fn phrase_hits(
 fn accept(
     rules: &RuleSet,
     note: &str,
-    quotes: &OnceCell<Vec<Range<usize>>>,
+    quotes: &OnceCell<Quotes>,
     rule_index: usize,
     span: Range<usize>,
     owner_span: Option<(usize, usize)>,
@@ -277,13 +278,15 @@ fn base(word: &str) -> &str {
 /// rep's own to-do list; a capitalised word is a name (the client) unless the lexicon says it
 /// is not a subject ("Happy to send"); after a determiner the noun phrase names the client when
 /// one of its words is a client word ("their VP Sales", "their ops manager"; "their plan" is
-/// nobody); after "and" the subject of the step before decides; first person inside quotes is
-/// the client speaking.
+/// nobody); after "and" the subject of the step before decides. Who "I" and "you" are depends
+/// on who speaks: in the note the rep ("I", "we") to the client ("you", "your team"); inside
+/// quotes the client, the other way round, unless the words before the quote make it the rep's
+/// own ("My reply: ...", "Email to Dana: ...").
 fn party_of(
     rules: &RuleSet,
     note: &str,
     span: Option<(usize, usize)>,
-    quotes: &OnceCell<Vec<Range<usize>>>,
+    quotes: &OnceCell<Quotes>,
 ) -> Party {
     let Some((start, end)) = span else {
         return Party::Rep;
@@ -300,6 +303,27 @@ fn party_of(
     } else {
         start
     };
+    // A question or a request is nobody's step yet ("can you send a price", "could they pull
+    // the logs"), and a condition is no step of the client's ("if you can send the NDA"; "they
+    // asked if we could send it" is still the rep's to do).
+    let first_person = text::raw_words(&note[start..end]).next().is_some_and(|w| {
+        let mut word = String::new();
+        text::normalize_into(w, &mut word);
+        rules.words.rep_subjects.contains(base(&word))
+    });
+    let before_from = text::floor_boundary(note, start.saturating_sub(16));
+    if let Some(before) = text::raw_words(&note[before_from..start]).next_back() {
+        let adjacent = note[..start]
+            .trim_end()
+            .ends_with(|c: char| c.is_alphanumeric());
+        let asks = REQUEST_MODALS
+            .iter()
+            .any(|m| before.eq_ignore_ascii_case(m));
+        let sets_condition = CONDITIONS.iter().any(|m| before.eq_ignore_ascii_case(m));
+        if adjacent && (asks || (sets_condition && !first_person)) {
+            return Party::Unknown;
+        }
+    }
     let owner = &note[start..end];
     let owner = owner.split('(').next().unwrap_or(owner);
     let words = &rules.words;
@@ -309,11 +333,18 @@ fn party_of(
     while let Some(raw) = raws.next() {
         text::normalize_into(raw, &mut word);
         let base = base(&word);
+        let speaker = || {
+            quotes
+                .get_or_init(|| Quotes::of(rules, note))
+                .speaker_at(start)
+        };
         if words.rep_subjects.contains(base) || words.rep_subjects.contains(word.as_str()) {
-            return if text::inside(quotes.get_or_init(|| text::quoted_ranges(note)), start) {
-                Party::Client
-            } else {
-                Party::Rep
+            return speaker();
+        }
+        if SECOND_PERSON.contains(&base) {
+            return match speaker() {
+                Party::Rep => Party::Client,
+                _ => Party::Rep,
             };
         }
         if after_determiner {
@@ -353,6 +384,52 @@ fn party_of(
         };
     }
     Party::Unknown
+}
+
+/// Words that make a request or a question of the subject after them ("could you send").
+const REQUEST_MODALS: [&str; 8] = [
+    "can", "could", "would", "will", "please", "pls", "kindly", "may",
+];
+
+/// Words that make a condition of the step after them ("if you can send the NDA").
+const CONDITIONS: [&str; 5] = ["if", "unless", "whether", "once", "provided"];
+
+/// The second person: whoever the speaker addresses ("you'll confirm", "your team sends").
+const SECOND_PERSON: [&str; 5] = ["you", "your", "yours", "y'all", "ya"];
+
+/// The quoted passages of a note and who speaks in each: the client, unless the words just
+/// before the quote (on its line, or the line before when the quote opens one) hold one of the
+/// lexicon's `rep_quote_markers` ("my reply", "email to").
+struct Quotes {
+    ranges: Vec<Range<usize>>,
+    rep_speaks: Vec<bool>,
+}
+
+impl Quotes {
+    fn of(rules: &RuleSet, note: &str) -> Quotes {
+        let ranges = text::quoted_ranges(note);
+        let rep_speaks = ranges
+            .iter()
+            .map(|r| {
+                let before = text::lead_in(note, r.start);
+                rules
+                    .words
+                    .rep_quote_markers
+                    .iter()
+                    .any(|m| text::holds_phrase(&before, m))
+            })
+            .collect();
+        Quotes { ranges, rep_speaks }
+    }
+
+    /// Who speaks at `at`: the rep outside quotes and in the rep's own, else the client.
+    fn speaker_at(&self, at: usize) -> Party {
+        let i = self.ranges.partition_point(|r| r.end <= at);
+        match self.ranges.get(i) {
+            Some(r) if r.start <= at && !self.rep_speaks[i] => Party::Client,
+            _ => Party::Rep,
+        }
+    }
 }
 
 /// "IT", "HR": two or more letters, all capitals.

@@ -67,6 +67,9 @@ pub struct LexiconSpec {
     /// Words that make "no" an idiom of its own, negating nothing after it ("no charge",
     /// "no problem": "at no charge provided they sign" is a condition, not a negated one).
     pub no_idioms: Vec<String>,
+    /// Words before a quote that make it the rep's own ("my reply:", "email to Dana:"): inside
+    /// it the first person is the rep and "you" the client, not the other way round.
+    pub rep_quote_markers: Vec<String>,
     /// Word classes and spellings for phrases.
     pub phrases: PhraseLexicon,
 }
@@ -228,6 +231,8 @@ pub(crate) struct Vocabulary {
     pub nobody: Words,
     pub negators: Words,
     pub no_idioms: Words,
+    /// Lower-case, as written (a marker may be several words).
+    pub rep_quote_markers: Vec<String>,
 }
 
 /// A set of lower-case words.
@@ -347,6 +352,11 @@ impl RuleSet {
                 nobody: lower(&lexicon.nobody),
                 negators: lower(&lexicon.negators),
                 no_idioms: lower(&lexicon.no_idioms),
+                rep_quote_markers: lexicon
+                    .rep_quote_markers
+                    .iter()
+                    .map(|m| m.to_lowercase())
+                    .collect(),
             }),
             phrases,
         })

@@ -167,6 +167,32 @@ pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The words that lead in to a quote whose text starts at `at`, lower-cased: the quote's line
+/// before it, or the line before that when the quote opens its line (at most
+/// [`SENTENCE_REACH`] bytes).
+pub fn lead_in(text: &str, at: usize) -> String {
+    let lo = floor_boundary(text, at.saturating_sub(SENTENCE_REACH));
+    let before = &text[lo..floor_boundary(text, at)];
+    let mut lines = before.rsplit('\n');
+    let own = lines.next().unwrap_or("");
+    let own = own.trim_end_matches(['"', '“', '«', '>', ' ']);
+    let lead = if own.trim().is_empty() {
+        lines.find(|l| !l.trim().is_empty()).unwrap_or("")
+    } else {
+        own
+    };
+    lead.to_lowercase().replace('’', "'")
+}
+
+/// Whether `text` holds `phrase` as whole words.
+pub fn holds_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, m)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// Whether `at` lies inside one of `ranges` (sorted, disjoint).
 pub fn inside(ranges: &[Range<usize>], at: usize) -> bool {
     let i = ranges.partition_point(|r| r.end <= at);
@@ -239,6 +265,20 @@ mod tests {
         let at = t.find("sent").unwrap();
         let s = sentence_around(t, at..at + 4);
         assert_eq!(&t[s], " Then we sent the quote");
+    }
+
+    #[test]
+    fn a_quote_is_led_in_by_its_line_or_the_line_before() {
+        let t = "Client email: \"Can you send a price?\" My reply: \"Happy to\"";
+        let q = quoted_ranges(t);
+        assert_eq!(lead_in(t, q[0].start), "client email:");
+        assert!(holds_phrase(&lead_in(t, q[1].start), "my reply"));
+        let t = "My email to Dana:\n\n\"Thanks for today\"";
+        let q = quoted_ranges(t);
+        assert_eq!(lead_in(t, q[0].start), "my email to dana:");
+        // Whole words only.
+        assert!(!holds_phrase("semail to", "email to"));
+        assert!(holds_phrase("(email to)", "email to"));
     }
 
     #[test]
