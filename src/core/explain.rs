@@ -189,11 +189,17 @@ mod tests {
             .collect();
         assert_eq!(found.len(), 1, "{}", e.render());
         assert_eq!(found[0].text, "Circling back");
-        assert!(
-            found[0].origin.ends_with("chasing.toml:21"),
-            "{}",
-            found[0].origin
-        );
+        // It points at the phrase's own line.
+        let line: usize = found[0]
+            .origin
+            .strip_prefix("prompts/rules/chasing.toml:")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{}", found[0].origin));
+        let written = include_str!("../../prompts/rules/chasing.toml")
+            .lines()
+            .nth(line - 1)
+            .unwrap_or_default();
+        assert!(written.contains("circl"), "line {line}: {written}");
         assert!(e
             .candidates
             .iter()
