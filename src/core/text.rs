@@ -193,12 +193,6 @@ pub fn holds_phrase(text: &str, phrase: &str) -> bool {
     })
 }
 
-/// Whether `at` lies inside one of `ranges` (sorted, disjoint).
-pub fn inside(ranges: &[Range<usize>], at: usize) -> bool {
-    let i = ranges.partition_point(|r| r.end <= at);
-    ranges.get(i).is_some_and(|r| r.start <= at)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,8 +281,8 @@ mod tests {
         let q = quoted_ranges(t);
         assert_eq!(q.len(), 2);
         assert_eq!(&t[q[0].clone()], "we'll send the data");
-        assert!(inside(&q, t.find("send").unwrap()));
-        assert!(!inside(&q, t.find("and").unwrap()));
+        let (send, and) = (t.find("send").unwrap(), t.find("and").unwrap());
+        assert!(q[0].contains(&send) && !q.iter().any(|r| r.contains(&and)));
         // Guillemets; other characters that share a lead byte (— ’ é) are not quote marks;
         // an unclosed quote runs to the end of its line.
         let t = "— it’s «on me» café \"unclosed\nnext";
