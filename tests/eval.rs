@@ -37,6 +37,10 @@
 //!   rules after round 17's reading, 0.77 with those the session began with; round 19 (120
 //!   notes, two writers, 16 industries, mostly new) 0.78 (precision 0.91, recall 0.68) with the
 //!   rules after round 18's reading, 0.773 with those the session began with.
+//! - `tests/eval/next/round-20.jsonl` (120 notes, two writers, 16 new industries): written last,
+//!   scored once with the rules at the end of the 2026-12-06 night session (0.80: precision 0.88,
+//!   recall 0.74; 0.765 with those it began with) and not read: the next session's blind reading
+//!   before it changes anything, then it joins the fresh rounds here.
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes. (Once, on 2026-12-06,
 //!   its six leader-access false positives were read and two exceptions written from them:
