@@ -306,21 +306,23 @@ fn party_of(
     // A question or a request is nobody's step yet ("can you send a price", "could they pull
     // the logs"), and a condition is no step of the client's ("if you can send the NDA"; "they
     // asked if we could send it" is still the rep's to do).
-    let first_person = text::raw_words(&note[start..end]).next().is_some_and(|w| {
-        let mut word = String::new();
-        text::normalize_into(w, &mut word);
-        rules.words.rep_subjects.contains(base(&word))
-    });
     let before_from = text::floor_boundary(note, start.saturating_sub(16));
-    if let Some(before) = text::raw_words(&note[before_from..start]).next_back() {
-        let adjacent = note[..start]
-            .trim_end()
-            .ends_with(|c: char| c.is_alphanumeric());
-        let asks = REQUEST_MODALS
-            .iter()
-            .any(|m| before.eq_ignore_ascii_case(m));
-        let sets_condition = CONDITIONS.iter().any(|m| before.eq_ignore_ascii_case(m));
-        if adjacent && (asks || (sets_condition && !first_person)) {
+    let adjacent = note[..start]
+        .trim_end()
+        .ends_with(|c: char| c.is_alphanumeric());
+    if let Some(before) = text::raw_words(&note[before_from..start])
+        .next_back()
+        .filter(|_| adjacent)
+    {
+        let is = |list: &[&str]| list.iter().any(|m| before.eq_ignore_ascii_case(m));
+        let first_person = || {
+            text::raw_words(&note[start..end]).next().is_some_and(|w| {
+                let mut word = String::new();
+                text::normalize_into(w, &mut word);
+                rules.words.rep_subjects.contains(base(&word))
+            })
+        };
+        if is(&REQUEST_MODALS) || (is(&CONDITIONS) && !first_person()) {
             return Party::Unknown;
         }
     }
@@ -330,14 +332,14 @@ fn party_of(
     let mut after_determiner = false;
     let mut word = String::new();
     let mut raws = text::raw_words(owner);
+    let speaker = || {
+        quotes
+            .get_or_init(|| Quotes::of(rules, note))
+            .speaker_at(start)
+    };
     while let Some(raw) = raws.next() {
         text::normalize_into(raw, &mut word);
         let base = base(&word);
-        let speaker = || {
-            quotes
-                .get_or_init(|| Quotes::of(rules, note))
-                .speaker_at(start)
-        };
         if words.rep_subjects.contains(base) || words.rep_subjects.contains(word.as_str()) {
             return speaker();
         }
