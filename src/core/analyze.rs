@@ -5,7 +5,7 @@
 //! matches in each chunk between boundaries ([`super::matcher`]). Each match is then checked
 //! in bounded windows: negation ("did not offer a discount"), the rule's exceptions, and
 //! ownership ("they will send" is the client's step, "I'll send" the rep's; first person inside
-//! quotes is the client speaking). Conditional rules (`unless`) are settled last, on the whole
+//! the client's words, quoted or pasted, is the client speaking: [`super::voice`]). Conditional rules (`unless`) are settled last, on the whole
 //! note.
 
 use super::category::{Category, Level, Polarity};
@@ -14,6 +14,7 @@ use super::rules::{Owner, PhraseSet, RuleSet};
 use super::score::peer_score;
 use super::text;
 use super::token::{self, TokenKind};
+use super::voice::Voices;
 use serde::Serialize;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -159,9 +160,9 @@ fn phrase_hits(
     hits: &mut Vec<Hit>,
     trace: &mut dyn FnMut(Trace),
 ) {
-    // Where the quotes are, and whose words each holds, matters only when a match's subject
+    // Where the client's words are (quotes, pasted emails) matters only when a match's subject
     // is the first or second person.
-    let quotes = &OnceCell::new();
+    let voices = &OnceCell::new();
     let tokens = token::tokenize(note);
     let mut symbols = Vec::new();
     phrases.encoder.encode(note, &tokens, &mut symbols);
@@ -213,7 +214,7 @@ fn phrase_hits(
                         .who
                         .and_then(|who| phrase::note_span(&tokens, who))
                         .map(|r| (r.start, r.end));
-                    let checked = accept(rules, note, quotes, pattern.rule, span.clone(), owner);
+                    let checked = accept(rules, note, voices, pattern.rule, span.clone(), owner);
                     trace(Trace {
                         phrase: index,
                         rule: pattern.rule,
@@ -231,7 +232,7 @@ fn phrase_hits(
 fn accept(
     rules: &RuleSet,
     note: &str,
-    quotes: &OnceCell<Quotes>,
+    voices: &OnceCell<Voices>,
     rule_index: usize,
     span: Range<usize>,
     owner_span: Option<(usize, usize)>,
@@ -241,7 +242,7 @@ fn accept(
         return Err(Dropped::Negated);
     }
     if let Some(wanted) = rule.owner {
-        let party = party_of(rules, note, owner_span, quotes);
+        let party = party_of(rules, note, owner_span, voices);
         let accepted = match wanted {
             Owner::Rep => party == Party::Rep,
             Owner::Client => party == Party::Client,
@@ -279,14 +280,13 @@ fn base(word: &str) -> &str {
 /// is not a subject ("Happy to send"); after a determiner the noun phrase names the client when
 /// one of its words is a client word ("their VP Sales", "their ops manager"; "their plan" is
 /// nobody); after "and" the subject of the step before decides. Who "I" and "you" are depends
-/// on who speaks: in the note the rep ("I", "we") to the client ("you", "your team"); inside
-/// quotes the client, the other way round, unless the words before the quote make it the rep's
-/// own ("My reply: ...", "Email to Dana: ...").
+/// on who speaks: in the note the rep ("I", "we") to the client ("you", "your team"); in the
+/// client's quoted or pasted words the client, the other way round ([`super::voice`]).
 fn party_of(
     rules: &RuleSet,
     note: &str,
     span: Option<(usize, usize)>,
-    quotes: &OnceCell<Quotes>,
+    voices: &OnceCell<Voices>,
 ) -> Party {
     let Some((start, end)) = span else {
         return Party::Rep;
@@ -333,9 +333,12 @@ fn party_of(
     let mut word = String::new();
     let mut raws = text::raw_words(owner);
     let speaker = || {
-        quotes
-            .get_or_init(|| Quotes::of(rules, note))
-            .speaker_at(start)
+        let voices = voices.get_or_init(|| Voices::of(&rules.words.rep_quote_markers, note));
+        if voices.client_speaks_at(start) {
+            Party::Client
+        } else {
+            Party::Rep
+        }
     };
     while let Some(raw) = raws.next() {
         text::normalize_into(raw, &mut word);
@@ -398,41 +401,6 @@ const CONDITIONS: [&str; 5] = ["if", "unless", "whether", "once", "provided"];
 
 /// The second person: whoever the speaker addresses ("you'll confirm", "your team sends").
 const SECOND_PERSON: [&str; 5] = ["you", "your", "yours", "y'all", "ya"];
-
-/// The quoted passages of a note and who speaks in each: the client, unless the words just
-/// before the quote (on its line, or the line before when the quote opens one) hold one of the
-/// lexicon's `rep_quote_markers` ("my reply", "email to").
-struct Quotes {
-    ranges: Vec<Range<usize>>,
-    rep_speaks: Vec<bool>,
-}
-
-impl Quotes {
-    fn of(rules: &RuleSet, note: &str) -> Quotes {
-        let ranges = text::quoted_ranges(note);
-        let rep_speaks = ranges
-            .iter()
-            .map(|r| {
-                let before = text::lead_in(note, r.start);
-                rules
-                    .words
-                    .rep_quote_markers
-                    .iter()
-                    .any(|m| text::holds_phrase(&before, m))
-            })
-            .collect();
-        Quotes { ranges, rep_speaks }
-    }
-
-    /// Who speaks at `at`: the rep outside quotes and in the rep's own, else the client.
-    fn speaker_at(&self, at: usize) -> Party {
-        let i = self.ranges.partition_point(|r| r.end <= at);
-        match self.ranges.get(i) {
-            Some(r) if r.start <= at && !self.rep_speaks[i] => Party::Client,
-            _ => Party::Rep,
-        }
-    }
-}
 
 /// "IT", "HR": two or more letters, all capitals.
 fn is_acronym(word: &str) -> bool {

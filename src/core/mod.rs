@@ -22,6 +22,7 @@ pub mod snooze;
 pub mod text;
 pub mod token;
 pub mod trend;
+mod voice;
 pub mod week;
 pub mod wording;
 

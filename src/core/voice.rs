@@ -1,0 +1,354 @@
+//! Who speaks in each part of a note. A note is the rep's words, except the client's words
+//! pasted or quoted into it:
+//!
+//! - a quotation ("she said \"we'll sign Friday\"");
+//! - a pasted email that has a `From:` line: from that line to the end of its signature, or to
+//!   where the rep's own words take over (a line that starts with "My reply", "->", a second
+//!   greeting: the rep's answer);
+//! - reply lines quoted with `>` ("> can you send the price list").
+//!
+//! Inside the client's words "I" and "we" are the client and "you" the rep. Words led in by one
+//! of the lexicon's `rep_quote_markers` ("My reply:", "Email to Dana:") are the rep's own.
+//!
+//! **Invariant:** pure and total: any text gives ranges on char boundaries, in order.
+
+use super::text;
+use std::ops::Range;
+
+/// The parts of a note in someone else's words, and whether each is the rep's own after all.
+pub(crate) struct Voices {
+    /// Quotations, in order, each with whether the rep speaks in it.
+    quotes: Vec<(Range<usize>, bool)>,
+    /// Pasted emails and `>` reply lines, in order, each with whether the rep speaks in it.
+    pasted: Vec<(Range<usize>, bool)>,
+}
+
+impl Voices {
+    /// Finds the quoted and pasted parts of `note`; `markers` are the lexicon's
+    /// `rep_quote_markers`.
+    pub(crate) fn of(markers: &[String], note: &str) -> Voices {
+        let rep_leads = |at: usize| {
+            let before = text::lead_in(note, at);
+            markers.iter().any(|m| text::holds_phrase(&before, m))
+        };
+        let quotes = text::quoted_ranges(note)
+            .into_iter()
+            .map(|r| {
+                let rep = rep_leads(r.start);
+                (r, rep)
+            })
+            .collect();
+        let mut pasted: Vec<(Range<usize>, bool)> = pasted_emails(note, markers)
+            .into_iter()
+            .map(|r| {
+                let rep = rep_leads(r.start);
+                (r, rep)
+            })
+            .collect();
+        let emails = pasted.len();
+        for r in reply_lines(note) {
+            if !pasted[..emails]
+                .iter()
+                .any(|(e, _)| e.start <= r.start && r.end <= e.end)
+            {
+                let rep = rep_leads(r.start);
+                pasted.push((r, rep));
+            }
+        }
+        pasted.sort_by_key(|(r, _)| r.start);
+        Voices { quotes, pasted }
+    }
+
+    /// Whether the client speaks at byte `at`: inside a quotation, else inside a pasted email
+    /// or reply line, that is not the rep's own.
+    pub(crate) fn client_speaks_at(&self, at: usize) -> bool {
+        let inside = |parts: &[(Range<usize>, bool)]| {
+            let i = parts.partition_point(|(r, _)| r.end <= at);
+            parts
+                .get(i)
+                .filter(|(r, _)| r.start <= at)
+                .map(|&(_, rep)| !rep)
+        };
+        inside(&self.quotes)
+            .or_else(|| inside(&self.pasted))
+            .unwrap_or(false)
+    }
+}
+
+/// A pasted email being read: where it starts, whether its greeting and its sign-off have
+/// been seen.
+struct Email {
+    start: usize,
+    greeted: bool,
+    signed: bool,
+    /// Whether the line before was blank (a name alone after one signs the email off).
+    blank_before: bool,
+    /// Whether its body is quoted with `>` (then it ends with the first line that is not).
+    quoted: Option<bool>,
+}
+
+/// The pasted emails of `note` that have a `From:` line, each from that line to the end of its
+/// signature, to a line where the rep's words take over (one led by a rep marker or an arrow),
+/// or to a second greeting (the rep's answer below it). Another `From:` line starts another.
+fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<Email> = None;
+    let mut at = 0;
+    for line in note.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let raw = line.trim();
+        let line = raw.trim_start_matches(['>', ' ', '\t']);
+        if let Some(email) = &mut open {
+            if email.quoted.is_none() && !line.is_empty() && !is_header(line) {
+                email.quoted = Some(raw.starts_with('>'));
+            }
+            let ends = is_from_header(line)
+                || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
+                || rep_takes_over(line, markers)
+                || (email.greeted && is_greeting(line))
+                || (email.signed && !line.is_empty() && !is_signature(line));
+            if ends {
+                out.push(email.start..start);
+                open = None;
+            } else {
+                let name_alone = email.blank_before
+                    && !line.is_empty()
+                    && line.split_whitespace().count() <= 3
+                    && is_signature(line);
+                email.signed |= is_sign_off(line) || (email.greeted && name_alone);
+                email.greeted |= is_greeting(line);
+                email.blank_before = line.is_empty();
+                continue;
+            }
+        }
+        if is_from_header(line) {
+            open = Some(Email {
+                start,
+                greeted: false,
+                signed: false,
+                blank_before: false,
+                quoted: None,
+            });
+        }
+    }
+    if let Some(email) = open {
+        out.push(email.start..note.len());
+    }
+    out
+}
+
+/// Runs of lines quoted with `>` (an email reply's quoted text), each a range.
+fn reply_lines(note: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut at = 0;
+    for line in note.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        if !line.trim_start().starts_with('>') {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.end == start => last.end = at,
+            _ => out.push(start..at),
+        }
+    }
+    out
+}
+
+/// "From: Gina Park (Category Manager)", "from: purchasing@…" (a header line).
+fn is_from_header(line: &str) -> bool {
+    let lower = line.get(..5).map(str::to_ascii_lowercase);
+    lower.as_deref() == Some("from:")
+}
+
+/// An email header line: "To: …", "Sent: …", "Subject: …".
+fn is_header(line: &str) -> bool {
+    let name = line.split(':').next().unwrap_or("");
+    line.contains(':')
+        && ["from", "to", "sent", "date", "subject", "cc", "re"]
+            .iter()
+            .any(|h| name.trim().eq_ignore_ascii_case(h))
+}
+
+/// A line where the rep's own words start again: one led by a rep marker ("My reply: …",
+/// "my note: …") or an arrow ("-> told him…", "→ done").
+fn rep_takes_over(line: &str, markers: &[String]) -> bool {
+    if ["->", "→", "=>", "—>", "-->"]
+        .iter()
+        .any(|a| line.starts_with(a))
+    {
+        return true;
+    }
+    let head: String = line.chars().take(24).collect::<String>().to_lowercase();
+    markers
+        .iter()
+        .any(|m| head.starts_with(m.as_str()) && text::holds_phrase(&head, m))
+}
+
+/// "Hi Paul,", "Hello team", "Dear Ms Ruiz", "Hi, can you…" (a greeting opening a message:
+/// the greeting word, and the words before the first comma few).
+fn is_greeting(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let first = words
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([',', '!', ':'])
+        .to_lowercase();
+    ["hi", "hello", "dear", "hey", "hiya", "morning", "afternoon"].contains(&first.as_str())
+        && (line.split_whitespace().count() <= 4
+            || line
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+                <= 3)
+}
+
+/// A closing ("Thanks,", "Kind regards, James", "— Ben", "Sent from my iPhone"), alone on its
+/// line or ending it ("…at the lobby desk. Thanks, Gary"): the closing word, then at most a
+/// name. "Thanks for the time today" is no closing.
+fn is_sign_off(line: &str) -> bool {
+    if ["— ", "-- ", "– "].iter().any(|d| line.starts_with(d))
+        || line.to_lowercase().starts_with("sent from my")
+    {
+        return true;
+    }
+    let last = line
+        .rsplit(['.', '!', '?'])
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    [
+        "many thanks",
+        "thank you",
+        "thanks",
+        "thx",
+        "kind regards",
+        "best regards",
+        "warm regards",
+        "regards",
+        "best",
+        "cheers",
+        "sincerely",
+        "rgds",
+    ]
+    .iter()
+    .find_map(|c| {
+        let head = last.get(..c.len())?;
+        head.eq_ignore_ascii_case(c).then(|| &last[c.len()..])
+    })
+    .is_some_and(|rest| {
+        let rest = rest.trim_start_matches([',', ' ', '!']);
+        (rest.is_empty() || rest.starts_with(char::is_uppercase))
+            && rest.split_whitespace().count() <= 3
+            && is_signature(rest)
+    })
+}
+
+/// A line of a signature: a name, a title, a company, a phone number; short, no sentence end,
+/// every word capitalised or not a word ("Gail Ostrander", "COO, Heartland Ag Mutual").
+fn is_signature(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.len() <= 6
+        && !line.ends_with(['.', '!', '?'])
+        && words.iter().all(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_none_or(char::is_uppercase)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markers() -> Vec<String> {
+        ["my reply", "my note", "email to"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn client_at(note: &str, words: &str) -> bool {
+        Voices::of(&markers(), note).client_speaks_at(note.find(words).unwrap())
+    }
+
+    #[test]
+    fn a_pasted_email_is_the_client_s_to_its_signature() {
+        let note = "From: Gina Park (Category Manager)\nSubject: test\n\nHi Leo,\nWe'll run it \
+                    in 40 doors and I'll send the slot by Friday.\n\nGina\nPetNest\n\nI'll call \
+                    her Monday.";
+        assert!(client_at(note, "I'll send the slot"));
+        assert!(client_at(note, "We'll run"));
+        assert!(!client_at(note, "I'll call her"));
+    }
+
+    #[test]
+    fn the_rep_s_words_after_an_email_are_the_rep_s() {
+        for (note, rep) in [
+            (
+                "From: Paul (Purchasing)\nHi, can you match 1,850? Paul\n\nHi Paul, no problem, \
+                 we'll match it.",
+                "we'll match",
+            ),
+            (
+                "From: Bo\nCould you throw in the bags?\n-> told him of course, we'll add them",
+                "we'll add",
+            ),
+            (
+                "From: jess@x.com\n> can you send the price list?\n\nsent it, I'll call Tue",
+                "I'll call",
+            ),
+            (
+                "From: Ana\nThanks for today. Thanks, Ana\nMy reply: we will hold the rate",
+                "we will hold",
+            ),
+        ] {
+            assert!(!client_at(note, rep), "{note}");
+        }
+    }
+
+    #[test]
+    fn reply_lines_are_the_client_s_unless_the_rep_leads_them_in() {
+        assert!(client_at(
+            "FYI below\n> we'll sign by Friday\nok",
+            "we'll sign"
+        ));
+        assert!(!client_at(
+            "My reply:\n> we'll send it tonight",
+            "we'll send"
+        ));
+        assert!(!client_at("no email here, I'll send it", "I'll send"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_reads_without_panic(note in "(From: |> |Hi |Thanks, |[a-zé”“\"\n. ]){0,40}") {
+            let v = Voices::of(&markers(), &note);
+            for at in 0..=note.len() {
+                let _ = v.client_speaks_at(at);
+            }
+            for (r, _) in v.quotes.iter().chain(&v.pasted) {
+                proptest::prop_assert!(note.is_char_boundary(r.start) && note.is_char_boundary(r.end));
+            }
+        }
+    }
+
+    #[test]
+    fn any_text_gives_ordered_ranges_on_char_boundaries() {
+        for note in [
+            "From:",
+            "from: é\n>\n> «x»\nFrom: ü\nHi\nHi\n",
+            "",
+            ">>>\n>",
+        ] {
+            let v = Voices::of(&markers(), note);
+            for (r, _) in v.quotes.iter().chain(&v.pasted) {
+                assert!(note.is_char_boundary(r.start) && note.is_char_boundary(r.end));
+            }
+            assert!(v.pasted.windows(2).all(|w| w[0].0.start <= w[1].0.start));
+        }
+    }
+}
