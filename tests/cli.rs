@@ -805,6 +805,7 @@ fn piped_output_is_plain_text_without_markdown_markers() {
 fn note_ids_count_up_across_processes_and_are_typed_back() {
     let (_dir, data) = fresh_data_dir();
     let mut printed = Vec::new();
+    let mut rules = Vec::new();
     for _ in 0..3 {
         let out = callnudge(
             &["note", "--team", "t", "--rep", "r", "--data-dir", &data],
@@ -819,6 +820,14 @@ fn note_ids_count_up_across_processes_and_are_typed_back() {
             .unwrap_or_else(|| panic!("no dispute command in {text}"))
             .to_string();
         printed.push(id);
+        // The rule, as the printed command names it: whichever rule reads the note.
+        let rule = text
+            .split("--rule ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no rule in the dispute command in {text}"))
+            .to_string();
+        rules.push(rule);
     }
     assert_eq!(printed, ["1", "2", "3"]);
     let dispute = callnudge(
@@ -831,7 +840,7 @@ fn note_ids_count_up_across_processes_and_are_typed_back() {
             "--note",
             "2",
             "--rule",
-            "asked-for-collateral",
+            &rules[1],
             "--data-dir",
             &data,
         ],
