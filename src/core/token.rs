@@ -109,8 +109,12 @@ const TITLES: [&str; 12] = [
     "dr", "mr", "mrs", "ms", "mx", "prof", "st", "approx", "vs", "jr", "sr", "mt",
 ];
 
-/// Whether the single `.` at `i` closes a title just before it, and a word follows on the same
-/// line after one space.
+/// Abbreviations whose dot does not end a sentence when an amount follows ("c. £80k", "est.
+/// 40 units"); before a word it may ("plan c. Then").
+const BEFORE_AMOUNTS: [&str; 7] = ["c", "ca", "est", "abt", "approx", "incl", "excl"];
+
+/// Whether the single `.` at `i` closes a title just before it, and a word, a number or an
+/// amount follows on the same line after one space.
 fn after_title(note: &str, out: &[Token], i: usize) -> bool {
     let Some(last) = out
         .last()
@@ -119,11 +123,14 @@ fn after_title(note: &str, out: &[Token], i: usize) -> bool {
         return false;
     };
     let word = &note[last.span.clone()];
-    if !TITLES.iter().any(|t| word.eq_ignore_ascii_case(t)) {
+    let is = |list: &[&str]| list.iter().any(|t| word.eq_ignore_ascii_case(t));
+    let mut rest = note[i + 1..].chars();
+    if rest.next() != Some(' ') {
         return false;
     }
-    let mut rest = note[i + 1..].chars();
-    rest.next() == Some(' ') && rest.next().is_some_and(char::is_alphanumeric)
+    let next = rest.next();
+    let amount = next.is_some_and(|c| c.is_ascii_digit() || "$£€¥₹~".contains(c));
+    (is(&TITLES) && next.is_some_and(char::is_alphanumeric)) || (is(&BEFORE_AMOUNTS) && amount)
 }
 
 /// Boundaries in a row are one.
@@ -348,6 +355,12 @@ mod tests {
         assert_eq!(boundaries("Call with the Dr.\nNext"), [16]);
         assert_eq!(boundaries("Ask the dr."), [10]);
         assert_eq!(boundaries("Sent the quote. Next"), [14]);
+        // Before an amount too: "c. £80k", "est. $12k".
+        assert_eq!(
+            boundaries("they spend c. £80k a yr, est. $12k on it"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(boundaries("plan c. Then"), [6]);
     }
 
     #[test]
