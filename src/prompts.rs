@@ -9,6 +9,7 @@ use crate::core::phrase::PhraseLexicon;
 use crate::core::rules::{CategorySpec, LexiconSpec, Located, Origin, Owner, RuleError, RuleSpec};
 use crate::core::wording::{ChatWording, TrendWording};
 use crate::core::{DigestWording, Level, NudgeWording, RuleSet};
+use crate::rule_cache::Source;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,7 +74,7 @@ impl Prompts {
         }
         let (lex_name, lex_text) = lexicon_file
             .ok_or_else(|| RuleError::new(&origin("rules", 0), format!("no {LEXICON} found")))?;
-        // What the rules are compiled from: the key of the compiled-rules cache.
+        // What the rules are compiled from: for rules from a folder, the key of the cache.
         let sources: Vec<(&str, &str)> = std::iter::once((lex_name.as_str(), lex_text.as_str()))
             .chain(
                 rule_files
@@ -82,7 +83,11 @@ impl Prompts {
                     .map(|(name, text)| (name.as_str(), text.as_str())),
             )
             .collect();
-        let rules = crate::rule_cache::load_or_compile(&sources, || {
+        let source = match rules_dir {
+            None => Source::BuiltIn,
+            Some(_) => Source::Files(&sources),
+        };
+        let rules = crate::rule_cache::load_or_compile(source, || {
             let lexicon = parse_lexicon(&lex_name, &lex_text)?;
             let specs = rule_files
                 .iter()

@@ -2,13 +2,14 @@
 //! runs, so a one-note command (`callnudge analyze one.txt`, `callnudge note`) does not
 //! compile ~900 phrases before it reads the note.
 //!
-//! - **Key.** What the rules were compiled from (every rule file's name and text) and the
-//!   running executable (its path, size and modification time): an edited rule or a rebuilt
-//!   binary never reads an old entry, so the cached form cannot drift from the code that reads
-//!   it.
+//! - **Key.** The running executable (its path, size and modification time) and, for rules
+//!   read from a folder, every rule file's name and text: an edited rule or a rebuilt binary
+//!   never reads an old entry, so the cached form cannot drift from the code that reads it.
+//!   The built-in rules are part of the executable, so its identity alone keys them (hashing
+//!   their megabyte of text was a third of a one-note command's start).
 //! - **Where.** `CALLNUDGE_CACHE_DIR`, else `$XDG_CACHE_HOME/callnudge`, else
 //!   `$HOME/.cache/callnudge`; `CALLNUDGE_CACHE_DIR=` (empty) turns the cache off. The newest
-//!   sixteen entries are kept (about 2.5 MB each).
+//!   sixteen entries are kept (about 3.4 MB each).
 //! - **Best effort.** An entry is written to a temporary file and renamed into place, so a
 //!   reader never sees half of one; a cache that cannot be read, decoded or written is
 //!   skipped with a debug log, never an error: the rules are then compiled as without it.
@@ -22,13 +23,22 @@ const KEEP: usize = 16;
 /// Bumped when the key's recipe changes.
 const RECIPE: &[u8] = b"callnudge compiled rules, key v1";
 
-/// The rules compiled from `files` (name, text): from the cache when it holds them, else
-/// from `compile`, then stored for the next run.
+/// What rules are compiled from.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// The rules built into this executable.
+    BuiltIn,
+    /// Rule files (name, text), as read from a folder.
+    Files(&'a [(&'a str, &'a str)]),
+}
+
+/// The rules compiled from `source`: from the cache when it holds them, else from `compile`,
+/// then stored for the next run.
 pub fn load_or_compile(
-    files: &[(&str, &str)],
+    source: Source<'_>,
     compile: impl FnOnce() -> Result<RuleSet, RuleError>,
 ) -> Result<RuleSet, RuleError> {
-    let Some(path) = entry_path(files) else {
+    let Some(path) = entry_path(source) else {
         return compile();
     };
     match std::fs::read(&path) {
@@ -66,8 +76,8 @@ fn cache_dir() -> Option<PathBuf> {
     Some(base.join("callnudge"))
 }
 
-/// Where the entry for `files`, compiled by this executable, lives.
-fn entry_path(files: &[(&str, &str)]) -> Option<PathBuf> {
+/// Where the entry for `source`, compiled by this executable, lives.
+fn entry_path(source: Source<'_>) -> Option<PathBuf> {
     let dir = cache_dir()?;
     let exe = std::env::current_exe().ok()?;
     let meta = std::fs::metadata(&exe).ok()?;
@@ -86,6 +96,13 @@ fn entry_path(files: &[(&str, &str)]) -> Option<PathBuf> {
         key.update((part.len() as u64).to_le_bytes());
         key.update(part);
     }
+    let files = match source {
+        Source::BuiltIn => &[][..],
+        Source::Files(files) => {
+            key.update(b"files");
+            files
+        }
+    };
     for (name, text) in files {
         for part in [name.as_bytes(), text.as_bytes()] {
             key.update((part.len() as u64).to_le_bytes());

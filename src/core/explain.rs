@@ -70,7 +70,7 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
                 let classes = p
                     .class_forms
                     .iter()
-                    .filter(|(_, words)| words.contains(&form))
+                    .filter(|(_, words)| words.binary_search(&form).is_ok())
                     .map(|(name, _)| name.clone())
                     .collect();
                 TokenInfo {

@@ -195,8 +195,9 @@ pub(crate) struct PhraseSet {
     pub patterns: Vec<PhrasePattern>,
     /// Per rule: its `except` phrases, by their number in the matcher.
     exceptions: Vec<Vec<u32>>,
-    /// Each class and the single words in it (for `callnudge rules explain`).
-    pub class_forms: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Each class and the single words in it, both sorted (for `callnudge rules explain`):
+    /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one.
+    pub class_forms: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -505,7 +506,11 @@ fn build_phrases(
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(&sources, programs, indexed, &compiled.weights);
     Ok(PhraseSet {
-        class_forms: compiled.class_forms,
+        class_forms: compiled
+            .class_forms
+            .into_iter()
+            .map(|(class, words)| (class, words.into_iter().collect()))
+            .collect(),
         encoder: compiled.encoder,
         matcher,
         patterns,
