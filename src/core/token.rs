@@ -17,7 +17,7 @@ pub enum TokenKind {
     Word,
     /// "15", "3.5", "1,200", "2nd".
     Number,
-    /// "$40k", "€5,000", "40k" after a currency sign.
+    /// "$40k", "€5,000", "₩8M", "40k" after a currency sign.
     Money,
     /// "15%".
     Percent,
@@ -74,7 +74,7 @@ pub fn tokenize(note: &str) -> Vec<Token> {
                 continue;
             }
         }
-        if c.is_alphanumeric() || c == '$' || c == '€' || c == '£' {
+        if c.is_alphanumeric() || is_currency(c) {
             let end = word_end(note, i);
             push_word(note, i..end, &mut out);
             i = end;
@@ -129,7 +129,7 @@ fn after_title(note: &str, out: &[Token], i: usize) -> bool {
         return false;
     }
     let next = rest.next();
-    let amount = next.is_some_and(|c| c.is_ascii_digit() || "$£€¥₹~".contains(c));
+    let amount = next.is_some_and(|c| c.is_ascii_digit() || c == '~' || is_currency(c));
     (is(&TITLES) && next.is_some_and(char::is_alphanumeric)) || (is(&BEFORE_AMOUNTS) && amount)
 }
 
@@ -188,7 +188,7 @@ fn word_end(note: &str, start: usize) -> usize {
             break;
         };
         let after = at + c.len_utf8();
-        if c.is_alphanumeric() || (at == start && matches!(c, '$' | '€' | '£')) {
+        if c.is_alphanumeric() || (at == start && is_currency(c)) {
             at = after;
             end = at;
             continue;
@@ -269,8 +269,13 @@ fn contraction_at(word: &str, ending: &str) -> Option<usize> {
     Some(start)
 }
 
+/// A currency sign that starts an amount: "$40k", "€5,000", "₹2 lakh", "₩8M".
+fn is_currency(c: char) -> bool {
+    "$€£¥₹₩₱₦₺₽₪฿₫₴₡".contains(c)
+}
+
 fn kind_of(text: &str) -> TokenKind {
-    if text.starts_with(['$', '€', '£']) {
+    if text.starts_with(is_currency) {
         return TokenKind::Money;
     }
     if text.ends_with('%') {
@@ -380,6 +385,17 @@ mod tests {
                 (Word, "f/u"),
                 (Word, "on"),
                 (Number, "3.5"),
+            ]
+        );
+        assert_eq!(
+            show("rework eat ~₩8M/month, ₹2,00,000"),
+            vec![
+                (Word, "rework"),
+                (Word, "eat"),
+                (Punct, "~"),
+                (Money, "₩8M/month"),
+                (Punct, ","),
+                (Money, "₹2,00,000"),
             ]
         );
     }
