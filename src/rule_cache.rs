@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// Entries kept in the cache folder (older ones go when a new one is written).
 const KEEP: usize = 16;
 /// Bumped when the key's recipe changes.
-const RECIPE: &[u8] = b"callnudge compiled rules, key v1";
+const RECIPE: &[u8] = b"callnudge compiled rules, key v2";
 
 /// What rules are compiled from.
 #[derive(Clone, Copy, Debug)]

@@ -135,7 +135,6 @@ const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
 const MIN_HOLDOUT_STYLES_F1: f64 = 0.835;
-const MIN_UNREAD_F1: f64 = 0.80;
 
 fn parse(text: &str) -> Vec<Labelled> {
     text.lines()
@@ -211,9 +210,10 @@ fn fresh_rounds_micro_f1() {
 /// a floor under their figures when written, against regressions.
 #[test]
 fn unread_blind_rounds_micro_f1() {
-    for (name, text) in [
-        ("round 21", include_str!("eval/next/round-21.jsonl")),
-        ("round 23", include_str!("eval/next/round-23.jsonl")),
+    // Each a little under its figure when the 2026-12-07 session ended (0.86 and 0.825).
+    for (name, text, floor) in [
+        ("round 21", include_str!("eval/next/round-21.jsonl"), 0.84),
+        ("round 23", include_str!("eval/next/round-23.jsonl"), 0.80),
     ] {
         let set = parse(text);
         assert!(set
@@ -221,8 +221,8 @@ fn unread_blind_rounds_micro_f1() {
             .all(|n| n.style.as_deref().is_some_and(|s| STYLES.contains(&s))));
         let f1 = evaluate(&format!("unread blind {name}"), &set, false);
         assert!(
-            f1 >= MIN_UNREAD_F1,
-            "unread blind {name} micro-F1 {f1:.3} is below {MIN_UNREAD_F1}"
+            f1 >= floor,
+            "unread blind {name} micro-F1 {f1:.3} is below {floor}"
         );
     }
 }

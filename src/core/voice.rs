@@ -31,6 +31,13 @@ impl Voices {
             let before = text::lead_in(note, at);
             markers.iter().any(|m| text::holds_phrase(&before, m))
         };
+        // A pasted part is the rep's own only when the line before is a marker and a colon
+        // ("Email to Dana:", "My reply:"); "I sent the quote, her answer below" is not.
+        let rep_heads = |at: usize| {
+            let before = text::lead_in(note, at);
+            let before = before.trim();
+            before.ends_with(':') && markers.iter().any(|m| before.starts_with(m.as_str()))
+        };
         let quotes = text::quoted_ranges(note)
             .into_iter()
             .map(|r| {
@@ -41,7 +48,7 @@ impl Voices {
         let mut pasted: Vec<(Range<usize>, bool)> = pasted_emails(note, markers)
             .into_iter()
             .map(|r| {
-                let rep = rep_leads(r.start);
+                let rep = rep_heads(r.start);
                 (r, rep)
             })
             .collect();
@@ -51,7 +58,7 @@ impl Voices {
                 .iter()
                 .any(|(e, _)| e.start <= r.start && r.end <= e.end)
             {
-                let rep = rep_leads(r.start);
+                let rep = rep_heads(r.start);
                 pasted.push((r, rep));
             }
         }
@@ -60,18 +67,20 @@ impl Voices {
     }
 
     /// Whether the client speaks at byte `at`: inside a quotation, else inside a pasted email
-    /// or reply line, that is not the rep's own.
+    /// or reply line (the innermost, where a run of reply lines holds an email), that is not
+    /// the rep's own.
     pub(crate) fn client_speaks_at(&self, at: usize) -> bool {
-        let inside = |parts: &[(Range<usize>, bool)]| {
-            let i = parts.partition_point(|(r, _)| r.end <= at);
-            parts
-                .get(i)
-                .filter(|(r, _)| r.start <= at)
-                .map(|&(_, rep)| !rep)
+        // Quotations never overlap: the one that ends after `at` is the only candidate.
+        let i = self.quotes.partition_point(|(r, _)| r.end <= at);
+        let quote = self.quotes.get(i).filter(|(r, _)| r.start <= at);
+        // Pasted parts may nest (reply lines around a quoted email): a few, searched whole.
+        let pasted = || {
+            self.pasted
+                .iter()
+                .filter(|(r, _)| r.contains(&at))
+                .max_by_key(|(r, _)| r.start)
         };
-        inside(&self.quotes)
-            .or_else(|| inside(&self.pasted))
-            .unwrap_or(false)
+        quote.or_else(pasted).is_some_and(|&(_, rep)| !rep)
     }
 }
 
@@ -85,29 +94,49 @@ struct Email {
     blank_before: bool,
     /// Whether its body is quoted with `>` (then it ends with the first line that is not).
     quoted: Option<bool>,
+    /// Whether a line of its body (not a header, not the greeting) has been read.
+    body: bool,
 }
 
 /// The pasted emails of `note` that have a `From:` line, each from that line to the end of its
 /// signature, to a line where the rep's words take over (one led by a rep marker or an arrow),
-/// or to a second greeting (the rep's answer below it). Another `From:` line starts another.
+/// to a second greeting (the rep's answer below it), or, for an email with no greeting, to its
+/// first blank line after some body. Another `From:` line starts another. A `From:` line opens
+/// an email only when it looks like a header: an address, a name with a title or company
+/// ("Gina Park (Category Manager)", "QA, Northfield Creamery"), or a header or greeting next
+/// ("From: Tues call w/ Gina" is the rep's own heading).
 fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Option<Email> = None;
+    let mut lines = Vec::new();
     let mut at = 0;
     for line in note.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
         let raw = line.trim();
-        let line = raw.trim_start_matches(['>', ' ', '\t']);
+        lines.push((at, raw, raw.trim_start_matches(['>', ' ', '\t'])));
+        at += line.len();
+    }
+    let opens = |i: usize| {
+        let line = lines[i].2;
+        if !is_from_header(line) {
+            return false;
+        }
+        let sender = &line[5..];
+        let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
+        sender.contains(['@', '(', ',', '<'])
+            || next.is_some_and(|l| is_header(l) || is_greeting(l))
+    };
+    let mut out = Vec::new();
+    let mut open: Option<Email> = None;
+    for (i, &(start, raw, line)) in lines.iter().enumerate() {
         if let Some(email) = &mut open {
-            if email.quoted.is_none() && !line.is_empty() && !is_header(line) {
+            let body = !line.is_empty() && !is_header(line);
+            if email.quoted.is_none() && body {
                 email.quoted = Some(raw.starts_with('>'));
             }
-            let ends = is_from_header(line)
+            let ends = opens(i)
                 || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
                 || rep_takes_over(line, markers)
                 || (email.greeted && is_greeting(line))
-                || (email.signed && !line.is_empty() && !is_signature(line));
+                || (email.signed && !line.is_empty() && !is_signature(line))
+                || (line.is_empty() && email.body && !email.greeted && email.quoted != Some(true));
             if ends {
                 out.push(email.start..start);
                 open = None;
@@ -118,17 +147,19 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
                     && is_signature(line);
                 email.signed |= is_sign_off(line) || (email.greeted && name_alone);
                 email.greeted |= is_greeting(line);
+                email.body |= body && !is_greeting(line);
                 email.blank_before = line.is_empty();
                 continue;
             }
         }
-        if is_from_header(line) {
+        if opens(i) {
             open = Some(Email {
                 start,
                 greeted: false,
                 signed: false,
                 blank_before: false,
                 quoted: None,
+                body: false,
             });
         }
     }
@@ -189,21 +220,19 @@ fn rep_takes_over(line: &str, markers: &[String]) -> bool {
 /// "Hi Paul,", "Hello team", "Dear Ms Ruiz", "Hi, can you…" (a greeting opening a message:
 /// the greeting word, and the words before the first comma few).
 fn is_greeting(line: &str) -> bool {
-    let mut words = line.split_whitespace();
-    let first = words
+    let first = line
+        .split_whitespace()
         .next()
         .unwrap_or("")
         .trim_end_matches([',', '!', ':'])
         .to_lowercase();
-    ["hi", "hello", "dear", "hey", "hiya", "morning", "afternoon"].contains(&first.as_str())
-        && (line.split_whitespace().count() <= 4
-            || line
-                .split(',')
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .count()
-                <= 3)
+    let head = line.split(',').next().unwrap_or("");
+    let short = line.split_whitespace().count() <= 4 || head.split_whitespace().count() <= 3;
+    (["hi", "hello", "dear", "hey", "hiya"].contains(&first.as_str()) && short)
+        // "Morning Dave," but not "Afternoon slot works".
+        || (["morning", "afternoon", "evening"].contains(&first.as_str())
+            && line.contains(',')
+            && head.split_whitespace().count() <= 2)
 }
 
 /// A closing ("Thanks,", "Kind regards, James", "— Ben", "Sent from my iPhone"), alone on its
@@ -308,6 +337,32 @@ mod tests {
         ] {
             assert!(!client_at(note, rep), "{note}");
         }
+    }
+
+    #[test]
+    fn the_edges_of_an_email() {
+        // Reply lines around a quoted email: the client's throughout.
+        let nested = "> ---Original---\n> From: Gina\n> Hi Leo, sounds good. Thanks, Gina\n\
+                      > we'll also take 40 doors\n";
+        assert!(client_at(nested, "we'll also take"));
+        // A line that only mentions a marker does not make the email the rep's.
+        assert!(client_at(
+            "I sent the quote, her answer below\nFrom: Gina\nHi Leo, we'll sign Friday",
+            "we'll sign"
+        ));
+        assert!(client_at("My reply: yes\n> can you do 5%?", "can you"));
+        // No greeting, no sign-off: the email ends at its first blank line after some body.
+        let bare = "From: Paul (Purchasing)\nCan you match 1,850?\n\nI'll call him Tuesday.";
+        assert!(client_at(bare, "Can you"));
+        assert!(!client_at(bare, "I'll call"));
+        // A heading of the rep's that starts "From:" is no email.
+        assert!(!client_at(
+            "From: Tues call w/ Gina\nWe'll send the quote",
+            "We'll send"
+        ));
+        // "Afternoon slot works" is no second greeting.
+        let slot = "From: Gina <g@x.com>\nHi Leo,\nAfternoon slot works, we'll sign then.\n\nGina";
+        assert!(client_at(slot, "we'll sign"));
     }
 
     #[test]
