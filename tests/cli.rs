@@ -800,6 +800,15 @@ fn piped_output_is_plain_text_without_markdown_markers() {
     assert!(stdout(&note).contains("Order-taking"), "{}", stdout(&note));
 }
 
+/// The value after `flag` in the first dispute command `note` printed.
+fn dispute_arg(text: &str, flag: &str) -> String {
+    text.split(&format!("{flag} "))
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no {flag} in a dispute command in {text}"))
+        .to_string()
+}
+
 /// Note ids are small and count up across processes: what `note` prints is typed back.
 #[test]
 fn note_ids_count_up_across_processes_and_are_typed_back() {
@@ -813,20 +822,9 @@ fn note_ids_count_up_across_processes_and_are_typed_back() {
         );
         assert!(out.status.success(), "{}", stderr(&out));
         let text = stdout(&out);
-        let id = text
-            .split("--note ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no dispute command in {text}"))
-            .to_string();
-        printed.push(id);
+        printed.push(dispute_arg(&text, "--note"));
         // The rule, as the printed command names it: whichever rule reads the note.
-        let rule = text
-            .split("--rule ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no rule in the dispute command in {text}"))
-            .to_string();
+        let rule = dispute_arg(&text, "--rule");
         rules.push(rule);
     }
     assert_eq!(printed, ["1", "2", "3"]);
