@@ -43,11 +43,15 @@
 //!   Round 22 (120 notes, two writers, 16 new industries), written after round 21 was set aside:
 //!   0.816 (precision 0.92, recall 0.74) with the rules after rounds 13 and 16-18 were worked,
 //!   0.806 with those the 2026-12-07 session began with; 0.95 after four helpers read it.
-//! - `tests/eval/next/round-21.jsonl` and `round-23.jsonl` (120 notes each, two writers each, 16
-//!   new industries each): written during the 2026-12-07 session and never read, kept for the
-//!   next session's blind reading; only their figures are printed. Round 21 read 0.852 with the
-//!   rules that session began with, round 23 0.811; their figures with the rules now are
-//!   printed here.
+//!   Rounds 21 and 23 (120 notes each, two writers each, 16 new industries each), written on
+//!   2026-12-07 and kept unread through that session: round 21 0.852 with the rules that session
+//!   began with, 0.860 with those it ended with; round 23 0.811 and 0.825 (precision 0.91, recall
+//!   0.76; CRM tasks 0.61 and pasted emails 0.62 recall). Read by four helpers in the next
+//!   session, for general rules.
+//! - `tests/eval/next/round-24.jsonl` (120 notes, two writers, 16 new industries): written at the
+//!   start of the second 2026-12-07 session and never read; only its figures are printed. With
+//!   the rules that session began with: 0.842 (precision 0.93, recall 0.77; recall by style 0.71
+//!   non-native to 0.82 bullets and pasted emails).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes. (Once, on 2026-12-06,
 //!   its six leader-access false positives were read and two exceptions written from them:
@@ -188,7 +192,9 @@ fn fresh_rounds_micro_f1() {
         ("round 18", include_str!("eval/fresh/round-18.jsonl")),
         ("round 19", include_str!("eval/fresh/round-19.jsonl")),
         ("round 20", include_str!("eval/fresh/round-20.jsonl")),
+        ("round 21", include_str!("eval/fresh/round-21.jsonl")),
         ("round 22", include_str!("eval/fresh/round-22.jsonl")),
+        ("round 23", include_str!("eval/fresh/round-23.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -210,11 +216,8 @@ fn fresh_rounds_micro_f1() {
 /// a floor under their figures when written, against regressions.
 #[test]
 fn unread_blind_rounds_micro_f1() {
-    // Each a little under its figure when the 2026-12-07 session ended (0.86 and 0.825).
-    for (name, text, floor) in [
-        ("round 21", include_str!("eval/next/round-21.jsonl"), 0.84),
-        ("round 23", include_str!("eval/next/round-23.jsonl"), 0.80),
-    ] {
+    // A little under its figure when it was written (0.842).
+    for (name, text, floor) in [("round 24", include_str!("eval/next/round-24.jsonl"), 0.82)] {
         let set = parse(text);
         assert!(set
             .iter()
