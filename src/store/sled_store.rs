@@ -8,12 +8,14 @@
 //! `add_note` flushes before it returns, `add_note_then` and `add_event_note_then` call back
 //! once flushed; concurrent writers share one flush ([`GroupCommit`]). A note that came as a
 //! chat event gets its id from the event, so every delivery of the event writes the same key.
-//! The record walk, the record copy and `backup` are in `sled_store/records.rs`.
+//! Opening and the note count file are in `sled_store/open.rs`, the key layout in
+//! `sled_store/keys.rs`, the record walk, the record copy and `backup` in
+//! `sled_store/records.rs`.
 
 use super::group_commit::GroupCommit;
 use super::{
     clean, decode, encode, event_note_id, EachRecord, EventNoteDone, NoteDone, Record, Store,
-    StoreError, TeamChange, EVENT_IDS, SCHEMA_VERSION,
+    StoreError, TeamChange,
 };
 use crate::core::snooze::RepPrefs;
 use crate::core::{Dispute, NoteRecord, TeamSettings, Week};
@@ -23,7 +25,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+mod keys;
+mod open;
 mod records;
+
+use keys::{dispute, key_micros, note_key, prefix, two_names};
+use open::write_count;
 
 /// A sled database in one directory.
 pub struct SledStore {
@@ -44,16 +51,9 @@ pub struct SledStore {
     /// How many notes the store holds (counted on open, kept since).
     count: AtomicU64,
     /// Held while the note count file is written, so that a forget and a checkpoint do not
-    /// interleave (see [`COUNT_FILE`]).
+    /// interleave (see [`open::COUNT_FILE`]).
     checkpoint: Mutex<()>,
 }
-
-/// A file beside sled's own, with the number of notes the store held at its last checkpoint
-/// (every flush, and on close). sled drops what it cannot read when it opens a damaged
-/// file; fewer notes than this on open means records were lost, and the store refuses to
-/// open rather than go on without them. A forget lowers it before deleting, so a crash in
-/// between leaves it low (a weaker check), never high (a false alarm).
-pub const COUNT_FILE: &str = "callnudge-notes.count";
 
 /// sled's page cache (its default is 1 GiB): reading every record on open would otherwise
 /// keep the whole store in memory (400 MB for 520,000 notes); recent notes, the ones digests
@@ -64,123 +64,6 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 const NOTE_SEQ: &str = "note_seq";
 
 impl SledStore {
-    /// Opens (or creates) the store in `dir`.
-    pub fn open(dir: impl AsRef<Path>) -> Result<SledStore, StoreError> {
-        let dir = dir.as_ref().to_path_buf();
-        if dir.exists() && !dir.is_dir() {
-            return Err(StoreError::NotAFolder { dir });
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-        // A folder that held a store (sled's `conf` is there) but lost or emptied its data
-        // file would open as an empty store: a silent loss of every note.
-        let was_a_store = dir.join("conf").exists();
-        let db_len = std::fs::metadata(dir.join("db")).map_or(0, |m| m.len());
-        if was_a_store && db_len == 0 {
-            return Err(StoreError::Damaged {
-                dir,
-                what: "its data file `db` is missing or empty".into(),
-            });
-        }
-        // sled panics on some damage ("tried to serialize Uninitialized") instead of
-        // returning an error: caught here, so that damage is always a clear error.
-        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            SledStore::open_checked(dir.clone(), was_a_store)
-        }));
-        opened.unwrap_or_else(|panic| {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(StoreError::Damaged {
-                what: format!("the database engine cannot read it ({why})"),
-                dir,
-            })
-        })
-    }
-
-    /// Opens the store and reads every record: damage shows now, not in the middle of a
-    /// digest.
-    fn open_checked(dir: PathBuf, was_a_store: bool) -> Result<SledStore, StoreError> {
-        if held(&dir) {
-            return Err(StoreError::Locked { dir });
-        }
-        let db = sled::Config::new()
-            .path(&dir)
-            .flush_every_ms(Some(500))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| open_error(&dir, e))?;
-        let tree = |name: &str| db.open_tree(name).map_err(|e| io(&dir, e));
-        let meta = tree("meta")?;
-        match meta.get("schema_version").map_err(|e| io(&dir, e))? {
-            None if was_a_store => {
-                return Err(StoreError::Damaged {
-                    dir,
-                    what: "its records are gone (no schema version in a store that had one)".into(),
-                })
-            }
-            None => {
-                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(|e| io(&dir, e))?;
-                db.flush().map_err(|e| io(&dir, e))?;
-            }
-            Some(v) => {
-                let found = v
-                    .as_ref()
-                    .try_into()
-                    .map(u32::from_be_bytes)
-                    .unwrap_or(u32::MAX);
-                if found != SCHEMA_VERSION {
-                    return Err(StoreError::Schema {
-                        dir,
-                        found,
-                        expected: SCHEMA_VERSION,
-                    });
-                }
-            }
-        }
-        let store = SledStore {
-            notes: tree("notes")?,
-            teams: tree("teams")?,
-            disputes: tree("disputes")?,
-            digests: tree("digests")?,
-            reps: tree("reps")?,
-            events: tree("events")?,
-            meta,
-            dir,
-            commit: GroupCommit::new(db.clone()),
-            db,
-            count: AtomicU64::new(0),
-            checkpoint: Mutex::new(()),
-        };
-        let damaged = |what: String| StoreError::Damaged {
-            dir: store.dir.clone(),
-            what,
-        };
-        let found = match store.scan() {
-            Ok((found, highest)) => {
-                store.counter_past(highest)?;
-                found
-            }
-            Err(StoreError::Corrupt { tree, reason }) => {
-                return Err(damaged(format!(
-                    "a record in `{tree}` cannot be read ({reason})"
-                )))
-            }
-            Err(e) => return Err(e),
-        };
-        if let Some(recorded) = read_count(&store.dir) {
-            if found < recorded {
-                return Err(damaged(format!(
-                    "it holds {found} notes where {recorded} were stored"
-                )));
-            }
-        }
-        store.count.store(found, Ordering::SeqCst);
-        Ok(store)
-    }
-
     /// The next note id: 1, 2, 3, … across restarts (a person types them in `dispute
     /// --note`). Kept in `meta`; a crash may skip a number, never repeat one.
     fn next_id(&self) -> Result<u64, StoreError> {
@@ -220,14 +103,6 @@ impl SledStore {
     /// How many notes the store holds.
     pub fn note_count(&self) -> u64 {
         self.count.load(Ordering::SeqCst)
-    }
-
-    /// Makes everything written durable, then records the note count (see [`COUNT_FILE`]).
-    fn checkpoint(&self) -> Result<(), StoreError> {
-        let _held = self.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
-        let count = self.count.load(Ordering::SeqCst);
-        self.db.flush().map_err(|e| self.io(e))?;
-        write_count(&self.dir, count).map_err(|e| self.io(e))
     }
 
     /// The directory this store lives in.
@@ -279,133 +154,6 @@ fn io(dir: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Sto
         dir: dir.to_path_buf(),
         source: std::sync::Arc::from(e.into()),
     }
-}
-
-fn open_error(dir: &Path, e: sled::Error) -> StoreError {
-    io(dir, e)
-}
-
-/// Whether another process (or another handle in this one) holds the store in `dir`: the
-/// same advisory lock sled takes on its `db` file, tried and released. sled reports a held
-/// lock only as text, so it is asked here first, by its kind.
-fn held(dir: &Path) -> bool {
-    let Ok(file) = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(dir.join("db"))
-    else {
-        return false; // no data file yet: nothing to hold
-    };
-    matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
-}
-
-/// The note count of the last checkpoint, if one was written and reads as a number.
-fn read_count(dir: &Path) -> Option<u64> {
-    std::fs::read_to_string(dir.join(COUNT_FILE))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// Writes the note count file whole or not at all (a temporary file renamed over it).
-fn write_count(dir: &Path, count: u64) -> std::io::Result<()> {
-    let temp = dir.join(format!("{COUNT_FILE}.tmp"));
-    std::fs::write(&temp, format!("{count}\n"))?;
-    std::fs::rename(temp, dir.join(COUNT_FILE))
-}
-
-impl SledStore {
-    /// Reads every record: the notes (each under its own key) and how many, the highest id
-    /// the counter gave, the teams' settings and the reps' preferences.
-    fn scan(&self) -> Result<(u64, u64), StoreError> {
-        let (mut count, mut highest) = (0, 0);
-        for item in self.notes.iter() {
-            let (k, v) = item.map_err(|e| self.io(e))?;
-            let note: NoteRecord = decode("notes", &v)?;
-            if k.as_ref() != note_key(&note).as_slice() {
-                return Err(StoreError::Corrupt {
-                    tree: "notes".into(),
-                    reason: format!("note {} is stored under another key", note.id),
-                });
-            }
-            count += 1;
-            if note.id < EVENT_IDS {
-                highest = highest.max(note.id);
-            }
-        }
-        for item in self.teams.iter() {
-            let (_, v) = item.map_err(|e| self.io(e))?;
-            decode::<TeamSettings>("teams", &v)?;
-        }
-        for item in self.reps.iter() {
-            let (_, v) = item.map_err(|e| self.io(e))?;
-            decode::<RepPrefs>("reps", &v)?;
-        }
-        Ok((count, highest))
-    }
-}
-
-impl Drop for SledStore {
-    fn drop(&mut self) {
-        if let Err(e) = self.checkpoint() {
-            tracing::warn!(error = %e, "note count not recorded on close");
-        }
-    }
-}
-
-fn prefix(parts: &[&str]) -> Vec<u8> {
-    let mut key = Vec::new();
-    for p in parts {
-        key.extend_from_slice(p.as_bytes());
-        key.push(0);
-    }
-    key
-}
-
-fn note_key(n: &NoteRecord) -> Vec<u8> {
-    let mut key = prefix(&[&n.team, &n.rep]);
-    key.extend_from_slice(&n.at.timestamp_micros().to_be_bytes());
-    key.extend_from_slice(&n.id.to_be_bytes());
-    key
-}
-
-/// The time (µs since the epoch) in a note key: the 8 bytes before the id.
-fn key_micros(key: &[u8]) -> Option<i64> {
-    let n = key.len();
-    let bytes: [u8; 8] = key.get(n.checked_sub(16)?..n - 8)?.try_into().ok()?;
-    Some(i64::from_be_bytes(bytes))
-}
-
-/// A dispute from its key after `team \0` (`rule \0 rep \0 note(be)`) and its value (the
-/// time in µs, big endian; none for disputes stored before it was kept).
-fn dispute(rest: &[u8], value: &[u8]) -> Result<Dispute, StoreError> {
-    let corrupt = || StoreError::Corrupt {
-        tree: "disputes".into(),
-        reason: "a key without a rule, a rep and a note id".into(),
-    };
-    let mut parts = rest.splitn(3, |&b| b == 0);
-    let (Some(rule), Some(rep), Some(note)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(corrupt());
-    };
-    let note: [u8; 8] = note.try_into().map_err(|_| corrupt())?;
-    let at = <[u8; 8]>::try_from(value)
-        .ok()
-        .and_then(|b| DateTime::from_timestamp_micros(i64::from_be_bytes(b)));
-    Ok(Dispute {
-        rule: String::from_utf8_lossy(rule).into_owned(),
-        rep: String::from_utf8_lossy(rep).into_owned(),
-        note: u64::from_be_bytes(note),
-        at,
-    })
-}
-
-/// The two names of a `team \0 rep \0` key.
-fn two_names(key: &[u8]) -> (String, String) {
-    let mut parts = key.split(|&b| b == 0);
-    let mut next = || String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
-    let team = next();
-    (team, next())
 }
 
 impl Store for SledStore {
