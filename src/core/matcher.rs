@@ -42,11 +42,12 @@ pub(crate) struct Matcher {
     /// Per symbol: the need sets of the exception phrases it belongs to (read in a chunk only
     /// when a match there asks about exceptions).
     except_member_of: Lists,
-    /// Per need set: the indexed phrases it anchors, in order.
-    anchors: Lists,
+    /// Per need set: the indexed phrases it anchors, in order, each with its needs.
+    anchors: Lists<Anchored>,
     /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
     always: Vec<u32>,
-    /// Per phrase: what every match of it needs, its anchor first (empty: nothing).
+    /// Per phrase: what every match of it needs, its anchor first (empty: nothing). Read for
+    /// exceptions; an indexed phrase's needs are also held in its anchor's list.
     needs: Lists<Need>,
 }
 
@@ -57,6 +58,22 @@ struct Need {
     set: u32,
     least: u32,
     most: u32,
+}
+
+/// A phrase an anchor set wakes, with what it needs (its anchor first): held in the anchor's
+/// list, so that checking a candidate reads no other table.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+struct Anchored {
+    phrase: u32,
+    needs: [Need; 1 + MAX_CHECKS],
+    /// How many of `needs` count.
+    count: u8,
+}
+
+impl Anchored {
+    fn needs(&self) -> &[Need] {
+        &self.needs[..usize::from(self.count)]
+    }
 }
 
 impl fmt::Debug for Matcher {
@@ -173,7 +190,7 @@ impl Matcher {
         let symbols = weights.len();
         let mut member_of: Vec<Vec<u32>> = vec![Vec::new(); symbols];
         let mut except_member_of: Vec<Vec<u32>> = vec![Vec::new(); symbols];
-        let mut anchors: Vec<Vec<u32>> = Vec::new();
+        let mut anchors: Vec<Vec<Anchored>> = Vec::new();
         let mut always = Vec::new();
         let mut needs = Vec::with_capacity(sources.len());
         // Sets are interned per group (indexed phrases, exceptions): each group's sets are
@@ -226,7 +243,15 @@ impl Matcher {
                 });
             }
             match phrase_needs.first() {
-                Some(anchor) if indexed => anchors[anchor.set as usize].push(p as u32),
+                Some(anchor) if indexed => {
+                    let mut needs = [*anchor; 1 + MAX_CHECKS];
+                    needs[..phrase_needs.len()].copy_from_slice(&phrase_needs);
+                    anchors[anchor.set as usize].push(Anchored {
+                        phrase: p as u32,
+                        needs,
+                        count: phrase_needs.len() as u8,
+                    })
+                }
                 None if indexed => always.push(p as u32),
                 _ => {}
             }
@@ -277,9 +302,9 @@ impl Matcher {
     /// ([`Scratch::mark`]): `None` when one of its needs is not in the chunk; else, per need,
     /// no earlier than its first occurrence less the most tokens before it, and no later
     /// than its last less the fewest.
-    fn starts(&self, p: usize, chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
+    fn starts(needs: &[Need], chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
         let (mut earliest, mut latest) = (0usize, chunk.len());
-        for need in self.needs.get(p) {
+        for need in needs {
             let (stamp, first, last) = scratch.sets[need.set as usize];
             if stamp != scratch.stamp {
                 return None;
@@ -322,14 +347,15 @@ impl Chunk<'_> {
                 anchors.push(id)
             }
         });
-        let phrases = matcher.always.iter().chain(
+        let phrases = matcher.always.iter().map(|&p| (p, &[][..])).chain(
             anchors
                 .iter()
-                .flat_map(|&id| matcher.anchors.get(id as usize)),
+                .flat_map(|&id| matcher.anchors.get(id as usize))
+                .map(|a| (a.phrase, a.needs())),
         );
-        for &p in phrases {
+        for (p, needs) in phrases {
             // Whether the rule is on is asked last: most candidates fail their needs first.
-            if let Some(starts) = matcher.starts(p as usize, chunk, scratch) {
+            if let Some(starts) = Matcher::starts(needs, chunk, scratch) {
                 if wanted(p as usize) {
                     candidates.push((p, starts));
                 }
@@ -362,7 +388,8 @@ impl Chunk<'_> {
         }
         phrases.iter().any(|&p| {
             let p = p as usize;
-            let Some(starts) = self.matcher.starts(p, &self.chunk, self.scratch) else {
+            let needs = self.matcher.needs.get(p);
+            let Some(starts) = Matcher::starts(needs, &self.chunk, self.scratch) else {
                 return false;
             };
             let starts = starts.start.max(window.start)..starts.end.min(window.end + 1);

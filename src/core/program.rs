@@ -65,16 +65,16 @@ impl SymbolSet {
         }
         mask
     }
+}
 
-    #[inline]
-    pub(crate) fn contains(&self, s: Symbol) -> bool {
-        let r = &self.ranges;
-        if r.len() <= 8 {
-            return r.iter().any(|&(lo, hi)| lo <= s && s <= hi);
-        }
-        let i = r.partition_point(|&(_, hi)| hi < s);
-        r.get(i).is_some_and(|&(lo, _)| lo <= s)
+/// Whether `s` is in the sorted, disjoint `ranges`.
+#[inline]
+fn in_ranges(ranges: &[(Symbol, Symbol)], s: Symbol) -> bool {
+    if ranges.len() <= 8 {
+        return ranges.iter().any(|&(lo, hi)| lo <= s && s <= hi);
     }
+    let i = ranges.partition_point(|&(_, hi)| hi < s);
+    ranges.get(i).is_some_and(|&(lo, _)| lo <= s)
 }
 
 /// A symbol's bit in a folded set.
@@ -83,7 +83,9 @@ fn bit(s: Symbol) -> u128 {
     1 << (s % 128)
 }
 
-#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+/// An instruction as the compiler builds it (`program/compile.rs`); a compiled program runs
+/// [`Op`]s.
+#[derive(Clone, Copy, Debug)]
 enum Inst {
     /// Take one token whose symbol is in `sets[set]`.
     Take {
@@ -109,6 +111,42 @@ enum Inst {
         next: u32,
     },
     /// Only after the note's last token.
+    NoteEnd {
+        next: u32,
+    },
+    Match,
+}
+
+/// An instruction of a compiled program: an [`Inst`] whose set is held in place (one range)
+/// or as a place in the program's ranges.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+enum Op {
+    /// Take one token whose symbol is in `lo..=hi`.
+    TakeRange {
+        lo: Symbol,
+        hi: Symbol,
+        next: u32,
+    },
+    /// Take one token whose symbol is in the program's `ranges[at..at + len]`.
+    TakeRanges {
+        at: u32,
+        len: u32,
+        next: u32,
+    },
+    Split {
+        first: u32,
+        second: u32,
+    },
+    Switch {
+        switch: u32,
+    },
+    Save {
+        slot: u8,
+        next: u32,
+    },
+    NoteStart {
+        next: u32,
+    },
     NoteEnd {
         next: u32,
     },
@@ -155,19 +193,28 @@ pub(crate) enum ProgramError {
     Unsupported(&'static str),
 }
 
-/// One phrase, compiled.
+/// One instruction and the symbols (folded to 128 bits) a match from there can take first;
+/// all bits when it may take none. An attempt that reaches an instruction whose bit for the
+/// next token is clear fails there, without trying the alternatives one by one. The two sit
+/// together, so a step reads one place.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+struct Step {
+    mask: u128,
+    op: Op,
+}
+
+/// One phrase, compiled. Its sets of symbols are ranges in one array (a set of one range is
+/// held in its instruction), so that a search touches few places in memory: most runs find
+/// nothing, and what a run costs is mostly reading its program for the first time.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Program {
-    insts: Box<[Inst]>,
-    /// Per instruction: the symbols (folded to 128 bits) a match from there can take first;
-    /// all bits when it may take none. An attempt that reaches an instruction whose bit for
-    /// the next token is clear fails there, without trying the alternatives one by one.
-    masks: Box<[u128]>,
-    sets: Box<[SymbolSet]>,
+    steps: Box<[Step]>,
+    /// Every set's ranges, one after another (see [`Inst::TakeRanges`]).
+    ranges: Box<[(Symbol, Symbol)]>,
     switches: Box<[Switch]>,
     start: u32,
-    /// The symbols a match can begin with.
-    first: SymbolSet,
+    /// The symbols a match can begin with: `ranges[first.0..first.0 + first.1]`.
+    first: (u32, u32),
     /// A match may take no token at all (then every position is a start).
     empty: bool,
     /// The most tokens a match spans.
@@ -279,13 +326,14 @@ impl Program {
     ) -> Option<Found> {
         let shared = end - from < SHARED_TOKENS;
         if shared {
-            scratch.begin(self.insts.len() * (end - from + 1));
+            scratch.begin(self.steps.len() * (end - from + 1));
         }
+        let first_mask = self.steps[self.start as usize].mask;
+        let first = self.set(self.first.0, self.first.1);
         for start in from..=last_start.min(end) {
             let can_start = if start < end {
                 let s = symbols[start];
-                self.empty
-                    || (self.masks[self.start as usize] & bit(s) != 0 && self.first.contains(s))
+                self.empty || (first_mask & bit(s) != 0 && in_ranges(first, s))
             } else {
                 self.empty
             };
@@ -296,7 +344,7 @@ impl Program {
                 self.attempt(symbols, start, end, from, scratch)
             } else {
                 let width = self.max_len + 1;
-                scratch.begin(self.insts.len() * width);
+                scratch.begin(self.steps.len() * width);
                 self.attempt(symbols, start, end, start, scratch)
             };
             if found.is_some() {
@@ -337,28 +385,37 @@ impl Program {
                     Some(&s) if pos < end => bit(s),
                     _ => u128::MAX, // nothing left to take: only a path that takes none goes on
                 };
-                if self.masks[inst as usize] & next_bit == 0 {
+                let step = &self.steps[inst as usize];
+                if step.mask & next_bit == 0 {
                     break;
                 }
-                let cell = (pos - origin) * self.insts.len() + inst as usize;
+                let cell = (pos - origin) * self.steps.len() + inst as usize;
                 if scratch.visited[cell] == mark {
                     break;
                 }
                 scratch.visited[cell] = mark;
-                match self.insts[inst as usize] {
-                    Inst::Take { set, next } => {
-                        if pos < end && self.sets[set as usize].contains(symbols[pos]) {
+                match step.op {
+                    Op::TakeRange { lo, hi, next } => {
+                        if pos < end && (lo..=hi).contains(&symbols[pos]) {
                             inst = next;
                             pos += 1;
                         } else {
                             break;
                         }
                     }
-                    Inst::Split { first, second } => {
+                    Op::TakeRanges { at, len, next } => {
+                        if pos < end && in_ranges(self.set(at, len), symbols[pos]) {
+                            inst = next;
+                            pos += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    Op::Split { first, second } => {
                         scratch.stack.push(Frame::Step { inst: second, pos });
                         inst = first;
                     }
-                    Inst::Switch { switch } => {
+                    Op::Switch { switch } => {
                         let next = symbols[..end].get(pos).copied();
                         let branches = self.switches[switch as usize].branches(next);
                         let Some((&first, rest)) = branches.split_first() else {
@@ -369,7 +426,7 @@ impl Program {
                         }
                         inst = first;
                     }
-                    Inst::Save { slot, next } => {
+                    Op::Save { slot, next } => {
                         scratch.stack.push(Frame::Restore {
                             slot,
                             old: who[slot as usize],
@@ -377,10 +434,10 @@ impl Program {
                         who[slot as usize] = Some(pos);
                         inst = next;
                     }
-                    Inst::NoteStart { next } if pos == 0 => inst = next,
-                    Inst::NoteEnd { next } if pos == symbols.len() => inst = next,
-                    Inst::NoteStart { .. } | Inst::NoteEnd { .. } => break,
-                    Inst::Match => {
+                    Op::NoteStart { next } if pos == 0 => inst = next,
+                    Op::NoteEnd { next } if pos == symbols.len() => inst = next,
+                    Op::NoteStart { .. } | Op::NoteEnd { .. } => break,
+                    Op::Match => {
                         return Some(Found {
                             span: start..pos,
                             who: who[0].zip(who[1]).map(|(s, e)| s..e),
@@ -390,6 +447,16 @@ impl Program {
             }
         }
         None
+    }
+}
+
+impl Program {
+    /// The ranges of a set held at `at`, `len` long.
+    #[inline]
+    fn set(&self, at: u32, len: u32) -> &[(Symbol, Symbol)] {
+        self.ranges
+            .get(at as usize..(at as usize + len as usize))
+            .unwrap_or_default()
     }
 }
 

@@ -6,7 +6,7 @@
 //! phrase is refused with [`ProgramError::Unbounded`]), and no program has more than
 //! [`MAX_INSTS`] instructions.
 
-use super::{Inst, Program, ProgramError, Switch, Symbol, SymbolSet, MAX_INSTS};
+use super::{Inst, Op, Program, ProgramError, Step, Switch, Symbol, SymbolSet, MAX_INSTS};
 use crate::core::lists::Lists;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
@@ -89,14 +89,45 @@ impl Program {
                 Inst::Match => empty = true,
             }
         }
+        // Packed: each set's ranges into one array (a set of one range into its instruction),
+        // each instruction beside its mask.
+        let mut ranges: Vec<(Symbol, Symbol)> = Vec::new();
+        let mut place = |set: &SymbolSet| {
+            let at = ranges.len() as u32;
+            ranges.extend(set.ranges.iter());
+            (at, set.ranges.len() as u32)
+        };
+        let placed: Vec<(u32, u32)> = sets.iter().map(&mut place).collect();
+        let first = place(&SymbolSet::new(first));
+        let steps = insts
+            .iter()
+            .zip(masks)
+            .map(|(&inst, mask)| {
+                let op = match inst {
+                    Inst::Take { set, next } => match *sets[set as usize].ranges {
+                        [(lo, hi)] => Op::TakeRange { lo, hi, next },
+                        _ => {
+                            let (at, len) = placed[set as usize];
+                            Op::TakeRanges { at, len, next }
+                        }
+                    },
+                    Inst::Split { first, second } => Op::Split { first, second },
+                    Inst::Switch { switch } => Op::Switch { switch },
+                    Inst::Save { slot, next } => Op::Save { slot, next },
+                    Inst::NoteStart { next } => Op::NoteStart { next },
+                    Inst::NoteEnd { next } => Op::NoteEnd { next },
+                    Inst::Match => Op::Match,
+                };
+                Step { mask, op }
+            })
+            .collect();
         Ok(Program {
             max_len: longest[start as usize],
-            insts: insts.into_boxed_slice(),
-            masks: masks.into_boxed_slice(),
-            sets: sets.into_boxed_slice(),
+            steps,
+            ranges: ranges.into_boxed_slice(),
             switches: switches.into_boxed_slice(),
             start,
-            first: SymbolSet::new(first),
+            first,
             empty,
         })
     }
