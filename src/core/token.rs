@@ -228,7 +228,8 @@ fn word_end(note: &str, start: usize) -> usize {
 fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
     let text = &note[span.clone()];
     let kind = kind_of(text);
-    if kind == TokenKind::Word && text.contains(['\'', '’']) {
+    // An apostrophe, straight or curly (the curly one's first byte is 0xE2).
+    if kind == TokenKind::Word && text.bytes().any(|b| b == b'\'' || b == 0xE2) {
         for ending in CONTRACTIONS {
             if let Some(cut) = contraction_at(text, ending) {
                 if cut > 0 {
@@ -271,7 +272,10 @@ fn contraction_at(word: &str, ending: &str) -> Option<usize> {
 
 /// A currency sign that starts an amount: "$40k", "€5,000", "₹2 lakh", "₩8M".
 fn is_currency(c: char) -> bool {
-    "$€£¥₹₩₱₦₺₽₪฿₫₴₡".contains(c)
+    matches!(
+        c,
+        '$' | '€' | '£' | '¥' | '₹' | '₩' | '₱' | '₦' | '₺' | '₽' | '₪' | '฿' | '₫' | '₴' | '₡'
+    )
 }
 
 fn kind_of(text: &str) -> TokenKind {
