@@ -52,12 +52,12 @@ impl SymbolSet {
         }
     }
 
-    /// The set folded to 128 bits (see [`bit`]).
-    fn mask(&self) -> u128 {
+    /// The set folded to 64 bits (see [`bit`]).
+    fn mask(&self) -> u64 {
         let mut mask = 0;
         for &(lo, hi) in self.ranges.iter() {
-            if hi - lo >= 127 {
-                return u128::MAX;
+            if hi - lo >= 63 {
+                return u64::MAX;
             }
             for s in lo..=hi {
                 mask |= bit(s);
@@ -79,8 +79,8 @@ fn in_ranges(ranges: &[(Symbol, Symbol)], s: Symbol) -> bool {
 
 /// A symbol's bit in a folded set.
 #[inline]
-fn bit(s: Symbol) -> u128 {
-    1 << (s % 128)
+fn bit(s: Symbol) -> u64 {
+    1 << (s % 64)
 }
 
 /// An instruction as the compiler builds it (`program/compile.rs`); a compiled program runs
@@ -193,13 +193,13 @@ pub(crate) enum ProgramError {
     Unsupported(&'static str),
 }
 
-/// One instruction and the symbols (folded to 128 bits) a match from there can take first;
+/// One instruction and the symbols (folded to 64 bits) a match from there can take first;
 /// all bits when it may take none. An attempt that reaches an instruction whose bit for the
 /// next token is clear fails there, without trying the alternatives one by one. The two sit
 /// together, so a step reads one place.
 #[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 struct Step {
-    mask: u128,
+    mask: u64,
     op: Op,
 }
 
@@ -383,7 +383,7 @@ impl Program {
             loop {
                 let next_bit = match symbols.get(pos) {
                     Some(&s) if pos < end => bit(s),
-                    _ => u128::MAX, // nothing left to take: only a path that takes none goes on
+                    _ => u64::MAX, // nothing left to take: only a path that takes none goes on
                 };
                 let step = &self.steps[inst as usize];
                 if step.mask & next_bit == 0 {

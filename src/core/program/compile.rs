@@ -40,7 +40,7 @@ impl Program {
         // Built back to front: every `next` is lower than its instruction, so one pass in
         // index order sees each instruction's successors first.
         let mut longest = vec![0usize; insts.len()];
-        let mut masks = vec![u128::MAX; insts.len()];
+        let mut masks = vec![u64::MAX; insts.len()];
         for (i, inst) in insts.iter().enumerate() {
             masks[i] = match *inst {
                 Inst::Take { set, .. } => sets[set as usize].mask(),
@@ -52,7 +52,7 @@ impl Program {
                 Inst::Save { next, .. } | Inst::NoteStart { next } | Inst::NoteEnd { next } => {
                     masks[next as usize]
                 }
-                Inst::Match => u128::MAX,
+                Inst::Match => u64::MAX,
             };
             longest[i] = match *inst {
                 Inst::Take { next, .. } => 1 + longest[next as usize],
