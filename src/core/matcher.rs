@@ -14,7 +14,7 @@
 //!    are not all marked cannot match and is never run. Each need narrows where a match can
 //!    start (no earlier than the set's first token less the most tokens before it, no later
 //!    than its last less the fewest): an empty range is no run either. On the written notes a
-//!    note wakes ~50 of the ~1,300 phrases and runs ~9, for ~3.5 matches.
+//!    note wakes ~50 of the ~1,850 phrases and runs ~9, for ~3.5 matches.
 //! 4. **Search.** Each candidate's [`Program`] runs over the chunk alone, from its start range:
 //!    leftmost-first and non-overlapping per phrase, the note's start and end seen as such. A
 //!    program is compiled with the rules, holds no cache, and never does more than
@@ -298,9 +298,9 @@ impl Matcher {
         })
     }
 
-    /// Where phrase `p` can start a match in the chunk, once its sets have been marked
-    /// ([`Scratch::mark`]): `None` when one of its needs is not in the chunk; else, per need,
-    /// no earlier than its first occurrence less the most tokens before it, and no later
+    /// Where a match of a phrase with `needs` can start in the chunk, once its sets have been
+    /// marked ([`Scratch::mark`]): `None` when one of the needs is not in the chunk; else, per
+    /// need, no earlier than its first occurrence less the most tokens before it, and no later
     /// than its last less the fewest.
     fn starts(needs: &[Need], chunk: &Range<usize>, scratch: &Scratch) -> Option<Range<usize>> {
         let (mut earliest, mut latest) = (0usize, chunk.len());

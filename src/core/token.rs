@@ -228,7 +228,8 @@ fn word_end(note: &str, start: usize) -> usize {
 fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
     let text = &note[span.clone()];
     let kind = kind_of(text);
-    // An apostrophe, straight or curly (the curly one's first byte is 0xE2).
+    // An apostrophe, straight or curly: 0xE2 starts ’ (and every char from U+2000 to U+2FFF;
+    // `contraction_at` decides which it is).
     if kind == TokenKind::Word && text.bytes().any(|b| b == b'\'' || b == 0xE2) {
         for ending in CONTRACTIONS {
             if let Some(cut) = contraction_at(text, ending) {

@@ -12,7 +12,7 @@ mod rules;
 mod serve;
 
 /// A temporary folder and the path of a data directory inside it (not created yet).
-pub(crate) fn fresh_data_dir() -> (tempfile::TempDir, String) {
+fn fresh_data_dir() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data").to_str().unwrap().to_string();
     (dir, data)

@@ -1,14 +1,85 @@
-//! Compiling a phrase's expression into a [`Program`]: built back to front, each expression
-//! knowing where it goes next; alternations of many branches become [`Switch`]es chosen by the
-//! next token; then each instruction's first-token mask and the longest match are worked out.
+//! Compiling a phrase's expression into a [`Program`]: built back to front as [`Inst`]s over
+//! numbered [`SymbolSet`]s, each expression knowing where it goes next; alternations of many
+//! branches become [`Switch`]es chosen by the next token; then each instruction's first-token
+//! mask and the longest match are worked out, and the instructions are packed into the
+//! program's `Op`s beside their masks.
 //!
 //! **Invariant:** a program's instructions form a DAG (every repetition is bounded, or the
 //! phrase is refused with [`ProgramError::Unbounded`]), and no program has more than
 //! [`MAX_INSTS`] instructions.
 
-use super::{Inst, Op, Program, ProgramError, Step, Switch, Symbol, SymbolSet, MAX_INSTS};
+use super::{bit, Op, Program, ProgramError, Step, Switch, Symbol, MAX_INSTS};
 use crate::core::lists::Lists;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+/// A set of symbols: sorted, disjoint ranges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SymbolSet {
+    ranges: Box<[(Symbol, Symbol)]>,
+}
+
+impl SymbolSet {
+    fn new(mut ranges: Vec<(Symbol, Symbol)>) -> SymbolSet {
+        ranges.sort_unstable();
+        let mut merged: Vec<(Symbol, Symbol)> = Vec::with_capacity(ranges.len());
+        for (lo, hi) in ranges {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        SymbolSet {
+            ranges: merged.into_boxed_slice(),
+        }
+    }
+
+    /// The set folded to 64 bits (see [`bit`]).
+    fn mask(&self) -> u64 {
+        let mut mask = 0;
+        for &(lo, hi) in self.ranges.iter() {
+            if hi - lo >= 63 {
+                return u64::MAX;
+            }
+            for s in lo..=hi {
+                mask |= bit(s);
+            }
+        }
+        mask
+    }
+}
+
+/// An instruction as the compiler builds it; a compiled program runs `Op`s.
+#[derive(Clone, Copy, Debug)]
+enum Inst {
+    /// Take one token whose symbol is in `sets[set]`.
+    Take {
+        set: u32,
+        next: u32,
+    },
+    /// Try `first`; if that fails, `second`.
+    Split {
+        first: u32,
+        second: u32,
+    },
+    /// Try the branches of `switches[switch]` that can go on with the next token, in order.
+    Switch {
+        switch: u32,
+    },
+    /// Remember the position in capture slot `slot` (0: `{who}` starts, 1: it ends).
+    Save {
+        slot: u8,
+        next: u32,
+    },
+    /// Only at the note's first token.
+    NoteStart {
+        next: u32,
+    },
+    /// Only after the note's last token.
+    NoteEnd {
+        next: u32,
+    },
+    Match,
+}
 
 /// Alternations of at least this many branches become a [`Switch`].
 const SWITCH_BRANCHES: usize = 3;
@@ -97,7 +168,14 @@ impl Program {
             ranges.extend(set.ranges.iter());
             (at, set.ranges.len() as u32)
         };
-        let placed: Vec<(u32, u32)> = sets.iter().map(&mut place).collect();
+        // A set of one range is held in its instruction: only the others are placed.
+        let placed: Vec<(u32, u32)> = sets
+            .iter()
+            .map(|set| match *set.ranges {
+                [_] => (0, 0),
+                _ => place(set),
+            })
+            .collect();
         let first = place(&SymbolSet::new(first));
         let steps = insts
             .iter()

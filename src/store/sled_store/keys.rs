@@ -2,8 +2,8 @@
 //! rep's notes sit together in time order; a dispute under `team \0 rule \0 rep \0 note(be)`;
 //! a rep's preferences under `team \0 rep \0`.
 
-use super::super::StoreError;
 use crate::core::{Dispute, NoteRecord};
+use crate::store::StoreError;
 use chrono::DateTime;
 
 /// A key of `parts`, each ended by a NUL byte.

@@ -66,7 +66,7 @@ impl SledStore {
             .flush_every_ms(Some(500))
             .cache_capacity(CACHE_BYTES)
             .open()
-            .map_err(|e| open_error(&dir, e))?;
+            .map_err(|e| io(&dir, e))?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| io(&dir, e));
         let meta = tree("meta")?;
         match meta.get("schema_version").map_err(|e| io(&dir, e))? {
@@ -146,14 +146,10 @@ impl SledStore {
     }
 }
 
-pub(super) fn open_error(dir: &Path, e: sled::Error) -> StoreError {
-    io(dir, e)
-}
-
 /// Whether another process (or another handle in this one) holds the store in `dir`: the
 /// same advisory lock sled takes on its `db` file, tried and released. sled reports a held
 /// lock only as text, so it is asked here first, by its kind.
-pub(super) fn held(dir: &Path) -> bool {
+fn held(dir: &Path) -> bool {
     let Ok(file) = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -165,7 +161,7 @@ pub(super) fn held(dir: &Path) -> bool {
 }
 
 /// The note count of the last checkpoint, if one was written and reads as a number.
-pub(super) fn read_count(dir: &Path) -> Option<u64> {
+fn read_count(dir: &Path) -> Option<u64> {
     std::fs::read_to_string(dir.join(COUNT_FILE))
         .ok()?
         .trim()
