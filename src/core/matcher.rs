@@ -46,9 +46,11 @@ pub(crate) struct Matcher {
     anchors: Lists<Anchored>,
     /// Phrases with no anchor (every slot may be skipped): searched in every chunk.
     always: Vec<u32>,
-    /// Per phrase: what every match of it needs, its anchor first (empty: nothing). Read for
-    /// exceptions; an indexed phrase's needs are also held in its anchor's list.
-    needs: Lists<Need>,
+    /// Per exception phrase (phrase `indexed + i` at `i`): what every match of it needs, its
+    /// anchor first (empty: nothing). An indexed phrase's needs are held in its anchor's list.
+    except_needs: Lists<Need>,
+    /// How many phrases are indexed (the rest are exceptions).
+    indexed: usize,
 }
 
 /// One set of symbols a phrase needs (an index into the matcher's sets), and how many tokens
@@ -192,7 +194,7 @@ impl Matcher {
         let mut except_member_of: Vec<Vec<u32>> = vec![Vec::new(); symbols];
         let mut anchors: Vec<Vec<Anchored>> = Vec::new();
         let mut always = Vec::new();
-        let mut needs = Vec::with_capacity(sources.len());
+        let mut except_needs = Vec::with_capacity(sources.len().saturating_sub(indexed));
         // Sets are interned per group (indexed phrases, exceptions): each group's sets are
         // marked from its own membership lists.
         let mut set_ids: std::collections::HashMap<(bool, Vec<u32>), u32> = Default::default();
@@ -255,14 +257,17 @@ impl Matcher {
                 None if indexed => always.push(p as u32),
                 _ => {}
             }
-            needs.push(phrase_needs);
+            if !indexed {
+                except_needs.push(phrase_needs);
+            }
         }
         Matcher {
             member_of: Lists::new(member_of),
             except_member_of: Lists::new(except_member_of),
             anchors: Lists::new(anchors),
             always,
-            needs: Lists::new(needs),
+            except_needs: Lists::new(except_needs),
+            indexed,
             programs,
         }
     }
@@ -388,7 +393,11 @@ impl Chunk<'_> {
         }
         phrases.iter().any(|&p| {
             let p = p as usize;
-            let needs = self.matcher.needs.get(p);
+            // Needs only prune: a phrase without any (none is asked here) runs everywhere.
+            let needs = match p.checked_sub(self.matcher.indexed) {
+                Some(i) => self.matcher.except_needs.get(i),
+                None => &[],
+            };
             let Some(starts) = Matcher::starts(needs, &self.chunk, self.scratch) else {
                 return false;
             };
