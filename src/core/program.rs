@@ -47,20 +47,13 @@ fn bit(s: Symbol) -> u64 {
     1 << (s % 64)
 }
 
-/// An instruction of a compiled program (the compiler's `Inst`, its set held in place when it
-/// is one range, else as a place in the program's ranges).
+/// One instruction. `S` names the set of symbols a `Take` takes: while compiling, a number
+/// into the compiler's sets; in a compiled program, a [`Set`].
 #[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
-enum Op {
-    /// Take one token whose symbol is in `lo..=hi`.
-    TakeRange {
-        lo: Symbol,
-        hi: Symbol,
-        next: u32,
-    },
-    /// Take one token whose symbol is in the program's `ranges[at..at + len]`.
-    TakeRanges {
-        at: u32,
-        len: u32,
+enum Inst<S> {
+    /// Take one token whose symbol is in `set`.
+    Take {
+        set: S,
         next: u32,
     },
     /// Try `first`; if that fails, `second`.
@@ -86,6 +79,31 @@ enum Op {
         next: u32,
     },
     Match,
+}
+
+impl<S> Inst<S> {
+    /// The same instruction, its set named by `f(set)`.
+    fn map_set<T>(self, f: impl FnOnce(S) -> T) -> Inst<T> {
+        match self {
+            Inst::Take { set, next } => Inst::Take { set: f(set), next },
+            Inst::Split { first, second } => Inst::Split { first, second },
+            Inst::Switch { switch } => Inst::Switch { switch },
+            Inst::Save { slot, next } => Inst::Save { slot, next },
+            Inst::NoteStart { next } => Inst::NoteStart { next },
+            Inst::NoteEnd { next } => Inst::NoteEnd { next },
+            Inst::Match => Inst::Match,
+        }
+    }
+}
+
+/// A compiled program's set of symbols: one range held in place, or a place in the program's
+/// ranges (an instruction stays 16 bytes either way).
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+enum Set {
+    /// `lo..=hi`.
+    Range(Symbol, Symbol),
+    /// The program's `ranges[at..at + len]`.
+    Ranges { at: u32, len: u32 },
 }
 
 /// A choice among many branches (a lexicon class of many entries), made by the next token:
@@ -135,8 +153,11 @@ pub(crate) enum ProgramError {
 #[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 struct Step {
     mask: u64,
-    op: Op,
+    inst: Inst<Set>,
 }
+
+// A step is three words: the mask, and an instruction whose `Set` shares its tag's spare values.
+const _: () = assert!(std::mem::size_of::<Step>() == 24);
 
 /// One phrase, compiled. Its sets of symbols are ranges in one array (a set of one range is
 /// held in its instruction), so that a search touches few places in memory: most runs find
@@ -145,7 +166,7 @@ struct Step {
 pub(crate) struct Program {
     steps: Box<[Step]>,
     /// The ranges of every set of more than one range, one set after another (see
-    /// [`Op::TakeRanges`]).
+    /// [`Set::Ranges`]).
     ranges: Box<[(Symbol, Symbol)]>,
     switches: Box<[Switch]>,
     start: u32,
@@ -331,28 +352,27 @@ impl Program {
                     break;
                 }
                 scratch.visited[cell] = mark;
-                match step.op {
-                    Op::TakeRange { lo, hi, next } => {
-                        if pos < end && (lo..=hi).contains(&symbols[pos]) {
+                match step.inst {
+                    Inst::Take { set, next } => {
+                        let takes = pos < end
+                            && match set {
+                                Set::Range(lo, hi) => (lo..=hi).contains(&symbols[pos]),
+                                Set::Ranges { at, len } => {
+                                    in_ranges(self.set(at, len), symbols[pos])
+                                }
+                            };
+                        if takes {
                             inst = next;
                             pos += 1;
                         } else {
                             break;
                         }
                     }
-                    Op::TakeRanges { at, len, next } => {
-                        if pos < end && in_ranges(self.set(at, len), symbols[pos]) {
-                            inst = next;
-                            pos += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    Op::Split { first, second } => {
+                    Inst::Split { first, second } => {
                         scratch.stack.push(Frame::Step { inst: second, pos });
                         inst = first;
                     }
-                    Op::Switch { switch } => {
+                    Inst::Switch { switch } => {
                         let next = symbols[..end].get(pos).copied();
                         let branches = self.switches[switch as usize].branches(next);
                         let Some((&first, rest)) = branches.split_first() else {
@@ -363,7 +383,7 @@ impl Program {
                         }
                         inst = first;
                     }
-                    Op::Save { slot, next } => {
+                    Inst::Save { slot, next } => {
                         scratch.stack.push(Frame::Restore {
                             slot,
                             old: who[slot as usize],
@@ -371,10 +391,10 @@ impl Program {
                         who[slot as usize] = Some(pos);
                         inst = next;
                     }
-                    Op::NoteStart { next } if pos == 0 => inst = next,
-                    Op::NoteEnd { next } if pos == symbols.len() => inst = next,
-                    Op::NoteStart { .. } | Op::NoteEnd { .. } => break,
-                    Op::Match => {
+                    Inst::NoteStart { next } if pos == 0 => inst = next,
+                    Inst::NoteEnd { next } if pos == symbols.len() => inst = next,
+                    Inst::NoteStart { .. } | Inst::NoteEnd { .. } => break,
+                    Inst::Match => {
                         return Some(Found {
                             span: start..pos,
                             who: who[0].zip(who[1]).map(|(s, e)| s..e),

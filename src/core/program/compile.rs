@@ -2,13 +2,14 @@
 //! numbered [`SymbolSet`]s, each expression knowing where it goes next; alternations of many
 //! branches become [`Switch`]es chosen by the next token; then each instruction's first-token
 //! mask and the longest match are worked out, and the instructions are packed into the
-//! program's `Op`s beside their masks.
+//! program's steps beside their masks, each set held in place or placed in the program's
+//! ranges.
 //!
 //! **Invariant:** a program's instructions form a DAG (every repetition is bounded, or the
 //! phrase is refused with [`ProgramError::Unbounded`]), and no program has more than
 //! [`MAX_INSTS`] instructions.
 
-use super::{bit, Op, Program, ProgramError, Step, Switch, Symbol, MAX_INSTS};
+use super::{bit, Inst, Program, ProgramError, Set, Step, Switch, Symbol, MAX_INSTS};
 use crate::core::lists::Lists;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
@@ -46,39 +47,6 @@ impl SymbolSet {
         }
         mask
     }
-}
-
-/// An instruction as the compiler builds it; a compiled program runs `Op`s.
-#[derive(Clone, Copy, Debug)]
-enum Inst {
-    /// Take one token whose symbol is in `sets[set]`.
-    Take {
-        set: u32,
-        next: u32,
-    },
-    /// Try `first`; if that fails, `second`.
-    Split {
-        first: u32,
-        second: u32,
-    },
-    /// Try the branches of `switches[switch]` that can go on with the next token, in order.
-    Switch {
-        switch: u32,
-    },
-    /// Remember the position in capture slot `slot` (0: `{who}` starts, 1: it ends).
-    Save {
-        slot: u8,
-        next: u32,
-    },
-    /// Only at the note's first token.
-    NoteStart {
-        next: u32,
-    },
-    /// Only after the note's last token.
-    NoteEnd {
-        next: u32,
-    },
-    Match,
 }
 
 /// Alternations of at least this many branches become a [`Switch`].
@@ -181,22 +149,14 @@ impl Program {
             .iter()
             .zip(masks)
             .map(|(&inst, mask)| {
-                let op = match inst {
-                    Inst::Take { set, next } => match *sets[set as usize].ranges {
-                        [(lo, hi)] => Op::TakeRange { lo, hi, next },
-                        _ => {
-                            let (at, len) = placed[set as usize];
-                            Op::TakeRanges { at, len, next }
-                        }
-                    },
-                    Inst::Split { first, second } => Op::Split { first, second },
-                    Inst::Switch { switch } => Op::Switch { switch },
-                    Inst::Save { slot, next } => Op::Save { slot, next },
-                    Inst::NoteStart { next } => Op::NoteStart { next },
-                    Inst::NoteEnd { next } => Op::NoteEnd { next },
-                    Inst::Match => Op::Match,
-                };
-                Step { mask, op }
+                let inst = inst.map_set(|set| match *sets[set as usize].ranges {
+                    [(lo, hi)] => Set::Range(lo, hi),
+                    _ => {
+                        let (at, len) = placed[set as usize];
+                        Set::Ranges { at, len }
+                    }
+                });
+                Step { mask, inst }
             })
             .collect();
         Ok(Program {
@@ -213,7 +173,7 @@ impl Program {
 
 /// Builds a program back to front: each expression is compiled knowing where it goes next.
 struct Compiler<'a> {
-    insts: Vec<Inst>,
+    insts: Vec<Inst<u32>>,
     sets: Vec<SymbolSet>,
     switches: Vec<Switch>,
     /// Per instruction, the walk of [`Compiler::starts`] that last saw it.
@@ -223,7 +183,7 @@ struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
-    fn push(&mut self, inst: Inst) -> Result<u32, ProgramError> {
+    fn push(&mut self, inst: Inst<u32>) -> Result<u32, ProgramError> {
         if self.insts.len() >= MAX_INSTS {
             return Err(ProgramError::TooLarge);
         }
