@@ -53,14 +53,16 @@
 //!   decision-process, at least 15 each): 0.748 blind (precision 0.86, recall 0.67; mutual-plan
 //!   recall 0.31, client-commitment 0.48, business-outcome precision 0.53), then read by three
 //!   helpers (0.913 after).
-//! - `tests/eval/next/round-24.jsonl` (120 notes, two writers, 16 new industries): written at the
-//!   start of the second 2026-12-07 session and never read; only its figures are printed. With
-//!   the rules that session began with: 0.842 (precision 0.93, recall 0.77; recall by style 0.71
-//!   non-native to 0.82 bullets and pasted emails).
-//! - `tests/eval/next/round-25.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written late in the same session, after its rule work, and never read:
-//!   0.824 (precision 0.93, recall 0.74; bullets 0.65 recall), 0.816 with the rules the session
-//!   began with.
+//!   Rounds 24 and 25 (120 notes each, two writers each, 16 new industries each), written in
+//!   the second 2026-12-07 session and kept unread through it: round 24 0.842 with the rules that
+//!   session began with and 0.852 with those it ended with (precision 0.94, recall 0.78); round
+//!   25 (each note written by hand, after that session's rule work) 0.816 and 0.826 (precision
+//!   0.93, recall 0.74; bullets 0.65 recall). Read by four helpers in the next session.
+//! - `tests/eval/next/round-27.jsonl` (120 notes, two writers, 16 new industries, each note
+//!   written by hand): written at the start of the third 2026-12-07 session, before any rule
+//!   change, and never read; only its figures are printed. With the rules that session began
+//!   with: 0.801 (precision 0.92, recall 0.71; pasted emails 0.69 and voice and CRM tasks 0.68
+//!   recall; customer-context 0.38 and insight 0.36 recall).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes. (Once, on 2026-12-06,
 //!   its six leader-access false positives were read and two exceptions written from them:
@@ -214,6 +216,8 @@ fn fresh_rounds_micro_f1() {
         ("round 21", include_str!("eval/fresh/round-21.jsonl")),
         ("round 22", include_str!("eval/fresh/round-22.jsonl")),
         ("round 23", include_str!("eval/fresh/round-23.jsonl")),
+        ("round 24", include_str!("eval/fresh/round-24.jsonl")),
+        ("round 25", include_str!("eval/fresh/round-25.jsonl")),
         ("round 26", include_str!("eval/fresh/round-26.jsonl")),
     ];
     let mut set = Vec::new();
@@ -233,10 +237,8 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
-    ("round 24", include_str!("eval/next/round-24.jsonl"), 0.82),
-    ("round 25", include_str!("eval/next/round-25.jsonl"), 0.80),
-];
+const UNREAD_ROUNDS: [(&str, &str, f64); 1] =
+    [("round 27", include_str!("eval/next/round-27.jsonl"), 0.78)];
 
 /// The blind rounds kept for the next reading: figures only (their notes are not printed), with
 /// a floor under their figures when written, against regressions.
