@@ -116,10 +116,13 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
         .take(NEGATION_WORDS)
 }
 
-/// Words that open a new clause in a run-on sentence.
+/// Words that open a new clause in a run-on sentence: conjunctions, and the fillers a
+/// dictated note leaves where a writer would end the sentence ("he wouldn't say budget um I'm
+/// gonna send the brochure").
 fn opens_clause(word: &str) -> bool {
     [
-        "so", "then", "but", "also", "because", "cause", "though", "although",
+        "so", "then", "but", "also", "because", "cause", "though", "although", "um", "umm", "uh",
+        "uhm", "erm", "anyway", "anyways",
     ]
     .iter()
     .any(|w| word.eq_ignore_ascii_case(w))
@@ -228,6 +231,12 @@ mod tests {
         assert_eq!(
             words_before(t, t.find("asked").unwrap()),
             Vec::<String>::new()
+        );
+        // A dictated filler ends the clause too.
+        let t = "he wouldn't say budget um I'm gonna send the brochure";
+        assert_eq!(
+            words_before(t, t.find("send").unwrap()),
+            vec!["i'm", "gonna"]
         );
         let t = "so we did not send the deck";
         assert_eq!(
