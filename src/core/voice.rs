@@ -2,7 +2,8 @@
 //! pasted or quoted into it:
 //!
 //! - a quotation ("she said \"we'll sign Friday\"");
-//! - a pasted email that has a `From:` line: from that line to the end of its signature, or to
+//! - a pasted email that has a `From:` line, or a forwarded message's own header line ("FW from
+//!   Linda (HR Director):", "Email from Dana:"): from that line to the end of its signature, or to
 //!   where the rep's own words take over (a line that starts with "My reply", "->", a second
 //!   greeting: the rep's answer);
 //! - reply lines quoted with `>` ("> can you send the price list").
@@ -115,10 +116,9 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
     }
     let opens = |i: usize| {
         let line = lines[i].2;
-        if !is_from_header(line) {
+        let Some(sender) = from_header_sender(line) else {
             return false;
-        }
-        let sender = &line[5..];
+        };
         let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
         sender.contains(['@', '(', ',', '<'])
             || next.is_some_and(|l| is_header(l) || is_greeting(l))
@@ -187,11 +187,36 @@ fn reply_lines(note: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// "From: Gina Park (Category Manager)", "from: purchasing@…" (a header line).
-fn is_from_header(line: &str) -> bool {
-    let lower = line.get(..5).map(str::to_ascii_lowercase);
-    lower.as_deref() == Some("from:")
+/// The sender a message's header line names: "From: Gina Park (Category Manager)", "from:
+/// purchasing@…", or a line of its own such as "FW from Linda (HR Director):" or "Email from
+/// Dana:"; `None` for any other line.
+fn from_header_sender(line: &str) -> Option<&str> {
+    let lower = line.to_ascii_lowercase();
+    if lower.starts_with("from:") {
+        return line.get(5..);
+    }
+    // "FW from Linda (HR Director):", "fwd from Dr. Nguyen's office mgr:", "Email from Dana:":
+    // a line of its own that names who wrote what follows.
+    FORWARD_HEADS
+        .iter()
+        .find(|head| lower.starts_with(*head))
+        .filter(|_| line.ends_with(':'))
+        .and_then(|head| line.get(head.len()..line.len() - 1))
 }
+
+/// How a forwarded or pasted message's header line may start, before the sender's name.
+const FORWARD_HEADS: [&str; 10] = [
+    "fw from ",
+    "fwd from ",
+    "fw: from ",
+    "fwd: from ",
+    "forwarded from ",
+    "email from ",
+    "e-mail from ",
+    "message from ",
+    "msg from ",
+    "reply from ",
+];
 
 /// An email header line: "To: …", "Sent: …", "Subject: …".
 fn is_header(line: &str) -> bool {
@@ -312,6 +337,21 @@ mod tests {
         assert!(client_at(note, "I'll send the slot"));
         assert!(client_at(note, "We'll run"));
         assert!(!client_at(note, "I'll call her"));
+    }
+
+    #[test]
+    fn a_forwarded_message_is_its_sender_s() {
+        let note = "FW from Linda (HR Director):\n\nHi Sam, thanks for the session. I'll get our \
+                    census file to you by Friday.\n\nLinda\n\nI'll build the model Monday.";
+        assert!(client_at(note, "I'll get our census"));
+        assert!(!client_at(note, "I'll build"));
+        let note = "Email from Dana:\nHi Leo, could you send the price sheet? Thanks, Dana";
+        assert!(client_at(note, "could you send"));
+        // A line that says where a message came from, in the rep's own sentence, is no header.
+        assert!(!client_at(
+            "email from Dana: she'll sign, so I'll send the order form",
+            "I'll send"
+        ));
     }
 
     #[test]
