@@ -183,7 +183,8 @@ fn doubles(word: &str) -> bool {
     !is_vowel(a) && is_vowel(b) && !is_vowel(c) && !matches!(c, 'w' | 'x' | 'y') && vowels == 1
 }
 
-fn plural(w: &str) -> String {
+/// A noun's plural by the regular spelling rules: manager, managers; company, companies.
+pub(crate) fn plural(w: &str) -> String {
     if let Some(stem) = w.strip_suffix('y') {
         if !stem.ends_with(is_vowel) {
             return format!("{stem}ies");

@@ -334,7 +334,7 @@ impl RuleSet {
                 &rules,
             )?))
         };
-        let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
+        let lower = |words: &[String]| -> Words { words.iter().map(|w| w.to_lowercase()).collect() };
         let by_id = rules
             .iter()
             .enumerate()
@@ -346,7 +346,18 @@ impl RuleSet {
             categories: Arc::new(categories),
             words: Arc::new(Vocabulary {
                 rep_subjects: lower(&lexicon.rep_subjects),
-                client_subjects: lower(&lexicon.client_subjects),
+                client_subjects: lower(&lexicon.client_subjects)
+                    .into_iter()
+                    .flat_map(|w: String| {
+                        // "their engineers will send", "her technicians count": a noun's
+                        // plural names the client as the noun does.
+                        let many = w
+                            .chars()
+                            .all(char::is_alphabetic)
+                            .then(|| super::inflect::plural(&w));
+                        std::iter::once(w).chain(many)
+                    })
+                    .collect(),
                 determiners: lower(&lexicon.determiners),
                 coordinators: lower(&lexicon.coordinators),
                 non_subjects: lower(&lexicon.non_subjects),
