@@ -355,9 +355,12 @@ fn party_of(
         if after_determiner {
             // The noun phrase names the client when one of its words does: "their ops
             // manager", "their VP Sales"; "their plan" names nobody.
+            // A department's initials do too: "their IT will set up the sandbox", "the HR
+            // team" (not "it" once lower-cased).
             let names_client = std::iter::once(raw).chain(raws).any(|w| {
                 text::normalize_into(w, &mut word);
                 words.client_subjects.contains(self::base(&word))
+                    || (is_acronym(w) && words.nobody.contains(word.as_str()))
             });
             return if names_client {
                 Party::Client

@@ -236,6 +236,33 @@ pub(crate) struct Vocabulary {
     pub rep_quote_markers: Vec<String>,
 }
 
+/// The lexicon's client subjects, lower case, with what else names them: a noun's plural
+/// ("their engineers will send", "her technicians count") and the shorthand the spelling table
+/// reads as one ("proc to send the PO", "asst will book it").
+fn client_subjects(lexicon: &LexiconSpec) -> Words {
+    let mut words: Words = lexicon
+        .client_subjects
+        .iter()
+        .map(|w| w.to_lowercase())
+        .flat_map(|w| {
+            let many = w
+                .chars()
+                .all(char::is_alphabetic)
+                .then(|| super::inflect::plural(&w));
+            std::iter::once(w).chain(many)
+        })
+        .collect();
+    let shorthand: Vec<String> = lexicon
+        .phrases
+        .spellings
+        .iter()
+        .filter(|(_, form)| words.contains(form.to_lowercase().as_str()))
+        .map(|(variant, _)| variant.to_lowercase())
+        .collect();
+    words.extend(shorthand);
+    words
+}
+
 /// A set of lower-case words.
 pub(crate) type Words = rustc_hash::FxHashSet<String>;
 
@@ -346,18 +373,7 @@ impl RuleSet {
             categories: Arc::new(categories),
             words: Arc::new(Vocabulary {
                 rep_subjects: lower(&lexicon.rep_subjects),
-                client_subjects: lower(&lexicon.client_subjects)
-                    .into_iter()
-                    .flat_map(|w: String| {
-                        // "their engineers will send", "her technicians count": a noun's
-                        // plural names the client as the noun does.
-                        let many = w
-                            .chars()
-                            .all(char::is_alphabetic)
-                            .then(|| super::inflect::plural(&w));
-                        std::iter::once(w).chain(many)
-                    })
-                    .collect(),
+                client_subjects: client_subjects(lexicon),
                 determiners: lower(&lexicon.determiners),
                 coordinators: lower(&lexicon.coordinators),
                 non_subjects: lower(&lexicon.non_subjects),
