@@ -58,19 +58,21 @@
 //!   session began with and 0.852 with those it ended with (precision 0.94, recall 0.78); round
 //!   25 (each note written by hand, after that session's rule work) 0.816 and 0.826 (precision
 //!   0.93, recall 0.74; bullets 0.65 recall). Read by four helpers in the next session.
-//! - `tests/eval/next/round-27.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written at the start of the third 2026-12-07 session, before any rule
-//!   change, and never read; only its figures are printed. With the rules that session began
-//!   with: 0.801 (precision 0.92, recall 0.71; pasted emails 0.69 and voice and CRM tasks 0.68
-//!   recall; customer-context 0.38 and insight 0.36 recall).
-//! - `tests/eval/next/round-28.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written in the same session after rounds 24 and 25 were worked, before
-//!   any later rule change, and never read: 0.813 (precision 0.89, recall 0.75), 0.803 with the
-//!   rules the session began with.
+//!   Rounds 27 and 28 (120 notes each, two writers each, 16 new industries each, each note
+//!   written by hand), written in the third 2026-12-07 session and kept unread through it:
+//!   round 27 0.801 (precision 0.92, recall 0.71; customer-context 0.38 and insight 0.36
+//!   recall) with the rules that session began with and with those it ended with (not one
+//!   finding moved); round 28 0.803 and 0.813. Read by two helpers in the next session (0.81 ->
+//!   0.93 on them).
 //! - `tests/eval/next/round-29.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written in the same session after the breadth cycle and never read:
-//!   0.848 (precision 0.91, recall 0.79); 0.848 before that cycle, 0.844 with the rules the
-//!   session began with.
+//!   written by hand): written in the third 2026-12-07 session after its first rule work, and
+//!   never read; only its figures are printed: 0.848 (precision 0.91, recall 0.79); 0.844 with
+//!   the rules that session began with, 0.848 after its breadth cycle and after rounds 27 and
+//!   28 were read.
+//! - `tests/eval/next/round-30.jsonl` (120 notes, two writers, 16 new industries, each note
+//!   written by hand): written at the start of the fourth 2026-12-07 session, before any rule
+//!   change, and never read: 0.844 (precision 0.93, recall 0.77) with the rules that session
+//!   began with; 0.849 after rounds 27 and 28 were read.
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes. (Once, on 2026-12-06,
 //!   its six leader-access false positives were read and two exceptions written from them:
@@ -167,6 +169,14 @@ const STYLES: [&str; 7] = [
 // Twenty-fifth (rounds 24 and 25 read by four helpers for general shapes; 0.839 -> 0.941 on
 // them): tuned 0.988, held-out 0.851, styled 0.913, fresh rounds 01-26 0.968; unread round 27
 // 0.801 before and after (not one finding moved).
+// Twenty-sixth (breadth: helpers wrote their own phrasings of every category, 340 fixtures;
+// then forwarded-message headers open the sender's words, filler words open a clause, person
+// nouns name the client): tuned 0.988, held-out 0.851, styled 0.913, fresh rounds 01-26 0.970;
+// unread rounds 27 0.801, 28 0.813, 29 0.848 (not one finding moved by the breadth cycle).
+// Twenty-seventh (plurals, shorthand and a department's initials name the client; rounds 27 and
+// 28 read by two helpers, 0.810 -> 0.934): tuned 0.988, held-out 0.842 (one business-outcome
+// finding lost), styled 0.913, fresh rounds 01-28 0.968; unread round 29 0.848 before and
+// after, round 30 0.844 -> 0.849.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
@@ -230,6 +240,8 @@ fn fresh_rounds_micro_f1() {
         ("round 24", include_str!("eval/fresh/round-24.jsonl")),
         ("round 25", include_str!("eval/fresh/round-25.jsonl")),
         ("round 26", include_str!("eval/fresh/round-26.jsonl")),
+        ("round 27", include_str!("eval/fresh/round-27.jsonl")),
+        ("round 28", include_str!("eval/fresh/round-28.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -248,10 +260,9 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 27", include_str!("eval/next/round-27.jsonl"), 0.78),
-    ("round 28", include_str!("eval/next/round-28.jsonl"), 0.79),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 29", include_str!("eval/next/round-29.jsonl"), 0.83),
+    ("round 30", include_str!("eval/next/round-30.jsonl"), 0.82),
 ];
 
 /// The blind rounds kept for the next reading: figures only (their notes are not printed), with
