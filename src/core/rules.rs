@@ -361,7 +361,7 @@ impl RuleSet {
                 &rules,
             )?))
         };
-        let lower = |words: &[String]| -> Words { words.iter().map(|w| w.to_lowercase()).collect() };
+        let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
         let by_id = rules
             .iter()
             .enumerate()
