@@ -76,6 +76,9 @@ impl Encoder {
         if let Some(&s) = self.written.get(word.as_str()) {
             return s;
         }
+        if let Some(s) = self.stretched(word) {
+            return s;
+        }
         let form = self.spellings.get(word.as_str()).unwrap_or(word);
         let mut mask = 0;
         for (i, re) in self.regexes.iter().enumerate() {
@@ -87,6 +90,34 @@ impl Encoder {
         let masks = 1 << self.regexes.len();
         let index = (kind_index(t.kind) * 2 + usize::from(cap)) * masks + mask;
         self.unknown.get(index).copied().unwrap_or(self.boundary)
+    }
+}
+
+impl Encoder {
+    /// A word written with a letter held ("loooved", "soooo excited", "cooool"): the known
+    /// form with each run of three or more of a letter cut to two, else to one. Only a word
+    /// no rule knows as written is tried, and only if it has such a run.
+    fn stretched(&self, word: &str) -> Option<u32> {
+        let b = word.as_bytes();
+        if !b
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
+        {
+            return None;
+        }
+        [2, 1].into_iter().find_map(|keep| {
+            let mut cut = String::with_capacity(word.len());
+            let mut run = 0;
+            let mut last = None;
+            for c in word.chars() {
+                run = if Some(c) == last { run + 1 } else { 1 };
+                last = Some(c);
+                if run <= keep || !c.is_ascii_alphabetic() {
+                    cut.push(c);
+                }
+            }
+            self.written.get(cut.as_str()).copied()
+        })
     }
 }
 

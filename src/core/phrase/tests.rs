@@ -91,6 +91,24 @@ fn words_match_their_inflections_and_classes_their_entries() {
 }
 
 #[test]
+fn a_held_letter_reads_as_the_word() {
+    // Runs of three or more are cut to two, then to one.
+    assert_eq!(
+        find("send the {collateral}", "sennnd the quuuote"),
+        ["sennnd the quuuote"]
+    );
+    assert_eq!(
+        find("{send} it tomorrow", "emaiiil it tmrwww"),
+        ["emaiiil it tmrwww"]
+    );
+    // Two of a letter is how the word may be spelt: never cut.
+    assert!(find("send", "seend").is_empty());
+    // A held letter that makes no known word stays unknown.
+    assert_eq!(find("{collateral}", "the quoooteee"), ["quoooteee"]);
+    assert!(find("{collateral}", "briiiefing").is_empty());
+}
+
+#[test]
 fn gaps_never_cross_a_sentence_end() {
     assert!(find("send … tomorrow", "send it. tomorrow").is_empty());
     assert!(find("send … tomorrow", "send it\n- tomorrow").is_empty());
