@@ -355,8 +355,9 @@ fn party_of(
         if after_determiner {
             // The noun phrase names the client when one of its words does: "their ops
             // manager", "their VP Sales"; "their plan" names nobody.
-            // A department's initials do too: "their IT will set up the sandbox", "the HR
-            // team" (not "it" once lower-cased).
+            // So does "IT" in capitals, a department and not the pronoun once lower-cased:
+            // "their IT will set up the sandbox" (other initials, "HR", are client words
+            // only when the lexicon lists them).
             let names_client = std::iter::once(raw).chain(raws).any(|w| {
                 text::normalize_into(w, &mut word);
                 words.client_subjects.contains(self::base(&word))

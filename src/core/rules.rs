@@ -240,17 +240,22 @@ pub(crate) struct Vocabulary {
 /// ("their engineers will send", "her technicians count") and the shorthand the spelling table
 /// reads as one ("proc to send the PO", "asst will book it").
 fn client_subjects(lexicon: &LexiconSpec) -> Words {
+    // Nouns only ("heads", "leads", "finances" are other words); but "hes" and "shes" are how
+    // a text writes he's and she's ("hes gonna loop in the plant manager").
+    const NO_PLURAL: [&str; 14] = [
+        "they", "them", "both", "each", "everyone", "head", "lead", "super", "ops", "folks",
+        "people", "staff", "crew", "finance",
+    ];
+    let with_plural = |w: String| {
+        let many = (w.chars().all(char::is_alphabetic) && !NO_PLURAL.contains(&w.as_str()))
+            .then(|| super::inflect::plural(&w));
+        std::iter::once(w).chain(many)
+    };
     let mut words: Words = lexicon
         .client_subjects
         .iter()
         .map(|w| w.to_lowercase())
-        .flat_map(|w| {
-            let many = w
-                .chars()
-                .all(char::is_alphabetic)
-                .then(|| super::inflect::plural(&w));
-            std::iter::once(w).chain(many)
-        })
+        .flat_map(with_plural)
         .collect();
     let shorthand: Vec<String> = lexicon
         .phrases
@@ -258,6 +263,7 @@ fn client_subjects(lexicon: &LexiconSpec) -> Words {
         .iter()
         .filter(|(_, form)| words.contains(form.to_lowercase().as_str()))
         .map(|(variant, _)| variant.to_lowercase())
+        .flat_map(with_plural)
         .collect();
     words.extend(shorthand);
     words

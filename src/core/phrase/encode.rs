@@ -55,10 +55,21 @@ impl Encoder {
         out.extend(tokens.iter().map(|t| self.symbol(note, t, &mut word)));
     }
 
-    /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow").
+    /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow"), a
+    /// held letter cut when that makes a known word ("loooved" → "loved").
     pub fn form(&self, note: &str, t: &Token) -> String {
         let mut word = String::new();
-        self.spelled(t.text(note), &mut word).to_string()
+        let spelled = self.spelled(t.text(note), &mut word).to_string();
+        if self.written.contains_key(word.as_str()) {
+            return spelled;
+        }
+        if !t.text(note).chars().any(char::is_lowercase) {
+            return spelled;
+        }
+        match self.stretched(&word) {
+            Some((cut, _)) => self.spellings.get(&cut).cloned().unwrap_or(cut),
+            None => spelled,
+        }
     }
 
     /// `text` lower-cased into `word`, then through the spelling table.
@@ -76,8 +87,11 @@ impl Encoder {
         if let Some(&s) = self.written.get(word.as_str()) {
             return s;
         }
-        if let Some(s) = self.stretched(word) {
-            return s;
+        // "AAA", "III": a name or a numeral in capitals, not a word held.
+        if text.chars().any(char::is_lowercase) {
+            if let Some((_, s)) = self.stretched(word) {
+                return s;
+            }
         }
         let form = self.spellings.get(word.as_str()).unwrap_or(word);
         let mut mask = 0;
@@ -95,9 +109,9 @@ impl Encoder {
 
 impl Encoder {
     /// A word written with a letter held ("loooved", "soooo excited", "cooool"): the known
-    /// form with each run of three or more of a letter cut to two, else to one. Only a word
-    /// no rule knows as written is tried, and only if it has such a run.
-    fn stretched(&self, word: &str) -> Option<u32> {
+    /// word, and its symbol, with each run of three or more of a letter cut to two, else to
+    /// one. `word` is lower case; callers try it only when it is not known as written.
+    fn stretched(&self, word: &str) -> Option<(String, u32)> {
         let b = word.as_bytes();
         if !b
             .windows(3)
@@ -105,18 +119,23 @@ impl Encoder {
         {
             return None;
         }
+        // The word as runs of one char: a letter held is a run of three or more; a double
+        // letter ("sheet", "happy") is the word's own and is never cut.
+        let mut runs: Vec<(char, usize)> = Vec::new();
+        for c in word.chars() {
+            match runs.last_mut() {
+                Some((last, n)) if *last == c => *n += 1,
+                _ => runs.push((c, 1)),
+            }
+        }
         [2, 1].into_iter().find_map(|keep| {
             let mut cut = String::with_capacity(word.len());
-            let mut run = 0;
-            let mut last = None;
-            for c in word.chars() {
-                run = if Some(c) == last { run + 1 } else { 1 };
-                last = Some(c);
-                if run <= keep || !c.is_ascii_alphabetic() {
-                    cut.push(c);
-                }
+            for &(c, n) in &runs {
+                let held = n >= 3 && c.is_ascii_alphabetic();
+                cut.extend(std::iter::repeat_n(c, if held { keep } else { n }));
             }
-            self.written.get(cut.as_str()).copied()
+            let symbol = self.written.get(cut.as_str()).copied()?;
+            Some((cut, symbol))
         })
     }
 }

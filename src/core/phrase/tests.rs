@@ -92,7 +92,7 @@ fn words_match_their_inflections_and_classes_their_entries() {
 
 #[test]
 fn a_held_letter_reads_as_the_word() {
-    // Runs of three or more are cut to two, then to one.
+    // A run of three or more of a letter is cut to one...
     assert_eq!(
         find("send the {collateral}", "sennnd the quuuote"),
         ["sennnd the quuuote"]
@@ -101,11 +101,18 @@ fn a_held_letter_reads_as_the_word() {
         find("{send} it tomorrow", "emaiiil it tmrwww"),
         ["emaiiil it tmrwww"]
     );
-    // Two of a letter is how the word may be spelt: never cut.
+    // ...every such run in the word...
+    assert_eq!(find("{collateral}", "the quoooteee"), ["quoooteee"]);
+    // ...or to two, where the word has that letter twice; and a word's own double letter
+    // beside a held one is kept.
+    assert_eq!(find("spec sheet", "spec sheeeet"), ["spec sheeeet"]);
+    assert_eq!(find("spec sheet", "spec sheettt"), ["spec sheettt"]);
+    // Two of a letter is how a word may be spelt: never cut.
     assert!(find("send", "seend").is_empty());
     // A held letter that makes no known word stays unknown.
-    assert_eq!(find("{collateral}", "the quoooteee"), ["quoooteee"]);
     assert!(find("{collateral}", "briiiefing").is_empty());
+    // All in capitals is a name or a numeral ("AAA", "III"), not a word held.
+    assert!(find("send", "SENNND").is_empty());
 }
 
 #[test]
@@ -302,6 +309,7 @@ proptest::proptest! {
                 "send", "sent", "Sent", "sending", "the", "quote", "quoted", "price", "list", "lists",
                 "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
                 "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
+                "quuuote", "tmrwww", "SENNND",
             ]),
             0..12,
         ),
