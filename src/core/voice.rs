@@ -191,15 +191,18 @@ fn reply_lines(note: &str) -> Vec<Range<usize>> {
 /// purchasing@…", or a line of its own such as "FW from Linda (HR Director):" or "Email from
 /// Dana:"; `None` for any other line.
 fn from_header_sender(line: &str) -> Option<&str> {
-    let lower = line.to_ascii_lowercase();
-    if lower.starts_with("from:") {
+    let starts = |head: &str| {
+        line.get(..head.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(head))
+    };
+    if starts("from:") {
         return line.get(5..);
     }
     // "FW from Linda (HR Director):", "fwd from Dr. Nguyen's office mgr:", "Email from Dana:":
     // a line of its own that names who wrote what follows.
     FORWARD_HEADS
         .iter()
-        .find(|head| lower.starts_with(*head))
+        .find(|head| starts(head))
         .filter(|_| line.ends_with(':'))
         .and_then(|head| line.get(head.len()..line.len() - 1))
 }

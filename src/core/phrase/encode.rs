@@ -59,14 +59,12 @@ impl Encoder {
     /// held letter cut when that makes a known word ("loooved" → "loved").
     pub fn form(&self, note: &str, t: &Token) -> String {
         let mut word = String::new();
-        let spelled = self.spelled(t.text(note), &mut word).to_string();
+        let text = t.text(note);
+        let spelled = self.spelled(text, &mut word).to_string();
         if self.written.contains_key(word.as_str()) {
             return spelled;
         }
-        if !t.text(note).chars().any(char::is_lowercase) {
-            return spelled;
-        }
-        match self.stretched(&word) {
+        match self.stretched(text, &word) {
             Some((cut, _)) => self.spellings.get(&cut).cloned().unwrap_or(cut),
             None => spelled,
         }
@@ -87,11 +85,8 @@ impl Encoder {
         if let Some(&s) = self.written.get(word.as_str()) {
             return s;
         }
-        // "AAA", "III": a name or a numeral in capitals, not a word held.
-        if text.chars().any(char::is_lowercase) {
-            if let Some((_, s)) = self.stretched(word) {
-                return s;
-            }
+        if let Some((_, s)) = self.stretched(text, word) {
+            return s;
         }
         let form = self.spellings.get(word.as_str()).unwrap_or(word);
         let mut mask = 0;
@@ -105,17 +100,17 @@ impl Encoder {
         let index = (kind_index(t.kind) * 2 + usize::from(cap)) * masks + mask;
         self.unknown.get(index).copied().unwrap_or(self.boundary)
     }
-}
 
-impl Encoder {
     /// A word written with a letter held ("loooved", "soooo excited", "cooool"): the known
     /// word, and its symbol, with each run of three or more of a letter cut to two, else to
-    /// one. `word` is lower case; callers try it only when it is not known as written.
-    fn stretched(&self, word: &str) -> Option<(String, u32)> {
+    /// one. `word` is `text` lower-cased; callers try it only when it is not known as written.
+    /// A word all in capitals ("AAA", "III") is a name or a numeral, never a word held.
+    fn stretched(&self, text: &str, word: &str) -> Option<(String, u32)> {
         let b = word.as_bytes();
         if !b
             .windows(3)
             .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
+            || !text.chars().any(char::is_lowercase)
         {
             return None;
         }
