@@ -104,9 +104,10 @@ pub fn tokenize(note: &str) -> Vec<Token> {
 }
 
 /// Abbreviations whose dot does not end a sentence when the sentence goes on ("Dr. Patel",
-/// "Mrs. Weber", "St. Mary's", "approx. 120k").
-const TITLES: [&str; 12] = [
-    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "approx", "vs", "jr", "sr", "mt",
+/// "Mrs. Weber", "St. Mary's", "approx. 120k", "incl. free delivery").
+const TITLES: [&str; 15] = [
+    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "approx", "vs", "jr", "sr", "mt", "incl", "excl",
+    "esp",
 ];
 
 /// Abbreviations whose dot does not end a sentence when an amount follows ("c. £80k", "est.
@@ -281,8 +282,37 @@ const CURRENCIES: [char; 15] = [
     '$', '€', '£', '¥', '₹', '₩', '₱', '₦', '₺', '₽', '₪', '฿', '₫', '₴', '₡',
 ];
 
+/// Currencies written as letters before the amount, as capitalised: rand, rupees, ringgit,
+/// rupiah, shillings ("R90k", "Rs 4,500" is two tokens, "Rs4,500" one).
+const LETTER_CURRENCIES: [&str; 5] = ["Rs", "RM", "Rp", "Ksh", "R"];
+
+/// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450";
+/// not "R2" or "RM3" (a release, a round, a room), which take a unit, cents or three digits.
+fn letter_money(text: &str) -> bool {
+    LETTER_CURRENCIES.iter().any(|sign| {
+        let Some(amount) = text.strip_prefix(sign) else {
+            return false;
+        };
+        let digits = amount.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        let number = amount.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let unit = &amount[number.len()..];
+        let well_formed = number
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+        let cents = number
+            .split_once('.')
+            .is_some_and(|(_, c)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()));
+        let unit_ok = ["k", "m", "mm", "bn", "K", "M", "MM", "BN"].contains(&unit);
+        well_formed
+            && (unit_ok || (unit.is_empty() && (cents || number.replace(',', "").len() >= 3)))
+    })
+}
+
 fn kind_of(text: &str) -> TokenKind {
-    if text.starts_with(is_currency) {
+    if text.starts_with(is_currency) || letter_money(text) {
         return TokenKind::Money;
     }
     if text.ends_with('%') {
@@ -373,6 +403,11 @@ mod tests {
             Vec::<usize>::new()
         );
         assert_eq!(boundaries("plan c. Then"), [6]);
+        // "incl." and the like go on with what they include.
+        assert_eq!(
+            boundaries("said yes to the lot incl. free mob/demob, excl. VAT"),
+            Vec::<usize>::new()
+        );
     }
 
     #[test]
@@ -403,6 +438,32 @@ mod tests {
                 (Money, "₩8M/month"),
                 (Punct, ","),
                 (Money, "₹2,00,000"),
+            ]
+        );
+        // Letters before the amount: rand, rupees, ringgit; not a release or a room.
+        assert_eq!(
+            show("costs R90k a month, R6.50 a litre, Rs4,500 each, RM2.5m, R2 of the tender, RM3"),
+            vec![
+                (Word, "costs"),
+                (Money, "R90k"),
+                (Word, "a"),
+                (Word, "month"),
+                (Punct, ","),
+                (Money, "R6.50"),
+                (Word, "a"),
+                (Word, "litre"),
+                (Punct, ","),
+                (Money, "Rs4,500"),
+                (Word, "each"),
+                (Punct, ","),
+                (Money, "RM2.5m"),
+                (Punct, ","),
+                (Word, "R2"),
+                (Word, "of"),
+                (Word, "the"),
+                (Word, "tender"),
+                (Punct, ","),
+                (Word, "RM3"),
             ]
         );
     }
