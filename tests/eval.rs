@@ -64,15 +64,11 @@
 //!   recall) with the rules that session began with and with those it ended with (not one
 //!   finding moved); round 28 0.803 and 0.813. Read by two helpers in the next session (0.81 ->
 //!   0.93 on them).
-//! - `tests/eval/next/round-29.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written in the third 2026-12-07 session after its first rule work, and
-//!   never read; only its figures are printed: 0.848 (precision 0.91, recall 0.79); 0.844 with
-//!   the rules that session began with, 0.848 after its breadth cycle and after rounds 27 and
-//!   28 were read.
-//! - `tests/eval/next/round-30.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written at the start of the fourth 2026-12-07 session, before any rule
-//!   change, and never read: 0.844 (precision 0.93, recall 0.77) with the rules that session
-//!   began with; 0.849 after rounds 27 and 28 were read.
+//!   Rounds 29 and 30 (120 notes each, two writers each, 16 new industries each, each note
+//!   written by hand), written in the third and fourth 2026-12-07 sessions and kept unread
+//!   through them: round 29 0.848 (precision 0.91, recall 0.79), round 30 0.844 with the rules
+//!   the fourth session began with and 0.851 with those it ended with. Read by two helpers in
+//!   the fifth session (0.849 -> 0.963 on them).
 //! - `tests/eval/next/round-31.jsonl` (120 notes, two writers, 16 new industries, each note
 //!   written by hand): written at the end of the fourth 2026-12-07 session, after its rule
 //!   work, and never read: 0.879 (precision 0.95, recall 0.82); 0.877 with the rules that
@@ -188,6 +184,10 @@ const STYLES: [&str; 7] = [
 // Twenty-eighth (CRM record layouts, 506 shorthand and misspelt forms, a held letter read as the
 // word): tuned 0.988, held-out 0.842, styled 0.916, fresh rounds 01-28 0.968; unread round 29
 // 0.848, round 30 0.851, round 31 (written after) 0.879 (0.877 with the session's first rules).
+// Twenty-ninth (rounds 29 and 30 read by two helpers, 0.849 -> 0.963; two-word idioms after
+// "no", "incl." within a sentence, letter currencies): tuned 0.988, held-out 0.861, styled
+// 0.918, fresh rounds 01-30 0.968; unread round 31 0.881, round 32 (written before) 0.851 ->
+// 0.854.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
@@ -253,6 +253,8 @@ fn fresh_rounds_micro_f1() {
         ("round 26", include_str!("eval/fresh/round-26.jsonl")),
         ("round 27", include_str!("eval/fresh/round-27.jsonl")),
         ("round 28", include_str!("eval/fresh/round-28.jsonl")),
+        ("round 29", include_str!("eval/fresh/round-29.jsonl")),
+        ("round 30", include_str!("eval/fresh/round-30.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -271,9 +273,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 4] = [
-    ("round 29", include_str!("eval/next/round-29.jsonl"), 0.83),
-    ("round 30", include_str!("eval/next/round-30.jsonl"), 0.82),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 31", include_str!("eval/next/round-31.jsonl"), 0.85),
     ("round 32", include_str!("eval/next/round-32.jsonl"), 0.83),
 ];

@@ -445,8 +445,7 @@ fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>
     let mut negates = |raw: &str| {
         text::normalize_into(raw, &mut word);
         let idiom = |w: &str| rules.words.no_idioms.contains(w);
-        let negates =
-            is_negator(rules, &word) && !(word == "no" && (idiom(&next) || idiom(&both)));
+        let negates = is_negator(rules, &word) && !(word == "no" && (idiom(&next) || idiom(&both)));
         std::mem::swap(&mut after_next, &mut next);
         next.clone_from(&word);
         both.clear();
