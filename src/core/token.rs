@@ -282,12 +282,14 @@ const CURRENCIES: [char; 15] = [
     '$', '€', '£', '¥', '₹', '₩', '₱', '₦', '₺', '₽', '₪', '฿', '₫', '₴', '₡',
 ];
 
-/// Currencies written as letters before the amount, as capitalised: rand, rupees, ringgit,
-/// rupiah, shillings ("R90k", "Rs 4,500" is two tokens, "Rs4,500" one).
-const LETTER_CURRENCIES: [&str; 5] = ["Rs", "RM", "Rp", "Ksh", "R"];
+/// Currencies written as letters against the amount, capitalised as here: rand, rupees,
+/// ringgit, rupiah, shillings ("R90k", "Rs4,500"; with a space, "Rs 4,500", the amount is a
+/// number). The longer signs come first, so "Rs450" is not read as "R" and "s450".
+const LETTER_CURRENCIES: [&str; 6] = ["Rs", "RM", "Rp", "Ksh", "KSh", "R"];
 
 /// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450";
-/// not "R2" or "RM3" (a release, a round, a room), which take a unit, cents or three digits.
+/// not "R2", "R1.5" or "RM3" (a release, a round, a room): an amount takes a unit, cents or
+/// three digits.
 fn letter_money(text: &str) -> bool {
     LETTER_CURRENCIES.iter().any(|sign| {
         let Some(amount) = text.strip_prefix(sign) else {
@@ -307,7 +309,9 @@ fn letter_money(text: &str) -> bool {
             .is_some_and(|(_, c)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()));
         let unit_ok = ["k", "m", "mm", "bn", "K", "M", "MM", "BN"].contains(&unit);
         well_formed
-            && (unit_ok || (unit.is_empty() && (cents || number.replace(',', "").len() >= 3)))
+            && (unit_ok
+                || (unit.is_empty()
+                    && (cents || number.bytes().filter(u8::is_ascii_digit).count() >= 3)))
     })
 }
 
@@ -442,7 +446,7 @@ mod tests {
         );
         // Letters before the amount: rand, rupees, ringgit; not a release or a room.
         assert_eq!(
-            show("costs R90k a month, R6.50 a litre, Rs4,500 each, RM2.5m, R2 of the tender, RM3"),
+            show("costs R90k a month, R6.50 a litre, Rs4,500 each, RM2.5m, R2 of the tender, R1.5"),
             vec![
                 (Word, "costs"),
                 (Money, "R90k"),
@@ -463,7 +467,7 @@ mod tests {
                 (Word, "the"),
                 (Word, "tender"),
                 (Punct, ","),
-                (Word, "RM3"),
+                (Word, "R1.5"),
             ]
         );
     }
