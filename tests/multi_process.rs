@@ -32,7 +32,7 @@ impl Serve {
     async fn start(db: &str, slack: &FakeSlack) -> Serve {
         let dir = tempfile::tempdir().unwrap();
         let addr = format!("127.0.0.1:{}", bin::free_port());
-        let child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_callnudge"))
             .args(["serve", "--data-dir"])
             .arg(dir.path())
             .env("CALLNUDGE_DATABASE_URL", db)
@@ -53,6 +53,10 @@ impl Serve {
         let http = client();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
+            // A child that exited (its port taken, say) must not pass for one that answers.
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("serve exited before it answered /healthz: {status}");
+            }
             let up = http.get(format!("{url}/healthz")).send().await;
             if up.is_ok_and(|r| r.status().is_success()) {
                 break;
