@@ -439,19 +439,18 @@ fn is_negator(rules: &RuleSet, word: &str) -> bool {
 /// "No" before an idiom's noun ("at no charge", "no problem") negates only that idiom.
 fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>) -> bool {
     let mut word = String::new();
-    // The two words after the one being read (words are read nearest the match first), and
-    // the two as one: an idiom may be two words ("at no extra charge").
-    let (mut next, mut after_next, mut both) = (String::new(), String::new(), String::new());
+    // The two words after the one being read (words are read nearest the match first): an
+    // idiom may be one or two words ("at no charge", "at no extra charge").
+    let (mut next, mut after_next) = (String::new(), String::new());
     let mut negates = |raw: &str| {
         text::normalize_into(raw, &mut word);
-        let idiom = |w: &str| rules.words.no_idioms.contains(w);
-        let negates = is_negator(rules, &word) && !(word == "no" && (idiom(&next) || idiom(&both)));
+        let idiom = || {
+            let idioms = &rules.words.no_idioms;
+            idioms.contains(&next) || idioms.contains(&format!("{next} {after_next}"))
+        };
+        let negates = is_negator(rules, &word) && !(word == "no" && idiom());
         std::mem::swap(&mut after_next, &mut next);
         next.clone_from(&word);
-        both.clear();
-        both.push_str(&next);
-        both.push(' ');
-        both.push_str(&after_next);
         negates
     };
     text::words_before(note, at).any(&mut negates) || owner_negated(rules, note, owner)

@@ -307,12 +307,18 @@ fn letter_money(text: &str) -> bool {
         let cents = number
             .split_once('.')
             .is_some_and(|(_, c)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()));
-        let unit_ok = ["k", "m", "mm", "bn", "K", "M", "MM", "BN"].contains(&unit);
         well_formed
-            && (unit_ok
+            && (is_amount_unit(unit)
                 || (unit.is_empty()
                     && (cents || number.bytes().filter(u8::is_ascii_digit).count() >= 3)))
     })
+}
+
+/// Whether `unit` makes the number before it an amount of money: "40k", "2.5m", "R90k".
+fn is_amount_unit(unit: &str) -> bool {
+    ["k", "m", "mm", "bn", "b"]
+        .iter()
+        .any(|u| unit.eq_ignore_ascii_case(u))
 }
 
 fn kind_of(text: &str) -> TokenKind {
@@ -336,10 +342,7 @@ fn kind_of(text: &str) -> TokenKind {
     // "40k", "2.5m": an amount; "2nd", "3rd": a number; "Q3", "SOC2": a word.
     if digits && text.starts_with(|c: char| c.is_ascii_digit()) {
         let tail = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-        if ["k", "m", "mm", "bn", "b"]
-            .iter()
-            .any(|unit| tail.eq_ignore_ascii_case(unit))
-        {
+        if is_amount_unit(tail) {
             return TokenKind::Money;
         }
         return TokenKind::Number;
