@@ -322,7 +322,7 @@ fn is_amount_unit(unit: &str) -> bool {
 }
 
 fn kind_of(text: &str) -> TokenKind {
-    if text.starts_with(is_currency) || letter_money(text) {
+    if text.starts_with(is_currency) {
         return TokenKind::Money;
     }
     if text.ends_with('%') {
@@ -338,6 +338,10 @@ fn kind_of(text: &str) -> TokenKind {
     }
     if digits && !letters {
         return TokenKind::Number;
+    }
+    // Letters and digits: "R90k" (asked only here, as most words have no digit).
+    if digits && letter_money(text) {
+        return TokenKind::Money;
     }
     // "40k", "2.5m": an amount; "2nd", "3rd": a number; "Q3", "SOC2": a word.
     if digits && text.starts_with(|c: char| c.is_ascii_digit()) {
