@@ -114,6 +114,13 @@ const TITLES: [&str; 15] = [
 /// 40 units"); before a word it may ("plan c. Then").
 const BEFORE_AMOUNTS: [&str; 7] = ["c", "ca", "est", "abt", "approx", "incl", "excl"];
 
+/// Months and weekdays written short, whose dot does not end a sentence when a day or a year
+/// follows ("Sept. 15", "Jan. 2027", "Thu. 3/12"); before a word it may ("from 1 Sept. Status").
+const BEFORE_NUMBERS: [&str; 20] = [
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
+    "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
+];
+
 /// Whether the single `.` at `i` closes a title just before it, and a word, a number or an
 /// amount follows on the same line after one space.
 fn after_title(note: &str, out: &[Token], i: usize) -> bool {
@@ -131,7 +138,9 @@ fn after_title(note: &str, out: &[Token], i: usize) -> bool {
     }
     let next = rest.next();
     let amount = next.is_some_and(|c| c.is_ascii_digit() || c == '~' || is_currency(c));
-    (is(&TITLES) && next.is_some_and(char::is_alphanumeric)) || (is(&BEFORE_AMOUNTS) && amount)
+    (is(&TITLES) && next.is_some_and(char::is_alphanumeric))
+        || (is(&BEFORE_AMOUNTS) && amount)
+        || (is(&BEFORE_NUMBERS) && next.is_some_and(|c| c.is_ascii_digit()))
 }
 
 /// Boundaries in a row are one.
@@ -419,6 +428,12 @@ mod tests {
             boundaries("said yes to the lot incl. free mob/demob, excl. VAT"),
             Vec::<usize>::new()
         );
+        // A month or a weekday written short goes on with its date, not with a word.
+        assert_eq!(
+            boundaries("call him Sept. 15 or Thu. 3/12, start Jan. 2027"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(boundaries("from 1 Sept. Status: done"), [11]);
     }
 
     #[test]
