@@ -116,9 +116,9 @@ const BEFORE_AMOUNTS: [&str; 7] = ["c", "ca", "est", "abt", "approx", "incl", "e
 
 /// Months and weekdays written short, whose dot does not end a sentence when a day or a year
 /// follows ("Sept. 15", "Jan. 2027", "Thu. 3/12"); before a word it may ("from 1 Sept. Status").
-const BEFORE_NUMBERS: [&str; 20] = [
+const BEFORE_NUMBERS: [&str; 22] = [
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
+    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 ];
 
 /// Whether the single `.` at `i` closes a title just before it, and a word, a number or an
