@@ -100,7 +100,245 @@ pub fn tokenize(note: &str) -> Vec<Token> {
         }
         i = end;
     }
+    merge_spoken_numbers(note, &mut out);
     out
+}
+
+/// A number said in words, as a voice note writes it: "twenty", "fifteen", "twenty-five" (one
+/// word alone: not "one", which is mostly a pronoun). Lower case.
+pub fn is_spelled_number(word: &str) -> bool {
+    word != "one" && spelled_number(word)
+}
+
+/// Every single word [`is_spelled_number`] accepts but the hyphenated ones.
+pub const SPELLED_NUMBERS: [&str; 26] = [
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+];
+
+/// Whether `word` (lower case) is "one" to "nineteen" or a tens word; `units_only`: "one" to
+/// "nine".
+fn number_bytes(word: &[u8], units_only: bool) -> bool {
+    match word {
+        b"one" | b"two" | b"three" | b"four" | b"five" | b"six" | b"seven" | b"eight" | b"nine" => {
+            true
+        }
+        _ if units_only => false,
+        b"ten" | b"eleven" | b"twelve" | b"thirteen" | b"fourteen" | b"fifteen" | b"sixteen"
+        | b"seventeen" | b"eighteen" | b"nineteen" => true,
+        _ => is_tens(word),
+    }
+}
+
+fn is_tens(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"twenty" | b"thirty" | b"forty" | b"fifty" | b"sixty" | b"seventy" | b"eighty" | b"ninety"
+    )
+}
+
+/// `word` in lower case, if it is short enough to be a number word (at most 13 bytes:
+/// "seventy-seven").
+fn lower_short(word: &str) -> Option<([u8; 13], usize)> {
+    let b = word.as_bytes();
+    if b.len() > 13 {
+        return None;
+    }
+    let mut buf = [0u8; 13];
+    for (d, s) in buf.iter_mut().zip(b) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some((buf, b.len()))
+}
+
+/// Whether `word` (any case) is a word a number is said in: "one" to "nineteen", the tens,
+/// "twenty-five".
+fn spelled_number(word: &str) -> bool {
+    lower_short(word).is_some_and(|(buf, len)| spelled_bytes(&buf[..len]))
+}
+
+fn spelled_bytes(w: &[u8]) -> bool {
+    number_bytes(w, false)
+        || w.iter()
+            .position(|&c| c == b'-')
+            .is_some_and(|at| is_tens(&w[..at]) && number_bytes(&w[at + 1..], true))
+}
+
+/// Whether `w` (any case) may be a number word or "hundred": a cheap test every word of a
+/// note takes (most fail at the first letter or the length); [`number_word`] decides.
+fn may_be_number(w: &[u8]) -> bool {
+    let Some(&first) = w.first() else {
+        return false;
+    };
+    // Per first letter: the lengths its number words have (a bit each), and the words.
+    #[rustfmt::skip]
+    let (lengths, words): (u32, &[&[u8]]) = match first | 0x20 {
+        b'o' => (1 << 3, &[b"one"]),
+        b't' => (1 << 3 | 1 << 5 | 1 << 6 | 1 << 8,
+                 &[b"two", b"ten", b"three", b"twelve", b"twenty", b"thirty", b"thirteen"]),
+        b'f' => (1 << 4 | 1 << 5 | 1 << 7 | 1 << 8,
+                 &[b"four", b"five", b"forty", b"fifty", b"fifteen", b"fourteen"]),
+        b's' => (1 << 3 | 1 << 5 | 1 << 7 | 1 << 9,
+                 &[b"six", b"seven", b"sixty", b"sixteen", b"seventy", b"seventeen"]),
+        b'e' => (1 << 5 | 1 << 6 | 1 << 8, &[b"eight", b"eleven", b"eighty", b"eighteen"]),
+        b'n' => (1 << 4 | 1 << 6 | 1 << 8, &[b"nine", b"ninety", b"nineteen"]),
+        b'h' => (1 << 7, &[b"hundred"]),
+        _ => return false,
+    };
+    // "twenty-five": a tens word, a hyphen, a unit (7 to 13 bytes).
+    if (7..=13).contains(&w.len()) && w[4..].contains(&b'-') {
+        return true;
+    }
+    (lengths >> w.len().min(31)) & 1 == 1
+        && words
+            .iter()
+            .any(|n| n.len() == w.len() && n.eq_ignore_ascii_case(w))
+}
+
+/// What a word is to a number said in words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NumberWord {
+    /// "twenty", "five", "twenty-five".
+    Number,
+    Hundred,
+    /// "a" of "a hundred".
+    A,
+    /// "and" of "a hundred and twenty".
+    And,
+    /// "point" of "two point five".
+    Point,
+    /// "sixth" of "the twenty sixth".
+    Ordinal,
+}
+
+fn number_word(note: &str, t: &Token) -> Option<NumberWord> {
+    if t.kind != TokenKind::Word {
+        return None;
+    }
+    // Every word of a note is asked: one match on its lower-cased bytes.
+    let (buf, len) = lower_short(&note[t.span.clone()])?;
+    let w = &buf[..len];
+    Some(match w {
+        b"a" => NumberWord::A,
+        b"and" => NumberWord::And,
+        b"point" => NumberWord::Point,
+        b"hundred" => NumberWord::Hundred,
+        b"first" | b"second" | b"third" | b"fourth" | b"fifth" | b"sixth" | b"seventh"
+        | b"eighth" | b"ninth" => NumberWord::Ordinal,
+        _ if spelled_bytes(w) => NumberWord::Number,
+        _ => return None,
+    })
+}
+
+/// Runs of number words said as one number become one number token ("twenty five", "a
+/// hundred and twenty", "two point five", "one hundred", "twenty-five", "the twenty sixth"),
+/// so that "twenty five percent" reads as "25 percent" does. The words must follow each other with spaces only; a single word
+/// stays a word ([`is_spelled_number`] tells the phrases it is a number too).
+fn merge_spoken_numbers(note: &str, out: &mut Vec<Token>) {
+    use NumberWord::*;
+    let spaced = |a: &Token, b: &Token| note[a.span.end..b.span.start].bytes().all(|c| c == b' ');
+    let word = |t: &Token| (t.kind == TokenKind::Word).then(|| note[t.span.clone()].as_bytes());
+    // Most notes have no run at all: nothing is copied then.
+    let mut merged: Option<Vec<Token>> = None;
+    let mut i = 0;
+    while i < out.len() {
+        // A run starts with a number word, or with "a" before "hundred": every other word is
+        // turned away here, by its first letter and its length.
+        let starts = word(&out[i]).is_some_and(|w| {
+            may_be_number(w)
+                || (w.eq_ignore_ascii_case(b"a")
+                    && out
+                        .get(i + 1)
+                        .and_then(word)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(b"hundred")))
+        });
+        if !starts {
+            if let Some(m) = merged.as_mut() {
+                m.push(out[i].clone());
+            }
+            i += 1;
+            continue;
+        }
+        // The longest run from `i`: number words and "hundred", with "a" before "hundred",
+        // "and" after "hundred" and before a number, "point" between numbers.
+        let mut numbers = 0;
+        let mut end = i;
+        let mut prev: Option<NumberWord> = None;
+        let mut after_tens = false;
+        let mut j = i;
+        while let Some(word) = out.get(j).and_then(|t| number_word(note, t)) {
+            if j > i && !spaced(&out[j - 1], &out[j]) {
+                break;
+            }
+            let next = out
+                .get(j + 1)
+                .filter(|n| spaced(&out[j], n))
+                .and_then(|n| number_word(note, n));
+            let takes = match word {
+                Number | Hundred => true,
+                A => j == i && next == Some(Hundred),
+                And => prev == Some(Hundred) && next == Some(Number),
+                Point => prev == Some(Number) && next == Some(Number),
+                Ordinal => after_tens,
+            };
+            if !takes {
+                break;
+            }
+            if matches!(word, Number | Hundred | Ordinal) {
+                numbers += 1;
+                end = j + 1;
+            }
+            after_tens = lower_short(&note[out[j].span.clone()])
+                .is_some_and(|(buf, len)| is_tens(&buf[..len]));
+            prev = Some(word);
+            j += 1;
+            if word == Ordinal {
+                break; // an ordinal ends the number
+            }
+        }
+        // "twenty-five" alone is a number too (no phrase knows it as a word).
+        let hyphenated = numbers == 1 && end == i + 1 && note[out[i].span.clone()].contains('-');
+        if numbers >= 2 || hyphenated {
+            let span = out[i].span.start..out[end - 1].span.end;
+            merged.get_or_insert_with(|| out[..i].to_vec()).push(Token {
+                kind: TokenKind::Number,
+                span,
+            });
+            i = end;
+        } else {
+            if let Some(m) = merged.as_mut() {
+                m.push(out[i].clone());
+            }
+            i += 1;
+        }
+    }
+    if let Some(m) = merged {
+        *out = m;
+    }
 }
 
 /// Abbreviations whose dot does not end a sentence when the sentence goes on ("Dr. Patel",
@@ -377,6 +615,79 @@ mod tests {
             .into_iter()
             .map(|t| (t.kind, &note[t.span]))
             .collect()
+    }
+
+    #[test]
+    fn numbers_said_in_words_are_one_number() {
+        use TokenKind::*;
+        assert_eq!(
+            show("twenty five percent off, a hundred and twenty thousand"),
+            vec![
+                (Number, "twenty five"),
+                (Word, "percent"),
+                (Word, "off"),
+                (Punct, ","),
+                (Number, "a hundred and twenty"),
+                (Word, "thousand"),
+            ]
+        );
+        assert_eq!(
+            show("two point five million, one hundred sites, twenty-five"),
+            vec![
+                (Number, "two point five"),
+                (Word, "million"),
+                (Punct, ","),
+                (Number, "one hundred"),
+                (Word, "sites"),
+                (Punct, ","),
+                (Number, "twenty-five"),
+            ]
+        );
+        // A date said: an ordinal after the tens, not alone.
+        assert_eq!(
+            show("on the twenty sixth, the first call"),
+            vec![
+                (Word, "on"),
+                (Word, "the"),
+                (Number, "twenty sixth"),
+                (Punct, ","),
+                (Word, "the"),
+                (Word, "first"),
+                (Word, "call"),
+            ]
+        );
+        // A word alone stays a word (the phrases read it as a number too), and so do words
+        // that only look like part of a number.
+        assert_eq!(
+            show("ten of them and a hundred, the one and only point"),
+            vec![
+                (Word, "ten"),
+                (Word, "of"),
+                (Word, "them"),
+                (Word, "and"),
+                (Word, "a"),
+                (Word, "hundred"),
+                (Punct, ","),
+                (Word, "the"),
+                (Word, "one"),
+                (Word, "and"),
+                (Word, "only"),
+                (Word, "point"),
+            ]
+        );
+        // Only spaces join them: not a comma, a line or a sentence's end.
+        assert_eq!(
+            show("two, three\nfour. Five"),
+            vec![
+                (Word, "two"),
+                (Punct, ","),
+                (Word, "three"),
+                (Boundary, "\n"),
+                (Word, "four"),
+                (Boundary, "."),
+                (Word, "Five"),
+            ]
+        );
     }
 
     #[test]

@@ -508,6 +508,14 @@ impl<'a> PhraseCompiler<'a> {
         // A known form also fills the regex, kind and word atoms that fit it.
         let atom_of = |a: &Atom| atoms.iter().position(|x| x == a);
         let word_atom = atom_of(&Atom::Word);
+        // A number said in a word ("fifteen percent") is a word and a `{num}`: each is a form
+        // of its own, known or not.
+        let number_atom = atom_of(&Atom::Kind(KindAtom::Number));
+        if number_atom.is_some() {
+            for word in token::SPELLED_NUMBERS {
+                fills.entry(word.to_string()).or_default();
+            }
+        }
         let mut symbols: Vec<Symbol> = Vec::new();
         let mut by_key: HashMap<Vec<usize>, u32> = HashMap::default();
         let mut known = HashMap::default();
@@ -522,6 +530,9 @@ impl<'a> PhraseCompiler<'a> {
             ids.extend(kind_atom(kind).and_then(|k| atom_of(&Atom::Kind(k))));
             if kind == TokenKind::Word {
                 ids.extend(word_atom);
+                if token::is_spelled_number(&form) {
+                    ids.extend(number_atom);
+                }
             }
             ids.sort_unstable();
             ids.dedup();

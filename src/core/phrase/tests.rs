@@ -206,7 +206,12 @@ fn ends(
         let form = enc.form(note, t);
         match &atoms[atom] {
             Atom::Forms(forms) => forms.contains(&form),
-            Atom::Kind(KindAtom::Number) => t.kind == TokenKind::Number,
+            Atom::Kind(KindAtom::Number) => {
+                t.kind == TokenKind::Number
+                    || (t.kind == TokenKind::Word
+                        && crate::core::token::is_spelled_number(&form)
+                        && enc.written.contains_key(&form))
+            }
             Atom::Kind(KindAtom::Money) => t.kind == TokenKind::Money,
             Atom::Kind(KindAtom::Percent) => t.kind == TokenKind::Percent,
             Atom::Word => t.kind == TokenKind::Word,
