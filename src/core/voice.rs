@@ -145,8 +145,11 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
                     && !line.is_empty()
                     && line.split_whitespace().count() <= 3
                     && is_signature(line);
-                email.signed |= is_sign_off(line) || (email.greeted && name_alone);
-                email.greeted |= is_greeting(line);
+                // "Thanks Pieter." before any body opens the email, as "Hi Pieter," does; it
+                // closes one only after a body.
+                let opening = !email.body && !email.greeted && is_thanks(line);
+                email.signed |= !opening && (is_sign_off(line) || (email.greeted && name_alone));
+                email.greeted |= opening || is_greeting(line);
                 email.body |= body && !is_greeting(line);
                 email.blank_before = line.is_empty();
                 continue;
@@ -263,6 +266,14 @@ fn is_greeting(line: &str) -> bool {
             && head.split_whitespace().count() <= 2)
 }
 
+/// A line that starts by thanking ("Thanks Pieter.", "Thank you for the time today").
+fn is_thanks(line: &str) -> bool {
+    let lower = line.trim_start().to_lowercase();
+    ["thanks", "thank you", "thx", "many thanks"]
+        .iter()
+        .any(|t| lower.starts_with(t))
+}
+
 /// A closing ("Thanks,", "Kind regards, James", "— Ben", "Sent from my iPhone"), alone on its
 /// line or ending it ("…at the lobby desk. Thanks, Gary"): the closing word, then at most a
 /// name. "Thanks for the time today" is no closing.
@@ -340,6 +351,19 @@ mod tests {
         assert!(client_at(note, "I'll send the slot"));
         assert!(client_at(note, "We'll run"));
         assert!(!client_at(note, "I'll call her"));
+    }
+
+    #[test]
+    fn an_email_that_opens_with_thanks_runs_to_its_signature() {
+        let note = "From: Ingrid Solberg, General Manager\nTo: Pieter\n\nThanks Pieter.\n\nAgree \
+                    with your read. Our throughput is capped at 1.6M.\n\nBest regards,\nIngrid\n\n\
+                    I'll send the phased proposal.";
+        assert!(client_at(note, "Our throughput"));
+        assert!(!client_at(note, "I'll send the phased"));
+        // A thanks after the body still closes the email.
+        let note = "From: Gina Park (Buyer)\nWe'll take 40 doors.\nThanks,\nGina\nI'll call her.";
+        assert!(client_at(note, "We'll take"));
+        assert!(!client_at(note, "I'll call"));
     }
 
     #[test]
