@@ -73,10 +73,10 @@
 //!   2026-12-07 session, after its rule work, and kept unread through the fifth: 0.879
 //!   (precision 0.95, recall 0.82), 0.881 at the fifth's end. Read by two helpers in the sixth
 //!   (0.881 -> 0.976 on it).
-//! - `tests/eval/next/round-32.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand): written at the start of the fifth 2026-12-07 session, before any rule
-//!   change, and never read: 0.851 (precision 0.93, recall 0.79) with the rules that session
-//!   began with.
+//!   Round 32 (120 notes, two writers, 16 new industries): written at the start of the fifth
+//!   2026-12-07 session, before any rule change, and kept unread through it: 0.851 (precision
+//!   0.93, recall 0.79), 0.861 in the sixth before it was read. Read by two helpers in the sixth
+//!   (0.861 -> 0.962 on it).
 //! - `tests/eval/next/round-33.jsonl` (120 notes, two writers, 16 new industries, each note
 //!   written by hand; one writer's reps are small-firm field reps typing on a phone, the
 //!   other's enterprise account managers, several in a second language): written at the start
@@ -269,6 +269,7 @@ fn fresh_rounds_micro_f1() {
         ("round 29", include_str!("eval/fresh/round-29.jsonl")),
         ("round 30", include_str!("eval/fresh/round-30.jsonl")),
         ("round 31", include_str!("eval/fresh/round-31.jsonl")),
+        ("round 32", include_str!("eval/fresh/round-32.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -287,8 +288,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 32", include_str!("eval/next/round-32.jsonl"), 0.83),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 33", include_str!("eval/next/round-33.jsonl"), 0.77),
     ("round 34", include_str!("eval/next/round-34.jsonl"), 0.82),
 ];
