@@ -13,7 +13,7 @@
 //! | `{who}` | who does it: a subject like "I", "they", "Dana", "their ops manager" |
 //! | `{who:pronoun}` | who does it, one of the class's entries: "they", "she", "he" |
 //! | `{act:present}` | the class with its words in the present only: "send", "sends" |
-//! | `{num}` `{money}` `{percent}` | a number, an amount, a percentage |
+//! | `{num}` `{money}` `{percent}` | a number ("15", "fifteen", "twenty five"), an amount, a percentage |
 //! | `{name}` | a capitalised word the lexicon does not know (a name) |
 //! | `{word}` | any one word |
 //! | `/^re-?quote/` | one token matching the regex (a rare escape hatch; at most six) |
