@@ -4,8 +4,10 @@
 //! boundary (the end of a sentence or clause, a line break, a bullet), each with its exact byte
 //! span in the note. Contractions are split the way spaCy splits them ("they'll" → "they",
 //! "'ll"; "don't" → "do", "n't"), so "they'll send" and "they will send" read alike.
+//! A number said in words ("twenty five", "a hundred and twenty") is one number token.
 //! **Invariant:** spans are in order, do not overlap, lie on char boundaries, and a word's span
-//! holds exactly its text; one pass over the note, no allocation per token beyond the vector.
+//! holds exactly its text; one pass over the note, then one over its words for numbers said in
+//! words (in place); no allocation per token beyond the vector.
 
 use std::ops::Range;
 
@@ -15,7 +17,7 @@ pub enum TokenKind {
     /// Letters, maybe with digits, inner hyphens, dots or slashes: "follow-up", "w/", "f/u",
     /// "Q3", "e.g", or a contraction's second part ("'ll", "n't").
     Word,
-    /// "15", "3.5", "1,200", "2nd".
+    /// "15", "3.5", "1,200", "2nd", "twenty five", "two point five".
     Number,
     /// "$40k", "€5,000", "₩8M", "40k" after a currency sign.
     Money,
@@ -105,13 +107,13 @@ pub fn tokenize(note: &str) -> Vec<Token> {
 }
 
 /// A number said in words, as a voice note writes it: "twenty", "fifteen", "twenty-five" (one
-/// word alone: not "one", which is mostly a pronoun). Lower case.
+/// word alone: not "one", which is mostly a pronoun). Any case.
 pub fn is_spelled_number(word: &str) -> bool {
-    word != "one" && spelled_number(word)
+    !word.eq_ignore_ascii_case("one") && spelled_number(word)
 }
 
 /// Every single word [`is_spelled_number`] accepts but the hyphenated ones.
-pub const SPELLED_NUMBERS: [&str; 26] = [
+pub const SPELLED_NUMBERS: [&str; 27] = [
     "two",
     "three",
     "four",
@@ -138,6 +140,7 @@ pub const SPELLED_NUMBERS: [&str; 26] = [
     "seventy",
     "eighty",
     "ninety",
+    "zero",
 ];
 
 /// Whether `word` (lower case) is "one" to "nineteen" or a tens word; `units_only`: "one" to
@@ -148,6 +151,7 @@ fn number_bytes(word: &[u8], units_only: bool) -> bool {
             true
         }
         _ if units_only => false,
+        b"zero" => true,
         b"ten" | b"eleven" | b"twelve" | b"thirteen" | b"fourteen" | b"fifteen" | b"sixteen"
         | b"seventeen" | b"eighteen" | b"nineteen" => true,
         _ => is_tens(word),
@@ -183,9 +187,26 @@ fn spelled_number(word: &str) -> bool {
 
 fn spelled_bytes(w: &[u8]) -> bool {
     number_bytes(w, false)
-        || w.iter()
-            .position(|&c| c == b'-')
-            .is_some_and(|at| is_tens(&w[..at]) && number_bytes(&w[at + 1..], true))
+        || w.iter().position(|&c| c == b'-').is_some_and(|at| {
+            let unit = &w[at + 1..];
+            is_tens(&w[..at]) && (number_bytes(unit, true) || is_ordinal(unit))
+        })
+}
+
+/// "first" to "ninth" (lower case).
+fn is_ordinal(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"first"
+            | b"second"
+            | b"third"
+            | b"fourth"
+            | b"fifth"
+            | b"sixth"
+            | b"seventh"
+            | b"eighth"
+            | b"ninth"
+    )
 }
 
 /// Whether `w` (any case) may be a number word or "hundred": a cheap test every word of a
@@ -207,6 +228,7 @@ fn may_be_number(w: &[u8]) -> bool {
         b'e' => (1 << 5 | 1 << 6 | 1 << 8, &[b"eight", b"eleven", b"eighty", b"eighteen"]),
         b'n' => (1 << 4 | 1 << 6 | 1 << 8, &[b"nine", b"ninety", b"nineteen"]),
         b'h' => (1 << 7, &[b"hundred"]),
+        b'z' => (1 << 4, &[b"zero"]),
         _ => return false,
     };
     // "twenty-five": a tens word, a hyphen, a unit (7 to 13 bytes).
@@ -231,8 +253,6 @@ enum NumberWord {
     And,
     /// "point" of "two point five".
     Point,
-    /// "sixth" of "the twenty sixth".
-    Ordinal,
 }
 
 fn number_word(note: &str, t: &Token) -> Option<NumberWord> {
@@ -247,23 +267,23 @@ fn number_word(note: &str, t: &Token) -> Option<NumberWord> {
         b"and" => NumberWord::And,
         b"point" => NumberWord::Point,
         b"hundred" => NumberWord::Hundred,
-        b"first" | b"second" | b"third" | b"fourth" | b"fifth" | b"sixth" | b"seventh"
-        | b"eighth" | b"ninth" => NumberWord::Ordinal,
         _ if spelled_bytes(w) => NumberWord::Number,
         _ => return None,
     })
 }
 
 /// Runs of number words said as one number become one number token ("twenty five", "a
-/// hundred and twenty", "two point five", "one hundred", "twenty-five", "the twenty sixth"),
-/// so that "twenty five percent" reads as "25 percent" does. The words must follow each other with spaces only; a single word
+/// hundred and twenty", "two point five", "one hundred", "twenty-five", "twenty-first"), so
+/// that "twenty five percent" reads as "25 percent" does ("the twenty sixth" stays two words,
+/// as the lexicon's dates list it). The words must follow each other with spaces only; a single word
 /// stays a word ([`is_spelled_number`] tells the phrases it is a number too).
 fn merge_spoken_numbers(note: &str, out: &mut Vec<Token>) {
     use NumberWord::*;
     let spaced = |a: &Token, b: &Token| note[a.span.end..b.span.start].bytes().all(|c| c == b' ');
     let word = |t: &Token| (t.kind == TokenKind::Word).then(|| note[t.span.clone()].as_bytes());
-    // Most notes have no run at all: nothing is copied then.
-    let mut merged: Option<Vec<Token>> = None;
+    // Tokens are moved down in place: `kept` tokens are final, `i` is the next one read (a
+    // run is read from `i` on, so the writes stay behind the reads).
+    let mut kept = 0;
     let mut i = 0;
     while i < out.len() {
         // A run starts with a number word, or with "a" before "hundred": every other word is
@@ -276,69 +296,53 @@ fn merge_spoken_numbers(note: &str, out: &mut Vec<Token>) {
                         .and_then(word)
                         .is_some_and(|n| n.eq_ignore_ascii_case(b"hundred")))
         });
-        if !starts {
-            if let Some(m) = merged.as_mut() {
-                m.push(out[i].clone());
-            }
-            i += 1;
-            continue;
-        }
-        // The longest run from `i`: number words and "hundred", with "a" before "hundred",
-        // "and" after "hundred" and before a number, "point" between numbers.
-        let mut numbers = 0;
         let mut end = i;
-        let mut prev: Option<NumberWord> = None;
-        let mut after_tens = false;
-        let mut j = i;
-        while let Some(word) = out.get(j).and_then(|t| number_word(note, t)) {
-            if j > i && !spaced(&out[j - 1], &out[j]) {
-                break;
-            }
-            let next = out
-                .get(j + 1)
-                .filter(|n| spaced(&out[j], n))
-                .and_then(|n| number_word(note, n));
-            let takes = match word {
-                Number | Hundred => true,
-                A => j == i && next == Some(Hundred),
-                And => prev == Some(Hundred) && next == Some(Number),
-                Point => prev == Some(Number) && next == Some(Number),
-                Ordinal => after_tens,
-            };
-            if !takes {
-                break;
-            }
-            if matches!(word, Number | Hundred | Ordinal) {
-                numbers += 1;
-                end = j + 1;
-            }
-            after_tens = lower_short(&note[out[j].span.clone()])
-                .is_some_and(|(buf, len)| is_tens(&buf[..len]));
-            prev = Some(word);
-            j += 1;
-            if word == Ordinal {
-                break; // an ordinal ends the number
+        let mut numbers = 0;
+        if starts {
+            // The longest run from `i`: number words and "hundred", with "a" before
+            // "hundred", "and" after "hundred" and before a number, "point" between numbers.
+            let mut prev: Option<NumberWord> = None;
+            let mut j = i;
+            while let Some(w) = out.get(j).and_then(|t| number_word(note, t)) {
+                if j > i && !spaced(&out[j - 1], &out[j]) {
+                    break;
+                }
+                let next = out
+                    .get(j + 1)
+                    .filter(|n| spaced(&out[j], n))
+                    .and_then(|n| number_word(note, n));
+                let takes = match w {
+                    Number | Hundred => true,
+                    A => j == i && next == Some(Hundred),
+                    And => prev == Some(Hundred) && next == Some(Number),
+                    Point => prev == Some(Number) && next == Some(Number),
+                };
+                if !takes {
+                    break;
+                }
+                if matches!(w, Number | Hundred) {
+                    numbers += 1;
+                    end = j + 1;
+                }
+                prev = Some(w);
+                j += 1;
             }
         }
-        // "twenty-five" alone is a number too (no phrase knows it as a word).
+        // "twenty-five" and "twenty-first" alone are numbers too.
         let hyphenated = numbers == 1 && end == i + 1 && note[out[i].span.clone()].contains('-');
         if numbers >= 2 || hyphenated {
-            let span = out[i].span.start..out[end - 1].span.end;
-            merged.get_or_insert_with(|| out[..i].to_vec()).push(Token {
+            out[kept] = Token {
                 kind: TokenKind::Number,
-                span,
-            });
+                span: out[i].span.start..out[end - 1].span.end,
+            };
             i = end;
         } else {
-            if let Some(m) = merged.as_mut() {
-                m.push(out[i].clone());
-            }
+            out.swap(kept, i);
             i += 1;
         }
+        kept += 1;
     }
-    if let Some(m) = merged {
-        *out = m;
-    }
+    out.truncate(kept);
 }
 
 /// Abbreviations whose dot does not end a sentence when the sentence goes on ("Dr. Patel",
@@ -378,7 +382,10 @@ fn after_title(note: &str, out: &[Token], i: usize) -> bool {
     let amount = next.is_some_and(|c| c.is_ascii_digit() || c == '~' || is_currency(c));
     (is(&TITLES) && next.is_some_and(char::is_alphanumeric))
         || (is(&BEFORE_AMOUNTS) && amount)
-        || (is(&BEFORE_NUMBERS) && next.is_some_and(|c| c.is_ascii_digit()))
+        || (is(&BEFORE_NUMBERS)
+            && next.is_some_and(|c| c.is_ascii_digit())
+            // "we sat. 2 hours later": the words that are also verbs only with a capital.
+            && (!is(&["sat", "sun", "wed", "mar"]) || word.starts_with(char::is_uppercase)))
 }
 
 /// Boundaries in a row are one.
@@ -617,6 +624,49 @@ mod tests {
             .collect()
     }
 
+    /// The words a number alone is said in, as the phrases know them: every one the tokenizer
+    /// takes, but "one" (mostly a pronoun).
+    #[test]
+    fn the_spelled_numbers_are_the_words_the_tokenizer_takes() {
+        let said = [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+        ];
+        let mut taken: Vec<&str> = said.into_iter().filter(|w| is_spelled_number(w)).collect();
+        let mut listed = SPELLED_NUMBERS.to_vec();
+        taken.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(taken, listed);
+        assert!(said.iter().all(|w| may_be_number(w.as_bytes())));
+        assert!(!is_spelled_number("One") && is_spelled_number("Twenty-Five"));
+    }
+
     #[test]
     fn numbers_said_in_words_are_one_number() {
         use TokenKind::*;
@@ -643,17 +693,28 @@ mod tests {
                 (Number, "twenty-five"),
             ]
         );
-        // A date said: an ordinal after the tens, not alone.
+        // A date said stays words ("the twenty sixth": the lexicon lists it so), written with a
+        // hyphen it is a number; and "zero" counts.
         assert_eq!(
-            show("on the twenty sixth, the first call"),
+            show("the twenty sixth or twenty-first, zero point five"),
             vec![
-                (Word, "on"),
                 (Word, "the"),
-                (Number, "twenty sixth"),
+                (Word, "twenty"),
+                (Word, "sixth"),
+                (Word, "or"),
+                (Number, "twenty-first"),
                 (Punct, ","),
-                (Word, "the"),
-                (Word, "first"),
-                (Word, "call"),
+                (Number, "zero point five"),
+            ]
+        );
+        // Any case, and runs back to back; tokens after a run keep their places.
+        assert_eq!(
+            show("TWENTY FIVE % then Ten Ten"),
+            vec![
+                (Number, "TWENTY FIVE"),
+                (Punct, "%"),
+                (Word, "then"),
+                (Number, "Ten Ten"),
             ]
         );
         // A word alone stays a word (the phrases read it as a number too), and so do words
@@ -745,6 +806,8 @@ mod tests {
             Vec::<usize>::new()
         );
         assert_eq!(boundaries("from 1 Sept. Status: done"), [11]);
+        assert_eq!(boundaries("site visit Sat. 14th"), Vec::<usize>::new());
+        assert_eq!(boundaries("we sat. 2 hours later"), [6]);
     }
 
     #[test]

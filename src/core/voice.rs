@@ -97,6 +97,8 @@ struct Email {
     quoted: Option<bool>,
     /// Whether a line of its body (not a header, not the greeting) has been read.
     body: bool,
+    /// The first word of the sender's name on the `From:` line, lower case ("gina").
+    sender: String,
 }
 
 /// The pasted emails of `note` that have a `From:` line, each from that line to the end of its
@@ -145,9 +147,10 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
                     && !line.is_empty()
                     && line.split_whitespace().count() <= 3
                     && is_signature(line);
-                // "Thanks Pieter." before any body opens the email, as "Hi Pieter," does; it
-                // closes one only after a body.
-                let opening = !email.body && !email.greeted && is_thanks(line);
+                // "Thanks Pieter." before any body opens the email, as "Hi Pieter," does: a
+                // thanks to someone who is not its sender ("Thanks,\nGina" from Gina, or
+                // "Thanks for the call, we'll take 40 doors", stay what they were).
+                let opening = !email.body && !email.greeted && thanks_someone(line, &email.sender);
                 email.signed |= !opening && (is_sign_off(line) || (email.greeted && name_alone));
                 email.greeted |= opening || is_greeting(line);
                 email.body |= body && !is_greeting(line);
@@ -156,7 +159,15 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
             }
         }
         if opens(i) {
+            let sender = from_header_sender(line)
+                .and_then(|s| {
+                    s.split(|c: char| !c.is_alphanumeric())
+                        .find(|w| !w.is_empty())
+                })
+                .unwrap_or_default()
+                .to_lowercase();
             open = Some(Email {
+                sender,
                 start,
                 greeted: false,
                 signed: false,
@@ -266,12 +277,24 @@ fn is_greeting(line: &str) -> bool {
             && head.split_whitespace().count() <= 2)
 }
 
-/// A line that starts by thanking ("Thanks Pieter.", "Thank you for the time today").
-fn is_thanks(line: &str) -> bool {
-    let lower = line.trim_start().to_lowercase();
-    ["thanks", "thank you", "thx", "many thanks"]
-        .iter()
-        .any(|t| lower.starts_with(t))
+/// A line that only thanks someone by name ("Thanks Pieter.", "Thank you, Pieter!"), someone
+/// who is not `sender` (the first word of the sender's name, lower case).
+fn thanks_someone(line: &str, sender: &str) -> bool {
+    let words: Vec<String> = line
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let name = match words.as_slice() {
+        [thanks, name] if ["thanks", "thx", "ta"].contains(&thanks.as_str()) => name,
+        [a, b, name] if (a == "thank" && b == "you") || (a == "many" && b == "thanks") => name,
+        _ => return false,
+    };
+    let capitalised = line
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.starts_with(char::is_uppercase));
+    capitalised && name != sender
 }
 
 /// A closing ("Thanks,", "Kind regards, James", "— Ben", "Sent from my iPhone"), alone on its
@@ -360,10 +383,19 @@ mod tests {
                     I'll send the phased proposal.";
         assert!(client_at(note, "Our throughput"));
         assert!(!client_at(note, "I'll send the phased"));
-        // A thanks after the body still closes the email.
+        // A thanks after the body still closes the email, and so does the sender's own.
         let note = "From: Gina Park (Buyer)\nWe'll take 40 doors.\nThanks,\nGina\nI'll call her.";
         assert!(client_at(note, "We'll take"));
         assert!(!client_at(note, "I'll call"));
+        let note = "From: Gina (Buyer)\nThanks,\nGina\nI'll call her.";
+        assert!(!client_at(note, "I'll call"));
+        let note = "From: Gina (Buyer)\nThanks, Gina\nI'll call her.";
+        assert!(!client_at(note, "I'll call"));
+        // A thanks that says more is a first paragraph, as any other.
+        let note = "From: Gina Park (Buyer)\nThanks for the call, we'll take 40 doors.\n\n\
+                    I'll send the contract tomorrow.";
+        assert!(client_at(note, "we'll take"));
+        assert!(!client_at(note, "I'll send the contract"));
     }
 
     #[test]

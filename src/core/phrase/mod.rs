@@ -276,7 +276,22 @@ impl<'a> PhraseCompiler<'a> {
                 Item::Gap(n) => Node::Gap(*n),
                 Item::Start => Node::Edge { start: true },
                 Item::End => Node::Edge { start: false },
-                Item::Word { text: w, exact } => self.word(w, *exact),
+                Item::Word { text: w, exact } => {
+                    // Words a note reads as one number ("twenty five") are one token there:
+                    // written apart in a phrase, they would never match.
+                    if let Some(Item::Word { text: prev, .. }) =
+                        pos.checked_sub(1).and_then(|p| items.get(p))
+                    {
+                        let both = format!("{prev} {w}");
+                        if token::tokenize(&both).len() == 1 {
+                            return Err(RuleError::new(
+                                origin,
+                                format!("`{text}`: a note reads \"{both}\" as one number: write {{num}}, or quote the words (\"{both}\")"),
+                            ));
+                        }
+                    }
+                    self.word(w, *exact)
+                }
                 Item::Class(name) => self.class(name, origin, depth)?,
                 Item::Regex(re) => {
                     let index = match self.regexes.iter().position(|r| r.as_str() == re) {

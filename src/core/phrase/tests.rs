@@ -187,6 +187,28 @@ fn broken_phrases_say_where_and_why() {
     assert!(err(&mut c, "the?").contains("can match nothing"));
     assert!(err(&mut c, "send …99 quote").contains("a gap is 1 to 12 words"));
     assert!(err(&mut c, "{who} and {who}").contains("one {who}"));
+    // A note reads "twenty five" as one number: written as two words it would never match.
+    assert!(err(&mut c, "gave twenty five percent")
+        .contains("a note reads \"twenty five\" as one number: write {num}"));
+}
+
+#[test]
+fn numbers_said_in_words_are_num() {
+    assert_eq!(
+        find(
+            "{num} percent",
+            "twenty five percent, ten percent, one percent, 5 percent"
+        ),
+        ["twenty five percent", "ten percent", "5 percent"]
+    );
+    assert_eq!(
+        find("\"twenty five\" percent", "twenty five percent"),
+        ["twenty five percent"]
+    );
+    assert_eq!(
+        find("{num} million", "two point five million"),
+        ["two point five million"]
+    );
 }
 
 /// What a node matches, by the plain reading of the language: from token `at`, the set
@@ -208,9 +230,7 @@ fn ends(
             Atom::Forms(forms) => forms.contains(&form),
             Atom::Kind(KindAtom::Number) => {
                 t.kind == TokenKind::Number
-                    || (t.kind == TokenKind::Word
-                        && crate::core::token::is_spelled_number(&form)
-                        && enc.written.contains_key(&form))
+                    || (t.kind == TokenKind::Word && crate::core::token::is_spelled_number(&form))
             }
             Atom::Kind(KindAtom::Money) => t.kind == TokenKind::Money,
             Atom::Kind(KindAtom::Percent) => t.kind == TokenKind::Percent,
@@ -274,9 +294,9 @@ fn ends(
     }
 }
 
-const WORDS: [&str; 14] = [
+const WORDS: [&str; 16] = [
     "send", "sent", "the", "quote", "quotes", "price", "list", "Dana", "they", "will", "'ll",
-    "tmrw", "their", "ops",
+    "tmrw", "their", "ops", "ten", "percent",
 ];
 
 fn arb_node(depth: u32) -> impl Strategy<Value = String> {
@@ -314,7 +334,7 @@ proptest::proptest! {
                 "send", "sent", "Sent", "sending", "the", "quote", "quoted", "price", "list", "lists",
                 "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
                 "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
-                "quuuote", "tmrwww", "SENNND",
+                "quuuote", "tmrwww", "SENNND", "ten", "Twenty", "five", "one", "percent", "point",
             ]),
             0..12,
         ),
