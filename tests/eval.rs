@@ -77,11 +77,11 @@
 //!   2026-12-07 session, before any rule change, and kept unread through it: 0.851 (precision
 //!   0.93, recall 0.79), 0.861 in the sixth before it was read. Read by two helpers in the sixth
 //!   (0.861 -> 0.962 on it).
-//! - `tests/eval/next/round-33.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand; one writer's reps are small-firm field reps typing on a phone, the
-//!   other's enterprise account managers, several in a second language): written at the start
-//!   of the sixth 2026-12-07 session, before any rule change, and never read: 0.790
-//!   (precision 0.89, recall 0.71) with the rules that session began with.
+//!   Round 33 (120 notes, two writers, 16 new industries; one writer's reps are small-firm field
+//!   reps typing on a phone, the other's enterprise account managers, several in a second
+//!   language): written at the start of the sixth 2026-12-07 session, before any rule change,
+//!   and kept unread through two readings: 0.790 (precision 0.89, recall 0.71), 0.802 before it
+//!   was read. Read by two helpers in the sixth (0.802 -> 0.942 on it).
 //! - `tests/eval/next/round-34.jsonl` (120 notes, two writers, 16 new industries, each note
 //!   written by hand; one writer's reps are inside sales at software and services firms, the
 //!   other's distributors' field reps in Latin America, Africa and Asia): written in the sixth
@@ -203,9 +203,12 @@ const STYLES: [&str; 7] = [
 // "no", "incl." within a sentence, letter currencies): tuned 0.988, held-out 0.861, styled
 // 0.918, fresh rounds 01-30 0.968; unread round 31 0.881, round 32 (written before) 0.851 ->
 // 0.854.
-// Thirtieth (round 31 read by two helpers, 0.881 -> 0.976; a short month's dot goes on with its
-// date): tuned 0.988, held-out 0.861, styled 0.918, fresh rounds 01-31 0.969; unread round 32
-// 0.854 -> 0.857, round 33 (written before) 0.790 -> 0.797.
+// Thirtieth (rounds 31, 32 and 33 read by two helpers each: 0.881 -> 0.976, 0.861 -> 0.962,
+// 0.802 -> 0.942; numbers said in words are numbers; an email that opens with a thanks; a short
+// month's dot goes on with its date): tuned 0.988, held-out 0.861, styled 0.918 -> 0.921, fresh
+// rounds 01-33 0.969; unread round 32 0.854 -> 0.861 before it was read, round 33 0.790 ->
+// 0.802, round 34 (written after round 31's reading) 0.847 -> 0.850, round 35 (after round
+// 32's) 0.814 -> 0.815.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
@@ -275,6 +278,7 @@ fn fresh_rounds_micro_f1() {
         ("round 30", include_str!("eval/fresh/round-30.jsonl")),
         ("round 31", include_str!("eval/fresh/round-31.jsonl")),
         ("round 32", include_str!("eval/fresh/round-32.jsonl")),
+        ("round 33", include_str!("eval/fresh/round-33.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -293,8 +297,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 33", include_str!("eval/next/round-33.jsonl"), 0.77),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 34", include_str!("eval/next/round-34.jsonl"), 0.82),
     ("round 35", include_str!("eval/next/round-35.jsonl"), 0.79),
 ];
