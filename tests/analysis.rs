@@ -48,6 +48,13 @@ fn negation_suppresses_a_phrase() {
         );
     }
     assert!(cats("We offered a discount.").contains(&Category::UnearnedConcession));
+    // "Instead of" negates what follows; "instead" opening a clause does not.
+    assert!(
+        !cats("instead of offering a discount we asked about their volumes")
+            .contains(&Category::UnearnedConcession)
+    );
+    let c = cats("No discount. Instead I showed him what other clinics did");
+    assert!(c.contains(&Category::Insight), "{c:?}");
 }
 
 #[test]

@@ -448,7 +448,10 @@ fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>
             let idioms = &rules.words.no_idioms;
             idioms.contains(&next) || idioms.contains(&format!("{next} {after_next}"))
         };
-        let negates = is_negator(rules, &word) && !(word == "no" && idiom());
+        // "Instead of sending a quote" negates; "Instead I walked her through" opens a clause.
+        let negates = is_negator(rules, &word)
+            && !(word == "no" && idiom())
+            && !(word == "instead" && next != "of");
         std::mem::swap(&mut after_next, &mut next);
         next.clone_from(&word);
         negates
