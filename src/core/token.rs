@@ -82,6 +82,21 @@ pub fn tokenize(note: &str) -> Vec<Token> {
             i = end;
             continue;
         }
+        if is_emoji(c) {
+            // An emoji stands where a phone-typed note ends a clause ("loved it 👍 sending the
+            // catalog tmrw"): a boundary, with its modifiers and joined emoji.
+            let mut end = i + len;
+            while let Some(next) = note[end..]
+                .chars()
+                .next()
+                .filter(|&n| is_emoji(n) || n == '\u{FE0F}' || n == '\u{200D}')
+            {
+                end += next.len_utf8();
+            }
+            push_boundary(&mut out, i..end);
+            i = end;
+            continue;
+        }
         let kind = match c {
             '!' | '?' | ';' => TokenKind::Boundary,
             // The dot of "Dr. Patel", "approx. 40k": not a sentence's end.
@@ -355,6 +370,11 @@ const TITLES: [&str; 15] = [
 /// Abbreviations whose dot does not end a sentence when an amount follows ("c. £80k", "est.
 /// 40 units"); before a word it may ("plan c. Then").
 const BEFORE_AMOUNTS: [&str; 7] = ["c", "ca", "est", "abt", "approx", "incl", "excl"];
+
+/// Pictographs and symbols used as emoji ("👍", "😍", "✅", "🙏🏽").
+fn is_emoji(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
+}
 
 /// Months and weekdays written short, whose dot does not end a sentence when a day or a year
 /// follows ("Sept. 15", "Jan. 2027", "Thu. 3/12"); before a word it may ("from 1 Sept. Status").
@@ -747,6 +767,23 @@ mod tests {
                 (Word, "four"),
                 (Boundary, "."),
                 (Word, "Five"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_emoji_ends_a_clause() {
+        use TokenKind::*;
+        assert_eq!(
+            show("loved it 👍🏽 sending catalog ✅️ done"),
+            vec![
+                (Word, "loved"),
+                (Word, "it"),
+                (Boundary, "👍🏽"),
+                (Word, "sending"),
+                (Word, "catalog"),
+                (Boundary, "✅\u{FE0F}"),
+                (Word, "done"),
             ]
         );
     }
