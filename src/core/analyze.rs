@@ -291,6 +291,11 @@ fn party_of(
     let Some((start, end)) = span else {
         return Party::Rep;
     };
+    // A relative clause's subject is the noun it hangs on ("Camila who makes the purchases
+    // will send", "Dana, who runs ops, will send"): read that noun instead.
+    if let Some(noun) = relative_antecedent(note, start, end) {
+        return party_of(rules, note, Some(noun), voices);
+    }
     // A contraction's ending names no one: the word it hangs on does ("'m" of "I'm gonna
     // call", "'re" of "they're pulling the data").
     let start = if note[start..].starts_with(['\'', '’']) {
@@ -393,6 +398,40 @@ fn party_of(
         };
     }
     Party::Unknown
+}
+
+/// The word a relative clause hangs on, when the subject at `start..end` is the clause's
+/// "who" ("Dana, who runs ops, will send") or follows "who" and its verb ("Camila who makes
+/// the purchases will send"): its span.
+fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let from = text::floor_boundary(note, start.saturating_sub(80));
+    let window = &note[from..start];
+    let span_of = |w: &str| {
+        let at = from + (w.as_ptr() as usize - window.as_ptr() as usize);
+        (at, at + w.len())
+    };
+    let mut before = text::raw_words(window).rev();
+    let is_who = |w: &str| w.eq_ignore_ascii_case("who");
+    let own_first = text::raw_words(&note[start..end]).next()?;
+    let noun = if is_who(own_first) {
+        before.next()?
+    } else {
+        let _verb = before.next()?;
+        if !is_who(before.next()?) {
+            return None;
+        }
+        before.next()?
+    };
+    // Only a noun or a name: "told her who will send" names no one new.
+    let lower = noun.to_lowercase();
+    if [
+        "i", "we", "you", "they", "he", "she", "it", "her", "him", "them", "us", "me", "and", "or",
+    ]
+    .contains(&lower.as_str())
+    {
+        return None;
+    }
+    Some(span_of(noun))
 }
 
 /// Words that make a request or a question of the subject after them ("could you send").
