@@ -58,6 +58,15 @@ fn negation_suppresses_a_phrase() {
 }
 
 #[test]
+fn a_relative_clause_names_the_client_and_a_long_chain_of_them_is_fine() {
+    let c = cats("his daughter Camila who make the purchases will send me the list by friday");
+    assert!(c.contains(&Category::ClientCommitment), "{c:?}");
+    // Clauses hanging on clauses, a note long: read once each, no deeper.
+    let chain = "Lee who met ".repeat(50_000) + "Lee will send the logs by Friday";
+    let _ = cats(&chain);
+}
+
+#[test]
 fn a_trade_is_not_an_unearned_concession() {
     let c = cats("Offered 10% off in exchange for a 3-year term.");
     assert!(c.contains(&Category::TradedConcession));

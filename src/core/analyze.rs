@@ -288,14 +288,14 @@ fn party_of(
     span: Option<(usize, usize)>,
     voices: &OnceCell<Voices>,
 ) -> Party {
+    // A relative clause's subject is the noun it hangs on ("Camila who makes the purchases
+    // will send", "Dana, who runs ops, will send"): read that noun instead (once: a chain of
+    // clauses is not followed).
+    let span =
+        span.map(|(start, end)| relative_antecedent(note, start, end).unwrap_or((start, end)));
     let Some((start, end)) = span else {
         return Party::Rep;
     };
-    // A relative clause's subject is the noun it hangs on ("Camila who makes the purchases
-    // will send", "Dana, who runs ops, will send"): read that noun instead.
-    if let Some(noun) = relative_antecedent(note, start, end) {
-        return party_of(rules, note, Some(noun), voices);
-    }
     // A contraction's ending names no one: the word it hangs on does ("'m" of "I'm gonna
     // call", "'re" of "they're pulling the data").
     let start = if note[start..].starts_with(['\'', '’']) {
@@ -426,6 +426,7 @@ fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, u
     let lower = noun.to_lowercase();
     if [
         "i", "we", "you", "they", "he", "she", "it", "her", "him", "them", "us", "me", "and", "or",
+        "who",
     ]
     .contains(&lower.as_str())
     {
