@@ -531,6 +531,12 @@ impl<'a> PhraseCompiler<'a> {
                 fills.entry(word.to_string()).or_default();
             }
         }
+        // So is a title before a name, in any case ("Mrs.", "dr"): a form of its own.
+        if atom_of(&Atom::Name).is_some() {
+            for title in NAME_TITLES {
+                fills.entry(title.to_string()).or_default();
+            }
+        }
         let mut symbols: Vec<Symbol> = Vec::new();
         let mut by_key: HashMap<Vec<usize>, u32> = HashMap::default();
         let mut known = HashMap::default();
@@ -547,6 +553,11 @@ impl<'a> PhraseCompiler<'a> {
                 ids.extend(word_atom);
                 if token::is_spelled_number(&form) {
                     ids.extend(number_atom);
+                }
+                // A title is part of a name whether or not a rule names it too: writing
+                // `mrs` in one phrase must not stop "Mrs. Sharma" reading as a name elsewhere.
+                if NAME_TITLES.contains(&form.as_str()) {
+                    ids.extend(atom_of(&Atom::Name));
                 }
             }
             ids.sort_unstable();
@@ -648,6 +659,9 @@ impl<'a> PhraseCompiler<'a> {
         })
     }
 }
+
+/// Titles before a name, read as `{name}` in any case, as an unknown capitalised word is.
+pub(crate) const NAME_TITLES: [&str; 6] = ["mr", "mrs", "ms", "dr", "prof", "mx"];
 
 /// A symbol: the atoms a token with it fills.
 struct Symbol {

@@ -41,13 +41,20 @@ fn origin() -> Origin {
 
 /// The spans of `phrase` in `note`, as text.
 fn find(phrase: &str, note: &str) -> Vec<String> {
+    find_beside(phrase, &[], note)
+}
+
+/// The matches of `phrase`, compiled with `others` (whose words the lexicon then knows too).
+fn find_beside(phrase: &str, others: &[&str], note: &str) -> Vec<String> {
     let lexicon = lexicon();
     let mut c = PhraseCompiler::new(&lexicon);
-    c.add(&Located {
-        value: phrase.to_string(),
-        origin: origin(),
-    })
-    .unwrap();
+    for p in std::iter::once(&phrase).chain(others) {
+        c.add(&Located {
+            value: p.to_string(),
+            origin: origin(),
+        })
+        .unwrap();
+    }
     let compiled = c.finish().unwrap();
     let program = Program::compile(&compiled.sources[0], symbol_of).unwrap();
     let tokens = token::tokenize(note);
@@ -193,6 +200,17 @@ fn broken_phrases_say_where_and_why() {
 }
 
 #[test]
+fn a_title_is_part_of_a_name_whatever_other_phrases_say() {
+    let name = "{name} {name} will send";
+    let note = "Dr Kim will send, dr Kim will send";
+    assert_eq!(find(name, note), ["Dr Kim will send", "dr Kim will send"]);
+    assert_eq!(
+        find_beside(name, &["visit the dr office", "mrs"], note),
+        ["Dr Kim will send", "dr Kim will send"]
+    );
+}
+
+#[test]
 fn numbers_said_in_words_are_num() {
     assert_eq!(
         find(
@@ -236,13 +254,12 @@ fn ends(
             Atom::Kind(KindAtom::Percent) => t.kind == TokenKind::Percent,
             Atom::Word => t.kind == TokenKind::Word,
             Atom::Name => {
+                let mut lower = String::new();
+                crate::core::token::normalize_into(t.text(note), &mut lower);
                 t.kind == TokenKind::Word
-                    && t.text(note).starts_with(char::is_uppercase)
-                    && !enc.written.contains_key(&{
-                        let mut lower = String::new();
-                        crate::core::token::normalize_into(t.text(note), &mut lower);
-                        lower
-                    })
+                    && ((t.text(note).starts_with(char::is_uppercase)
+                        && !enc.written.contains_key(&lower))
+                        || super::NAME_TITLES.contains(&lower.as_str()))
             }
             Atom::Regex(i) => enc.regexes[*i].is_match(&form),
         }
@@ -294,9 +311,9 @@ fn ends(
     }
 }
 
-const WORDS: [&str; 16] = [
+const WORDS: [&str; 18] = [
     "send", "sent", "the", "quote", "quotes", "price", "list", "Dana", "they", "will", "'ll",
-    "tmrw", "their", "ops", "ten", "percent",
+    "tmrw", "their", "ops", "ten", "percent", "mrs", "Dr",
 ];
 
 fn arb_node(depth: u32) -> impl Strategy<Value = String> {
@@ -335,6 +352,7 @@ proptest::proptest! {
                 "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
                 "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
                 "quuuote", "tmrwww", "SENNND", "ten", "Twenty", "five", "one", "percent", "point",
+                "Mrs", "dr",
             ]),
             0..12,
         ),
