@@ -527,7 +527,10 @@ impl<'a> PhraseCompiler<'a> {
         // of its own, known or not.
         let number_atom = atom_of(&Atom::Kind(KindAtom::Number));
         if number_atom.is_some() {
-            for word in token::SPELLED_NUMBERS {
+            for word in token::NUMBER_WORDS
+                .iter()
+                .filter(|w| token::is_spelled_number(w))
+            {
                 fills.entry(word.to_string()).or_default();
             }
         }
