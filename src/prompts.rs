@@ -1,8 +1,10 @@
 //! Loading `prompts/`: the rules and the bot's wording, embedded at build time and replaceable
 //! at run time by a directory (`--rules DIR`).
 //!
-//! Layout: `rules/lexicon.toml` (word classes, spellings, word lists), `rules/<category>.toml` (one
-//! file per category: wording and rules), `nudge.toml` and `digest.toml` (message wording).
+//! Layout: `rules/lexicon.toml` (word classes, spellings, word lists), `rules/names.toml`
+//! (first names, read as names in any case; made by `scripts/first_names.py`),
+//! `rules/<category>.toml` (one file per category: wording and rules), `nudge.toml` and
+//! `digest.toml` (message wording).
 //! Every error names the file, the line and the reason.
 
 use crate::core::phrase::PhraseLexicon;
@@ -19,6 +21,9 @@ include!(concat!(env!("OUT_DIR"), "/embedded_prompts.rs"));
 
 /// The name of the lexicon inside a rules directory.
 pub const LEXICON: &str = "lexicon.toml";
+/// The first names read as a name in any case, beside the lexicon (optional in a rules
+/// directory: the built-in list is used when it has none).
+pub const NAMES: &str = "names.toml";
 
 /// A prompts file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -57,29 +62,35 @@ impl Prompts {
             Some(dir) => read_dir_files(dir)?,
         };
         if let Some(dir) = rules_dir {
-            if !rule_files.iter().any(|(name, _)| !is_lexicon(name)) {
+            if !rule_files.iter().any(|(name, _)| !is_vocabulary(name)) {
                 return Err(PromptError::NoRuleFiles {
                     dir: dir.to_path_buf(),
                 });
             }
         }
-        let mut lexicon_file = rule_files
-            .iter()
-            .find(|(name, _)| is_lexicon(name))
-            .cloned();
-        if lexicon_file.is_none() {
-            lexicon_file = embedded_under("rules/")
-                .into_iter()
-                .find(|(name, _)| is_lexicon(name));
-        }
-        let (lex_name, lex_text) = lexicon_file
+        // The lexicon and the names: the folder's, else the built-in ones.
+        let vocabulary = |file: &str| {
+            let is = |name: &str| name.rsplit('/').next() == Some(file);
+            rule_files
+                .iter()
+                .find(|(name, _)| is(name))
+                .cloned()
+                .or_else(|| {
+                    embedded_under("rules/")
+                        .into_iter()
+                        .find(|(name, _)| is(name))
+                })
+        };
+        let (lex_name, lex_text) = vocabulary(LEXICON)
             .ok_or_else(|| RuleError::new(&origin("rules", 0), format!("no {LEXICON} found")))?;
+        let names_file = vocabulary(NAMES);
         // What the rules are compiled from: for rules from a folder, the key of the cache.
         let sources: Vec<(&str, &str)> = std::iter::once((lex_name.as_str(), lex_text.as_str()))
+            .chain(names_file.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .chain(
                 rule_files
                     .iter()
-                    .filter(|(name, _)| !is_lexicon(name))
+                    .filter(|(name, _)| !is_vocabulary(name))
                     .map(|(name, text)| (name.as_str(), text.as_str())),
             )
             .collect();
@@ -88,10 +99,13 @@ impl Prompts {
             Some(_) => Source::Files(&sources),
         };
         let rules = crate::rule_cache::load_or_compile(source, || {
-            let lexicon = parse_lexicon(&lex_name, &lex_text)?;
+            let mut lexicon = parse_lexicon(&lex_name, &lex_text)?;
+            if let Some((name, text)) = &names_file {
+                lexicon.phrases.first_names = parse_names(name, text)?;
+            }
             let specs = rule_files
                 .iter()
-                .filter(|(name, _)| !is_lexicon(name))
+                .filter(|(name, _)| !is_vocabulary(name))
                 .map(|(name, text)| parse_category_file(name, text))
                 .collect::<Result<Vec<_>, _>>()?;
             RuleSet::compile(&lexicon, &specs)
@@ -127,8 +141,9 @@ pub fn embedded_file(name: &str) -> Option<&'static str> {
     EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
-fn is_lexicon(name: &str) -> bool {
-    name.rsplit('/').next() == Some(LEXICON)
+/// The lexicon or the names: the files of a rules folder that are no category's.
+fn is_vocabulary(name: &str) -> bool {
+    matches!(name.rsplit('/').next(), Some(LEXICON | NAMES))
 }
 
 fn origin(file: &str, line: usize) -> Origin {
@@ -277,12 +292,38 @@ fn parse_lexicon(file: &str, text: &str) -> Result<LexiconSpec, RuleError> {
                 .collect(),
             spellings: raw.spellings,
             determiners: raw.determiners,
+            first_names: Vec::new(),
         },
         nobody: raw.nobody,
         negators: raw.negators,
         no_idioms: raw.no_idioms,
         rep_quote_markers: raw.rep_quote_markers,
     })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNames {
+    first_names: Vec<String>,
+}
+
+/// `names.toml`: first names, each one word.
+fn parse_names(file: &str, text: &str) -> Result<Vec<String>, RuleError> {
+    let raw: RawNames = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    if let Some(bad) = raw
+        .first_names
+        .iter()
+        .find(|n| n.is_empty() || !n.chars().all(char::is_alphabetic))
+    {
+        let line = text
+            .find(&format!("\"{bad}\""))
+            .map_or(1, |at| line_of(text, at));
+        return Err(RuleError::new(
+            &origin(file, line),
+            format!("{bad:?} is not a first name: one word of letters only"),
+        ));
+    }
+    Ok(raw.first_names)
 }
 
 #[derive(Deserialize)]

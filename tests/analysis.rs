@@ -58,6 +58,28 @@ fn negation_suppresses_a_phrase() {
 }
 
 #[test]
+fn a_name_in_lower_case_is_still_the_client() {
+    // Typed on a phone or dictated: a first name, or any word after a title, in lower case.
+    for note in [
+        "stevie (prod mgr) clearing it w/ his boss by fri",
+        "dr alvi will send the case list by friday",
+        "mrs. okafor will send the site list tmrw",
+    ] {
+        let c = cats(note);
+        assert!(c.contains(&Category::ClientCommitment), "{note}: {c:?}");
+        assert!(!c.contains(&Category::OneSidedFollowUp), "{note}: {c:?}");
+    }
+    assert!(
+        cats("so um talked to the owner greg and he wants the numbers")
+            .contains(&Category::LeaderAccess)
+    );
+    assert!(cats("- contact: tom reyes, buyer").contains(&Category::GatekeeperOnly));
+    // A word that is a name elsewhere but a word here is not read as one: "may", a month.
+    let c = cats("may will send the logs");
+    assert!(!c.contains(&Category::ClientCommitment), "{c:?}");
+}
+
+#[test]
 fn a_relative_clause_names_the_client_and_a_long_chain_of_them_is_fine() {
     let c = cats("his daughter Camila who make the purchases will send me the list by friday");
     assert!(c.contains(&Category::ClientCommitment), "{c:?}");

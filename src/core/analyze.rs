@@ -391,11 +391,12 @@ fn party_of(
         if words.nobody.contains(base) && !is_acronym(raw) {
             return Party::Unknown;
         }
-        return if raw.chars().next().is_some_and(char::is_uppercase) {
-            Party::Client
-        } else {
-            Party::Unknown
-        };
+        // A name: capitalised, or a first name or a title in any case ("anne to share").
+        let named = raw.chars().next().is_some_and(char::is_uppercase)
+            || words.first_names.contains(base)
+            || phrase::NAME_TITLES.contains(&base)
+            || after_title(note, start);
+        return if named { Party::Client } else { Party::Unknown };
     }
     Party::Unknown
 }
@@ -433,6 +434,15 @@ fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, u
         return None;
     }
     Some(span_of(noun))
+}
+
+/// Whether the word at `at` follows a title, with or without its dot ("dr alvi", "Mrs. patel").
+fn after_title(note: &str, at: usize) -> bool {
+    let from = text::floor_boundary(note, at.saturating_sub(8));
+    let before = note[from..at].trim_end().trim_end_matches('.');
+    text::raw_words(before).next_back().is_some_and(|w| {
+        before.ends_with(w) && phrase::NAME_TITLES.contains(&w.to_lowercase().as_str())
+    })
 }
 
 /// Words that make a request or a question of the subject after them ("could you send").

@@ -12,7 +12,7 @@ use super::matcher::Matcher;
 use super::phrase::{self, PhraseCompiler, PhraseLexicon};
 use super::program::Program;
 use regex_syntax::hir::Hir;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -232,6 +232,9 @@ pub(crate) struct Vocabulary {
     pub nobody: Words,
     pub negators: Words,
     pub no_idioms: Words,
+    /// First names, read as the client in any case (as `{name}` reads them): the lexicon's
+    /// `names.toml`, less the words a class or spelling knows.
+    pub first_names: Words,
     /// Lower-case, as written (a marker may be several words).
     pub rep_quote_markers: Vec<String>,
 }
@@ -357,15 +360,11 @@ impl RuleSet {
                 ),
             ));
         }
-        let phrases = if phrase_rules.is_empty() {
-            None
+        let (phrases, first_names) = if phrase_rules.is_empty() {
+            (None, Words::default())
         } else {
-            Some(Arc::new(build_phrases(
-                phrases,
-                &phrase_rules,
-                &phrase_excepts,
-                &rules,
-            )?))
+            let (set, names) = build_phrases(phrases, &phrase_rules, &phrase_excepts, &rules)?;
+            (Some(Arc::new(set)), names.into_iter().collect())
         };
         let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
         let by_id = rules
@@ -386,6 +385,7 @@ impl RuleSet {
                 nobody: lower(&lexicon.nobody),
                 negators: lower(&lexicon.negators),
                 no_idioms: lower(&lexicon.no_idioms),
+                first_names,
                 rep_quote_markers: lexicon
                     .rep_quote_markers
                     .iter()
@@ -495,13 +495,13 @@ fn compile_rule(
 }
 
 /// Compiles the collected phrases: one automaton for the patterns, a regex per pattern, and
-/// each rule's exceptions.
+/// each rule's exceptions; and the first names read as names.
 fn build_phrases(
     compiler: PhraseCompiler<'_>,
     phrase_rules: &[(usize, usize, Located<String>)],
     phrase_excepts: &[(usize, usize, Origin)],
     rules: &[Rule],
-) -> Result<PhraseSet, RuleError> {
+) -> Result<(PhraseSet, BTreeSet<String>), RuleError> {
     let mut compiled = compiler.finish()?;
     let has_who_of = std::mem::take(&mut compiled.has_who);
     // Each compiled phrase is used once (as a pattern or in an exception): moved, not cloned.
@@ -538,7 +538,7 @@ fn build_phrases(
         .map(|(source, origin)| program(source, origin))
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(&sources, programs, indexed, &compiled.weights);
-    Ok(PhraseSet {
+    let set = PhraseSet {
         class_forms: compiled
             .class_forms
             .into_iter()
@@ -548,5 +548,6 @@ fn build_phrases(
         matcher,
         patterns,
         exceptions,
-    })
+    };
+    Ok((set, compiled.first_names))
 }

@@ -56,6 +56,32 @@ fn a_rules_directory_replaces_the_built_in_rules() {
     assert!(stdout(&o).contains("\"level\":\"suggestion\""));
 }
 
+#[test]
+fn a_rules_directory_without_names_reads_the_built_in_names() {
+    let note = b"talked to the owner greg, he signs off on the budget";
+    let run = |dir: &Path| {
+        let o = callnudge(
+            &[
+                "--rules",
+                dir.to_str().unwrap(),
+                "analyze",
+                "--format",
+                "json",
+            ],
+            note,
+        );
+        stdout(&o)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_rules(dir.path());
+    assert!(run(dir.path()).contains("leader-access"));
+    std::fs::remove_file(dir.path().join("names.toml")).unwrap();
+    assert!(run(dir.path()).contains("leader-access"));
+    // A folder's own list replaces the built-in one.
+    std::fs::write(dir.path().join("names.toml"), "first_names = [\"zed\"]\n").unwrap();
+    assert!(!run(dir.path()).contains("leader-access"));
+}
+
 /// Breaks a copy of the rules; returns the line the error must name (0: any line).
 type Edit = Box<dyn Fn(&Path) -> usize>;
 
@@ -110,6 +136,17 @@ fn broken_rule_files_name_file_line_and_reason() {
                 n + 3
             }),
             "duplicate rule id",
+        ),
+        (
+            "names.toml",
+            Box::new(|d: &Path| {
+                let p = d.join("names.toml");
+                let text = std::fs::read_to_string(&p).unwrap();
+                let at = text.find("\"anne\"").unwrap();
+                std::fs::write(&p, text.replacen("\"anne\"", "\"anne marie\"", 1)).unwrap();
+                text[..at].lines().count()
+            }),
+            "not a first name",
         ),
         (
             "mutual-plan.toml",

@@ -52,7 +52,18 @@ impl Encoder {
         out.clear();
         out.reserve(tokens.len());
         let mut word = String::new();
-        out.extend(tokens.iter().map(|t| self.symbol(note, t, &mut word)));
+        // A word after a title is a name in any case ("dr alvi", "mr. patel"): the title and
+        // its dot leave `after_title` set for the next word.
+        let mut after_title = false;
+        out.extend(tokens.iter().map(|t| {
+            let symbol = self.symbol(note, t, &mut word, after_title);
+            after_title = match t.kind {
+                TokenKind::Word => super::NAME_TITLES.contains(&word.trim_end_matches('.')),
+                TokenKind::Punct => after_title && t.text(note) == ".",
+                _ => false,
+            };
+            symbol
+        }));
     }
 
     /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow"), a
@@ -76,7 +87,7 @@ impl Encoder {
         self.spellings.get(word.as_str()).unwrap_or(word)
     }
 
-    fn symbol(&self, note: &str, t: &Token, word: &mut String) -> u32 {
+    fn symbol(&self, note: &str, t: &Token, word: &mut String, after_title: bool) -> u32 {
         if t.kind == TokenKind::Boundary {
             return self.boundary;
         }
@@ -95,7 +106,8 @@ impl Encoder {
                 mask |= 1 << i;
             }
         }
-        let cap = t.kind == TokenKind::Word && text.starts_with(char::is_uppercase);
+        let cap =
+            t.kind == TokenKind::Word && (after_title || text.starts_with(char::is_uppercase));
         let masks = 1 << self.regexes.len();
         let index = (kind_index(t.kind) * 2 + usize::from(cap)) * masks + mask;
         self.unknown.get(index).copied().unwrap_or(self.boundary)

@@ -121,6 +121,9 @@ pub struct PhraseLexicon {
     pub spellings: BTreeMap<String, String>,
     /// Determiners before a subject noun, for `{who}`.
     pub determiners: Vec<String>,
+    /// First names read as `{name}` in any case ("anne to share the list"), unless a class or
+    /// a spelling knows the word ("may", "jan").
+    pub first_names: Vec<String>,
 }
 
 /// Parses and compiles phrases against one lexicon. Collect every phrase first, then
@@ -153,6 +156,8 @@ pub struct Compiled {
     pub class_forms: BTreeMap<String, BTreeSet<String>>,
     /// Per symbol, how common its tokens are (see [`known_weight`]).
     pub weights: Vec<u32>,
+    /// The first names read as names: the lexicon's, less the words it knows otherwise.
+    pub first_names: BTreeSet<String>,
 }
 
 impl<'a> PhraseCompiler<'a> {
@@ -534,10 +539,22 @@ impl<'a> PhraseCompiler<'a> {
                 fills.entry(word.to_string()).or_default();
             }
         }
-        // So is a title before a name, in any case ("Mrs.", "dr"): a form of its own.
+        // So is a title before a name, in any case ("Mrs.", "dr"): a form of its own. And a
+        // first name the lexicon does not know as a word: "anne to share", "owner greg".
+        let spelled: BTreeSet<String> =
+            lexicon.spellings.keys().map(|k| k.to_lowercase()).collect();
+        let first_names: BTreeSet<String> = lexicon
+            .first_names
+            .iter()
+            .map(|n| n.to_lowercase())
+            .filter(|n| !fills.contains_key(n) && !spelled.contains(n))
+            .collect();
         if atom_of(&Atom::Name).is_some() {
             for title in NAME_TITLES {
                 fills.entry(title.to_string()).or_default();
+            }
+            for name in &first_names {
+                fills.entry(name.clone()).or_default();
             }
         }
         let mut symbols: Vec<Symbol> = Vec::new();
@@ -559,7 +576,7 @@ impl<'a> PhraseCompiler<'a> {
                 }
                 // A title is part of a name whether or not a rule names it too: writing
                 // `mrs` in one phrase must not stop "Mrs. Sharma" reading as a name elsewhere.
-                if NAME_TITLES.contains(&form.as_str()) {
+                if NAME_TITLES.contains(&form.as_str()) || first_names.contains(&form) {
                     ids.extend(atom_of(&Atom::Name));
                 }
             }
@@ -659,6 +676,7 @@ impl<'a> PhraseCompiler<'a> {
             has_who,
             class_forms,
             weights,
+            first_names,
         })
     }
 }

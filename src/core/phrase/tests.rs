@@ -29,6 +29,7 @@ fn lexicon() -> PhraseLexicon {
         .into(),
         spellings: [("tmrw".to_string(), "tomorrow".to_string())].into(),
         determiners: vec!["the".into(), "their".into(), "a".into()],
+        first_names: vec!["anne".into(), "greg".into(), "tmrw".into(), "quote".into()],
     }
 }
 
@@ -211,6 +212,27 @@ fn a_title_is_part_of_a_name_whatever_other_phrases_say() {
 }
 
 #[test]
+fn a_first_name_or_a_word_after_a_title_is_a_name_in_any_case() {
+    let name = "{name} will send";
+    assert_eq!(
+        find(name, "anne will send, Greg will send, greg will send"),
+        ["anne will send", "Greg will send", "greg will send"]
+    );
+    // A first name the lexicon knows as a word ("quote", a class's) or as a spelling ("tmrw")
+    // is that word; an unknown lower-case word is a name only after a title.
+    assert!(find(name, "quote will send, tmrw will send, alvi will send").is_empty());
+    assert_eq!(
+        find(
+            "{name} {name} will send",
+            "dr alvi will send, mrs patel will send"
+        ),
+        ["dr alvi will send", "mrs patel will send"]
+    );
+    assert_eq!(find(name, "mrs. patel will send"), ["patel will send"]);
+    assert_eq!(find(name, "the alvi will send"), Vec::<String>::new());
+}
+
+#[test]
 fn numbers_said_in_words_are_num() {
     assert_eq!(
         find(
@@ -235,11 +257,13 @@ fn ends(
     node: &Node,
     atoms: &[Atom],
     enc: &Encoder,
+    names: &BTreeSet<String>,
     note: &str,
     tokens: &[Token],
     at: usize,
 ) -> BTreeSet<usize> {
-    let fills = |atom: usize, t: &Token| -> bool {
+    let fills = |atom: usize, at: usize| -> bool {
+        let t = &tokens[at];
         if t.kind == TokenKind::Boundary {
             return false;
         }
@@ -254,19 +278,36 @@ fn ends(
             Atom::Kind(KindAtom::Percent) => t.kind == TokenKind::Percent,
             Atom::Word => t.kind == TokenKind::Word,
             Atom::Name => {
-                let mut lower = String::new();
-                crate::core::token::normalize_into(t.text(note), &mut lower);
+                let lower = |t: &Token| {
+                    let mut lower = String::new();
+                    crate::core::token::normalize_into(t.text(note), &mut lower);
+                    lower
+                };
+                let is_title = |t: &Token| {
+                    t.kind == TokenKind::Word
+                        && super::NAME_TITLES.contains(&lower(t).trim_end_matches('.'))
+                };
+                // After a title, or after a title and its dot.
+                let after_title = match at.checked_sub(1).map(|i| &tokens[i]) {
+                    Some(p) if p.kind == TokenKind::Punct && p.text(note) == "." => {
+                        at >= 2 && is_title(&tokens[at - 2])
+                    }
+                    Some(p) => is_title(p),
+                    None => false,
+                };
+                let word = lower(t);
                 t.kind == TokenKind::Word
-                    && ((t.text(note).starts_with(char::is_uppercase)
-                        && !enc.written.contains_key(&lower))
-                        || super::NAME_TITLES.contains(&lower.as_str()))
+                    && (((t.text(note).starts_with(char::is_uppercase) || after_title)
+                        && !enc.written.contains_key(&word))
+                        || super::NAME_TITLES.contains(&word.as_str())
+                        || names.contains(&word))
             }
             Atom::Regex(i) => enc.regexes[*i].is_match(&form),
         }
     };
     let one = |atom: usize, at: usize| -> BTreeSet<usize> {
         match tokens.get(at) {
-            Some(t) if fills(atom, t) => [at + 1].into(),
+            Some(_) if fills(atom, at) => [at + 1].into(),
             _ => BTreeSet::new(),
         }
     };
@@ -275,16 +316,16 @@ fn ends(
         Node::Seq(v) => v.iter().fold([at].into(), |starts, n| {
             starts
                 .into_iter()
-                .flat_map(|s| ends(n, atoms, enc, note, tokens, s))
+                .flat_map(|s| ends(n, atoms, enc, names, note, tokens, s))
                 .collect()
         }),
         Node::Alt(v) => v
             .iter()
-            .flat_map(|n| ends(n, atoms, enc, note, tokens, at))
+            .flat_map(|n| ends(n, atoms, enc, names, note, tokens, at))
             .collect(),
-        Node::Class(inner) => ends(inner, atoms, enc, note, tokens, at),
+        Node::Class(inner) => ends(inner, atoms, enc, names, note, tokens, at),
         Node::Optional(n) => {
-            let mut e = ends(n, atoms, enc, note, tokens, at);
+            let mut e = ends(n, atoms, enc, names, note, tokens, at);
             e.insert(at);
             e
         }
@@ -306,14 +347,14 @@ fn ends(
             }
             starts.into_iter().flat_map(|s| one(*word, s)).collect()
         }
-        Node::WhoOf(inner) => ends(inner, atoms, enc, note, tokens, at),
+        Node::WhoOf(inner) => ends(inner, atoms, enc, names, note, tokens, at),
         Node::Edge { .. } => unreachable!("not generated"),
     }
 }
 
-const WORDS: [&str; 18] = [
+const WORDS: [&str; 19] = [
     "send", "sent", "the", "quote", "quotes", "price", "list", "Dana", "they", "will", "'ll",
-    "tmrw", "their", "ops", "ten", "percent", "mrs", "Dr",
+    "tmrw", "their", "ops", "ten", "percent", "mrs", "Dr", "anne",
 ];
 
 fn arb_node(depth: u32) -> impl Strategy<Value = String> {
@@ -352,7 +393,7 @@ proptest::proptest! {
                 "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
                 "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
                 "quuuote", "tmrwww", "SENNND", "ten", "Twenty", "five", "one", "percent", "point",
-                "Mrs", "dr",
+                "Mrs", "dr", "anne", "Greg", "alvi", "Quote",
             ]),
             0..12,
         ),
@@ -379,7 +420,7 @@ proptest::proptest! {
         let whole = Program::compile(&whole, symbol_of).unwrap();
         let mut scratch = Scratch::default();
         for i in 0..=tokens.len() {
-            let expected = ends(&node, &atoms, &compiled.encoder, &note, &tokens, i);
+            let expected = ends(&node, &atoms, &compiled.encoder, &compiled.first_names, &note, &tokens, i);
             for j in i..=tokens.len() {
                 let slice = &symbols[i..j];
                 proptest::prop_assert_eq!(
