@@ -80,6 +80,18 @@ fn a_name_in_lower_case_is_still_the_client() {
 }
 
 #[test]
+fn a_contraction_without_its_apostrophe_is_read_as_with_it() {
+    // Typed on a phone: "youll", "theyre", "Im" are "you'll", "they're", "I'm".
+    let c = cats("Hi Beatriz, as discussed youll send the signed NDA by Wednesday.");
+    assert!(c.contains(&Category::ClientCommitment), "{c:?}");
+    let c = cats("so theyre sending us the last three months of invoices by wednesday");
+    assert!(c.contains(&Category::ClientCommitment), "{c:?}");
+    let c = cats("Im going to send the deck and the price list tonight");
+    assert!(c.contains(&Category::OneSidedFollowUp), "{c:?}");
+    assert!(!c.contains(&Category::ClientCommitment), "{c:?}");
+}
+
+#[test]
 fn a_relative_clause_names_the_client_and_a_long_chain_of_them_is_fine() {
     let c = cats("his daughter Camila who make the purchases will send me the list by friday");
     assert!(c.contains(&Category::ClientCommitment), "{c:?}");

@@ -270,9 +270,14 @@ enum Party {
     Unknown,
 }
 
-/// A word without its contraction: "they'll" → "they".
+/// A word without its contraction: "they'll" → "they", and without one written with no
+/// apostrophe: "theyll" → "they".
 fn base(word: &str) -> &str {
-    word.split('\'').next().unwrap_or(word)
+    let word = word.split('\'').next().unwrap_or(word);
+    match token::bare_contraction(word) {
+        Some(cut) => &word[..cut],
+        None => word,
+    }
 }
 
 /// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the

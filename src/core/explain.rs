@@ -59,28 +59,31 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
     let mut traces: Vec<Trace> = Vec::new();
     let report = analyze_traced(rules, note, &mut |t| traces.push(t));
     let tokens = match &rules.phrases {
-        Some(p) => token::tokenize(note)
-            .into_iter()
-            .map(|t| {
-                let form = if t.kind == TokenKind::Boundary {
-                    String::new()
-                } else {
-                    p.encoder.form(note, &t)
-                };
-                let classes = p
-                    .class_forms
-                    .iter()
-                    .filter(|(_, words)| words.binary_search(&form).is_ok())
-                    .map(|(name, _)| name.clone())
-                    .collect();
-                TokenInfo {
-                    text: t.text(note).to_string(),
-                    kind: t.kind,
-                    form,
-                    classes,
-                }
-            })
-            .collect(),
+        Some(p) => {
+            let tokens = token::tokenize(note);
+            (0..tokens.len())
+                .map(|i| {
+                    let t = &tokens[i];
+                    let form = if t.kind == TokenKind::Boundary {
+                        String::new()
+                    } else {
+                        p.encoder.form_at(note, &tokens, i)
+                    };
+                    let classes = p
+                        .class_forms
+                        .iter()
+                        .filter(|(_, words)| words.binary_search(&form).is_ok())
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    TokenInfo {
+                        text: t.text(note).to_string(),
+                        kind: t.kind,
+                        form,
+                        classes,
+                    }
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     let candidates = traces

@@ -52,6 +52,94 @@ impl Token {
 /// is read the same).
 const CONTRACTIONS: [&str; 7] = ["n't", "'ll", "'re", "'ve", "'d", "'s", "'m"];
 
+/// Contractions written without their apostrophe, as notes typed on a phone write them
+/// ("youll", "theyre", "Im", "didnt"), and where their ending starts: they split as the
+/// written contraction does ("you", "ll" read as "'ll"). Not "well", "were", "wed", "its",
+/// "lets", "id": words of their own.
+const BARE_CONTRACTIONS: [(&str, usize); 34] = [
+    ("youll", 3),
+    ("youre", 3),
+    ("youve", 3),
+    ("youd", 3),
+    ("theyll", 4),
+    ("theyre", 4),
+    ("theyve", 4),
+    ("theyd", 4),
+    ("ill", 1),
+    ("im", 1),
+    ("ive", 1),
+    ("hes", 2),
+    ("shes", 3),
+    ("weve", 2),
+    ("itll", 2),
+    ("thatll", 4),
+    ("thats", 4),
+    ("whats", 4),
+    ("theres", 5),
+    ("dont", 2),
+    ("didnt", 3),
+    ("doesnt", 4),
+    ("wont", 2),
+    ("cant", 2),
+    ("isnt", 2),
+    ("wasnt", 3),
+    ("arent", 3),
+    ("werent", 4),
+    ("havent", 4),
+    ("hasnt", 3),
+    ("hadnt", 3),
+    ("wouldnt", 5),
+    ("couldnt", 5),
+    ("shouldnt", 6),
+];
+
+/// The endings a bare contraction leaves, each read as the written ending.
+const BARE_ENDINGS: [(&str, &str); 7] = [
+    ("ll", "'ll"),
+    ("re", "'re"),
+    ("ve", "'ve"),
+    ("d", "'d"),
+    ("m", "'m"),
+    ("s", "'s"),
+    ("nt", "n't"),
+];
+
+/// Where the ending of a contraction written without its apostrophe starts in `word` (as
+/// written: "Im" and "ILL" are "I'm" and "I'll", "IM" and "id" are other words; "Id" is "I'd").
+pub fn bare_contraction(word: &str) -> Option<usize> {
+    if word == "Id" {
+        return Some(1);
+    }
+    if word.len() > 8 || !word.is_ascii() || word == "IM" {
+        return None;
+    }
+    let mut lower = [0u8; 8];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    BARE_CONTRACTIONS
+        .iter()
+        .find(|(w, _)| w.as_bytes() == lower)
+        .map(|&(_, cut)| cut)
+}
+
+/// How the second part of a bare contraction reads ("ll" → "'ll", "nt" → "n't"), when `t`
+/// is one: a word written right after the word `before`, with no space or sign between.
+pub fn bare_ending(note: &str, before: Option<&Token>, t: &Token) -> Option<&'static str> {
+    if !before.is_some_and(|b| b.kind == TokenKind::Word && b.span.end == t.span.start) {
+        return None;
+    }
+    bare_ending_form(t.text(note))
+}
+
+/// A bare contraction's ending as written with its apostrophe: "ll" → "'ll", "nt" → "n't".
+pub fn bare_ending_form(ending: &str) -> Option<&'static str> {
+    BARE_ENDINGS
+        .iter()
+        .find(|(e, _)| e.eq_ignore_ascii_case(ending))
+        .map(|&(_, read)| read)
+}
+
 /// Cuts a note into tokens.
 pub fn tokenize(note: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(note.len() / 5 + 1);
@@ -287,6 +375,20 @@ fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
             }
         }
     }
+    if kind == TokenKind::Word {
+        if let Some(cut) = bare_contraction(text) {
+            let at = span.start + cut;
+            out.push(Token {
+                kind: TokenKind::Word,
+                span: span.start..at,
+            });
+            out.push(Token {
+                kind: TokenKind::Word,
+                span: at..span.end,
+            });
+            return;
+        }
+    }
     out.push(Token { kind, span });
 }
 
@@ -406,6 +508,36 @@ mod tests {
             .into_iter()
             .map(|t| (t.kind, &note[t.span]))
             .collect()
+    }
+
+    #[test]
+    fn contractions_without_their_apostrophe_split_as_with_it() {
+        use TokenKind::*;
+        assert_eq!(
+            show("theyll send, Im on it, didnt"),
+            vec![
+                (Word, "they"),
+                (Word, "ll"),
+                (Word, "send"),
+                (Punct, ","),
+                (Word, "I"),
+                (Word, "m"),
+                (Word, "on"),
+                (Word, "it"),
+                (Punct, ","),
+                (Word, "did"),
+                (Word, "nt"),
+            ]
+        );
+        // Words of their own stay whole: "well", "its", "IM" (a message), "id".
+        assert_eq!(show("well its IM id").len(), 4);
+        let tokens = tokenize("theyll");
+        assert_eq!(
+            bare_ending("theyll", tokens.first(), &tokens[1]),
+            Some("'ll")
+        );
+        let apart = tokenize("they ll");
+        assert_eq!(bare_ending("they ll", apart.first(), &apart[1]), None);
     }
 
     #[test]

@@ -55,8 +55,13 @@ impl Encoder {
         // A word after a title is a name in any case ("dr alvi", "mr. patel"): the title and
         // its dot leave `after_title` set for the next word.
         let mut after_title = false;
-        out.extend(tokens.iter().map(|t| {
-            let symbol = self.symbol(note, t, &mut word, after_title);
+        out.extend(tokens.iter().enumerate().map(|(i, t)| {
+            let before = i.checked_sub(1).map(|b| &tokens[b]);
+            let symbol = match token::bare_ending(note, before, t) {
+                // The ending of "youll", "didnt": read as "'ll", "n't".
+                Some(ending) => self.symbol_of_form(ending),
+                None => self.symbol(note, t, &mut word, after_title),
+            };
             after_title = match t.kind {
                 TokenKind::Word => super::NAME_TITLES.contains(&word.trim_end_matches('.')),
                 TokenKind::Punct => after_title && t.text(note) == ".",
@@ -64,6 +69,41 @@ impl Encoder {
             };
             symbol
         }));
+    }
+
+    /// The symbol of a word known by its form (the ending of a contraction), else of an
+    /// unknown lower-case word.
+    fn symbol_of_form(&self, form: &str) -> u32 {
+        if let Some(&s) = self.written.get(form) {
+            return s;
+        }
+        let mask = self.regex_mask(form);
+        let index = kind_index(TokenKind::Word) * 2 * (1 << self.regexes.len()) + mask;
+        self.unknown.get(index).copied().unwrap_or(self.boundary)
+    }
+
+    /// Which of the one-token regexes `form` matches, as bits.
+    fn regex_mask(&self, form: &str) -> usize {
+        self.regexes
+            .iter()
+            .enumerate()
+            .filter(|(_, re)| re.is_match(form))
+            .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
+    /// The form the `i`th of `tokens` is looked up by, as [`Encoder::encode`] reads it: the
+    /// ending of a bare contraction ("youll") as written with its apostrophe, else
+    /// [`Encoder::form`].
+    pub fn form_at(&self, note: &str, tokens: &[Token], i: usize) -> String {
+        let before = i.checked_sub(1).map(|b| &tokens[b]);
+        match token::bare_ending(note, before, &tokens[i]) {
+            Some(ending) => self
+                .spellings
+                .get(ending)
+                .map_or(ending, String::as_str)
+                .to_string(),
+            None => self.form(note, &tokens[i]),
+        }
     }
 
     /// The form a token is looked up by: lower case, spelling applied ("Tmrw" → "tomorrow"), a
@@ -100,12 +140,7 @@ impl Encoder {
             return s;
         }
         let form = self.spellings.get(word.as_str()).unwrap_or(word);
-        let mut mask = 0;
-        for (i, re) in self.regexes.iter().enumerate() {
-            if re.is_match(form) {
-                mask |= 1 << i;
-            }
-        }
+        let mask = self.regex_mask(form);
         let cap =
             t.kind == TokenKind::Word && (after_title || text.starts_with(char::is_uppercase));
         let masks = 1 << self.regexes.len();

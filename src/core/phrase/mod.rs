@@ -350,6 +350,16 @@ impl<'a> PhraseCompiler<'a> {
             let form = self.spelled(word);
             return self.atom(Atom::Forms([form].into()));
         }
+        // A contraction written without its apostrophe ("theyre", "didnt") reads as a note's
+        // does: the word, then the ending as written with one ("they", "'re").
+        if let Some(cut) = token::bare_contraction(word).filter(|_| word.is_ascii()) {
+            if let Some(ending) = token::bare_ending_form(&word[cut..]) {
+                let base = self.word(&word[..cut], true);
+                let ending = self.spelled(ending);
+                let ending = self.atom(Atom::Forms([ending].into()));
+                return Node::Seq(vec![base, ending]);
+            }
+        }
         let mut seq = Vec::new();
         // Most words are letters only: one token, no tokenizer needed.
         let tokens = if word.chars().all(char::is_alphabetic) {

@@ -233,6 +233,23 @@ fn a_first_name_or_a_word_after_a_title_is_a_name_in_any_case() {
 }
 
 #[test]
+fn a_contraction_without_its_apostrophe_reads_as_with_it() {
+    // In a note and in a phrase alike: "theyll" is "they" and "'ll".
+    assert_eq!(
+        find("they 'll send", "theyll send, they'll send, Theyll send"),
+        ["theyll send", "they'll send", "Theyll send"]
+    );
+    assert_eq!(
+        find("theyll send", "theyll send, they'll send"),
+        ["theyll send", "they'll send"]
+    );
+    assert_eq!(find("did n't send", "didnt send"), ["didnt send"]);
+    // Not words of their own: "well", "its", "IM".
+    assert!(find("we 'll send", "well send").is_empty());
+    assert!(find("i 'm", "IM").is_empty());
+}
+
+#[test]
 fn numbers_said_in_words_are_num() {
     assert_eq!(
         find(
@@ -267,7 +284,7 @@ fn ends(
         if t.kind == TokenKind::Boundary {
             return false;
         }
-        let form = enc.form(note, t);
+        let form = enc.form_at(note, tokens, at);
         match &atoms[atom] {
             Atom::Forms(forms) => forms.contains(&form),
             Atom::Kind(KindAtom::Number) => {
@@ -352,9 +369,9 @@ fn ends(
     }
 }
 
-const WORDS: [&str; 19] = [
+const WORDS: [&str; 21] = [
     "send", "sent", "the", "quote", "quotes", "price", "list", "Dana", "they", "will", "'ll",
-    "tmrw", "their", "ops", "ten", "percent", "mrs", "Dr", "anne",
+    "tmrw", "their", "ops", "ten", "percent", "mrs", "Dr", "anne", "theyll", "n't",
 ];
 
 fn arb_node(depth: u32) -> impl Strategy<Value = String> {
@@ -393,7 +410,7 @@ proptest::proptest! {
                 "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
                 "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
                 "quuuote", "tmrwww", "SENNND", "ten", "Twenty", "five", "one", "percent", "point",
-                "Mrs", "dr", "anne", "Greg", "alvi", "Quote",
+                "Mrs", "dr", "anne", "Greg", "alvi", "Quote", "theyll", "Im", "didnt",
             ]),
             0..12,
         ),
