@@ -92,6 +92,19 @@ fn a_contraction_without_its_apostrophe_is_read_as_with_it() {
 }
 
 #[test]
+fn a_sentence_begun_without_a_full_stop_is_a_sentence_of_its_own() {
+    // The "instead of" before it negates nothing in it.
+    let c = cats(
+        "I shared how another firm cut excursions with phase-change packs instead of active \
+         reefers He agreed to send us the excursion logs by next Friday",
+    );
+    assert!(c.contains(&Category::ClientCommitment), "{c:?}");
+    // A to-do that opens its sentence: "Tomorrow I call him".
+    let c = cats("he like very much our product Tomorrow I call him again for know the answer");
+    assert!(c.contains(&Category::OneSidedFollowUp), "{c:?}");
+}
+
+#[test]
 fn a_relative_clause_names_the_client_and_a_long_chain_of_them_is_fine() {
     let c = cats("his daughter Camila who make the purchases will send me the list by friday");
     assert!(c.contains(&Category::ClientCommitment), "{c:?}");

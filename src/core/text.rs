@@ -110,10 +110,57 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
     } else {
         clause
     };
+    // A sentence begun with no full stop ("… instead of reefers He agreed to send") ends
+    // the clause before it as one would.
+    let opens = raw_words(&text[at..])
+        .next()
+        .is_some_and(is_sentence_opener)
+        && text[..at].ends_with(char::is_whitespace);
+    let clause = if opens { "" } else { clause };
     clause_words(clause)
         .rev()
-        .take_while(|w| !opens_clause(w))
+        .take_while(|w| !opens_clause(w) && !is_sentence_opener(w))
         .take(NEGATION_WORDS)
+}
+
+/// Words that open a sentence, and in the middle of one are written in lower case.
+const SENTENCE_OPENERS: [&str; 24] = [
+    "he",
+    "she",
+    "they",
+    "we",
+    "it",
+    "their",
+    "our",
+    "my",
+    "his",
+    "the",
+    "this",
+    "these",
+    "those",
+    "tomorrow",
+    "today",
+    "yesterday",
+    "tonight",
+    "next",
+    "then",
+    "also",
+    "so",
+    "but",
+    "however",
+    "anyway",
+];
+
+/// A capitalised word that opens a sentence ("Their", "Tomorrow"; not "THEIR"): after a
+/// lower-case word it begins one even with no full stop before it (see
+/// [`crate::core::token`]).
+pub fn is_sentence_opener(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_lowercase())
+        && SENTENCE_OPENERS
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(word))
 }
 
 /// Words that open a new clause in a run-on sentence: conjunctions, and the fillers a

@@ -355,6 +355,12 @@ fn word_end(note: &str, start: usize) -> usize {
 fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
     let text = &note[span.clone()];
     let kind = kind_of(text);
+    if kind == TokenKind::Word && opens_unmarked_sentence(note, out.last(), text) {
+        out.push(Token {
+            kind: TokenKind::Boundary,
+            span: span.start..span.start,
+        });
+    }
     // An apostrophe, straight or curly: 0xE2 starts ’ (and every char from U+2000 to U+2FFF;
     // `contraction_at` decides which it is).
     if kind == TokenKind::Word && text.bytes().any(|b| b == b'\'' || b == 0xE2) {
@@ -390,6 +396,26 @@ fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
         }
     }
     out.push(Token { kind, span });
+}
+
+/// A sentence begun with no full stop before it ("for know the answer Tomorrow I call him",
+/// "about 40 minutes Their biggest worry is"): a capitalised opener right after a lower-case
+/// word, a number or a closing bracket. Not after a capitalised word ("Call With The Buyer"
+/// is a title), a colon or a comma.
+fn opens_unmarked_sentence(note: &str, before: Option<&Token>, word: &str) -> bool {
+    let Some(before) = before else {
+        return false;
+    };
+    if !super::text::is_sentence_opener(word) {
+        return false;
+    }
+    let after_text = match before.kind {
+        TokenKind::Word => before.text(note).chars().all(|c| !c.is_uppercase()),
+        TokenKind::Number | TokenKind::Money | TokenKind::Percent => true,
+        TokenKind::Punct => before.text(note) == ")",
+        TokenKind::Boundary => false,
+    };
+    after_text
 }
 
 /// Where `ending` ("'ll", "n't") starts in `word`, with a straight or curly apostrophe, in
@@ -538,6 +564,26 @@ mod tests {
         );
         let apart = tokenize("they ll");
         assert_eq!(bare_ending("they ll", apart.first(), &apart[1]), None);
+    }
+
+    #[test]
+    fn a_sentence_opener_after_a_lower_case_word_opens_a_sentence() {
+        use TokenKind::*;
+        let note = "for know the answer Tomorrow I call";
+        let tokens = tokenize(note);
+        let at = tokens.iter().position(|t| t.kind == Boundary).unwrap();
+        assert_eq!(tokens[at].span, 20..20, "an empty boundary before Tomorrow");
+        assert_eq!(tokens[at + 1].text(note), "Tomorrow");
+        // Not in a title, after a colon or a comma, nor a word in capitals.
+        for note in [
+            "Call With The Buyer",
+            "plan: They send",
+            "sent it, They liked",
+            "met THEIR cfo",
+        ] {
+            assert!(tokenize(note).iter().all(|t| t.kind != Boundary), "{note}");
+        }
+        assert_eq!(show("(head of ops) They have").len(), 8);
     }
 
     #[test]
