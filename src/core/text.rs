@@ -117,9 +117,15 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
         .is_some_and(is_sentence_opener)
         && text[..at].ends_with(char::is_whitespace);
     let clause = if opens { "" } else { clause };
+    // A capitalised opener met going back belongs to its sentence: nothing before it counts.
+    let mut opened = false;
     clause_words(clause)
         .rev()
-        .take_while(|w| !opens_clause(w) && !is_sentence_opener(w))
+        .take_while(move |w| {
+            let go_on = !opened && !opens_clause(w);
+            opened |= is_sentence_opener(w);
+            go_on
+        })
         .take(NEGATION_WORDS)
 }
 
@@ -301,6 +307,11 @@ mod tests {
             words_before("They didn’t agree", "They didn’t ".len()),
             vec!["they", "didn't"]
         );
+        // A sentence opened without a full stop: nothing before "They" or "He" counts.
+        let t = "not bad at all They will send";
+        assert_eq!(words_before(t, t.find("will").unwrap()), ["they"]);
+        let t = "instead of reefers He agreed";
+        assert!(words_before(t, t.find("He").unwrap()).is_empty());
         // At most the last four words; a word the reach cuts in half is not one.
         let t = "one two three four five six";
         assert_eq!(words_before(t, t.len()), ["three", "four", "five", "six"]);

@@ -223,6 +223,10 @@ const TITLES: [&str; 15] = [
 /// 40 units"); before a word it may ("plan c. Then").
 const BEFORE_AMOUNTS: [&str; 7] = ["c", "ca", "est", "abt", "approx", "incl", "excl"];
 
+/// Shorthand whose dot does not end a sentence when a lower-case word follows ("v. excited",
+/// "abt. the new range", "avg. lead time"); before a capital it may.
+const BEFORE_LOWER: [&str; 8] = ["v", "vv", "abt", "avg", "qty", "dept", "mgmt", "appt"];
+
 /// Pictographs and symbols used as emoji ("👍", "😍", "✅", "🙏🏽").
 fn is_emoji(c: char) -> bool {
     matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
@@ -254,6 +258,7 @@ fn after_title(note: &str, out: &[Token], i: usize) -> bool {
     let amount = next.is_some_and(|c| c.is_ascii_digit() || c == '~' || is_currency(c));
     (is(&TITLES) && next.is_some_and(char::is_alphanumeric))
         || (is(&BEFORE_AMOUNTS) && amount)
+        || (is(&BEFORE_LOWER) && next.is_some_and(|c| c.is_ascii_lowercase()))
         || (is(&BEFORE_NUMBERS)
             && next.is_some_and(|c| c.is_ascii_digit())
             // "we sat. 2 hours later": the words that are also verbs only with a capital.
@@ -731,6 +736,12 @@ mod tests {
             Vec::<usize>::new()
         );
         assert_eq!(boundaries("plan c. Then"), [6]);
+        // Shorthand goes on before a lower-case word, not before a capital.
+        assert_eq!(
+            boundaries("team v. excited abt. the range"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(boundaries("tried plan v. Then called"), [12]);
         // "incl." and the like go on with what they include.
         assert_eq!(
             boundaries("said yes to the lot incl. free mob/demob, excl. VAT"),
