@@ -281,6 +281,7 @@ fn fresh_rounds_micro_f1() {
         ("round 32", include_str!("eval/fresh/round-32.jsonl")),
         ("round 33", include_str!("eval/fresh/round-33.jsonl")),
         ("round 34", include_str!("eval/fresh/round-34.jsonl")),
+        ("round 35", include_str!("eval/fresh/round-35.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -299,8 +300,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
-    ("round 35", include_str!("eval/next/round-35.jsonl"), 0.79),
+const UNREAD_ROUNDS: [(&str, &str, f64); 1] = [
     ("round 36", include_str!("eval/next/round-36.jsonl"), 0.79),
 ];
 
