@@ -105,6 +105,19 @@ fn a_sentence_begun_without_a_full_stop_is_a_sentence_of_its_own() {
 }
 
 #[test]
+fn our_in_a_clients_pasted_email_is_the_client() {
+    let c = cats(
+        "From: Jana Lindqvist (Fleet Director)\nHi Sam,\nThanks for the demo. Our fleet manager \
+         will send you the mileage logs by Friday.\nBest,\nJana\n",
+    );
+    assert!(c.contains(&Category::ClientCommitment), "{c:?}");
+    assert!(!c.contains(&Category::OneSidedFollowUp), "{c:?}");
+    // In the rep's own words "our" is the rep's company.
+    let c = cats("Our fleet manager will send you the mileage logs by Friday.");
+    assert!(!c.contains(&Category::ClientCommitment), "{c:?}");
+}
+
+#[test]
 fn a_relative_clause_names_the_client_and_a_long_chain_of_them_is_fine() {
     let c = cats("his daughter Camila who make the purchases will send me the list by friday");
     assert!(c.contains(&Category::ClientCommitment), "{c:?}");

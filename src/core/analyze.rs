@@ -242,6 +242,9 @@ fn accept(
         return Err(Dropped::Negated);
     }
     if let Some(wanted) = rule.owner {
+        // A phrase with no `{who}` that opens on "our" or "my" ("our fleet manager will send
+        // you"): that word says who acts, the client in a client's pasted email.
+        let owner_span = owner_span.or_else(|| first_person_at(rules, note, span.start));
         let party = party_of(rules, note, owner_span, voices);
         let accepted = match wanted {
             Owner::Rep => party == Party::Rep,
@@ -259,6 +262,20 @@ fn accept(
         start: span.start,
         end: span.end,
     })
+}
+
+/// The word at `at` when it is a first-person possessive ("our", "my"): its span. ("I" and
+/// "we" are left to the phrase: a rep's own `>` reply line would read as the client's.)
+fn first_person_at(rules: &RuleSet, note: &str, at: usize) -> Option<(usize, usize)> {
+    let word = text::raw_words(&note[at..]).next()?;
+    let start = at + (word.as_ptr() as usize - note[at..].as_ptr() as usize);
+    if start != at {
+        return None;
+    }
+    let mut lower = String::new();
+    text::normalize_into(word, &mut lower);
+    (["our", "my"].contains(&lower.as_str()) && rules.words.rep_subjects.contains(&lower))
+        .then_some((start, start + word.len()))
 }
 
 /// Who a match's `{owner}` names.
