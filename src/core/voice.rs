@@ -59,7 +59,7 @@ impl Voices {
                 .iter()
                 .any(|(e, _)| e.start <= r.start && r.end <= e.end)
             {
-                let rep = rep_heads(r.start);
+                let rep = rep_heads(r.start) || signed_by_the_greeted(note, &r, &pasted[..emails]);
                 pasted.push((r, rep));
             }
         }
@@ -199,6 +199,39 @@ fn reply_lines(note: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// Whether a run of `>` lines is signed by the one a client's pasted email greets ("From:
+/// Gail … Hi Mark," … "> Mark"): the rep's own reply, pasted under the client's email.
+fn signed_by_the_greeted(note: &str, run: &Range<usize>, emails: &[(Range<usize>, bool)]) -> bool {
+    let Some(signature) = note[run.clone()]
+        .lines()
+        .map(|l| l.trim_start_matches(['>', ' ', '\t']).trim())
+        .rfind(|l| !l.is_empty())
+    else {
+        return false;
+    };
+    let signature = signature.trim_start_matches(['-', '—', '–', ' ']);
+    let words: Vec<&str> = signature.split_whitespace().collect();
+    let Some(name) = words.first().filter(|w| {
+        words.len() <= 2 && w.starts_with(char::is_uppercase) && w.chars().all(char::is_alphabetic)
+    }) else {
+        return false;
+    };
+    let clients = |at: usize| emails.iter().any(|(e, rep)| !rep && e.contains(&at));
+    let mut at = 0;
+    note[..run.start].split_inclusive('\n').any(|line| {
+        let start = at;
+        at += line.len();
+        let line = line.trim_start_matches(['>', ' ', '\t']);
+        clients(start)
+            && is_greeting(line)
+            && line
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .nth(1)
+                .is_some_and(|w| w.eq_ignore_ascii_case(name))
+    })
 }
 
 /// The sender a message's header line names: "From: Gina Park (Category Manager)", "from:
@@ -475,6 +508,16 @@ mod tests {
             "we'll send"
         ));
         assert!(!client_at("no email here, I'll send it", "I'll send"));
+        // A reply signed by the one the client's email greets is the rep's own.
+        let thread = "From: Gail <g@x.gov>\nHi Mark,\nWe need the quote by Wed.\nThanks,\nGail\n\n\
+                      > Absolutely Gail, I'll have it over tomorrow.\n> Mark\n";
+        assert!(!client_at(thread, "I'll have"));
+        let other = thread.replace("> Mark", "> Gail");
+        assert!(client_at(&other, "I'll have"));
+        // The rep's own message greets the client, who answers in `>` lines and signs them.
+        let asked = "Hi Greg,\nWhat is behind the change?\n\n> We failed the audit. I'll send the \
+                     findings.\n> Greg\n";
+        assert!(client_at(asked, "I'll send"));
     }
 
     proptest::proptest! {
