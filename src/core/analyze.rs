@@ -272,10 +272,13 @@ fn first_person_at(rules: &RuleSet, note: &str, at: usize) -> Option<(usize, usi
     if start != at {
         return None;
     }
-    let mut lower = String::new();
-    text::normalize_into(word, &mut lower);
-    (["our", "my"].contains(&lower.as_str()) && rules.words.rep_subjects.contains(&lower))
-        .then_some((start, start + word.len()))
+    let possessive = ["our", "my"].iter().any(|p| word.eq_ignore_ascii_case(p));
+    (possessive
+        && rules
+            .words
+            .rep_subjects
+            .contains(&word.to_ascii_lowercase()))
+    .then_some((start, start + word.len()))
 }
 
 /// Who a match's `{owner}` names.

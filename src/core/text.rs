@@ -112,10 +112,11 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
     };
     // A sentence begun with no full stop ("… instead of reefers He agreed to send") ends
     // the clause before it as one would.
-    let opens = raw_words(&text[at..])
-        .next()
-        .is_some_and(is_sentence_opener)
-        && text[..at].ends_with(char::is_whitespace);
+    let opens = text.as_bytes().get(at).is_some_and(u8::is_ascii_uppercase)
+        && text[..at].ends_with(char::is_whitespace)
+        && raw_words(&text[at..])
+            .next()
+            .is_some_and(is_sentence_opener);
     let clause = if opens { "" } else { clause };
     // A capitalised opener met going back belongs to its sentence: nothing before it counts.
     let mut opened = false;

@@ -52,47 +52,6 @@ impl Token {
 /// is read the same).
 const CONTRACTIONS: [&str; 7] = ["n't", "'ll", "'re", "'ve", "'d", "'s", "'m"];
 
-/// Contractions written without their apostrophe, as notes typed on a phone write them
-/// ("youll", "theyre", "Im", "didnt"), and where their ending starts: they split as the
-/// written contraction does ("you", "ll" read as "'ll"). Not "well", "were", "wed", "its",
-/// "lets", "id": words of their own.
-const BARE_CONTRACTIONS: [(&str, usize); 34] = [
-    ("youll", 3),
-    ("youre", 3),
-    ("youve", 3),
-    ("youd", 3),
-    ("theyll", 4),
-    ("theyre", 4),
-    ("theyve", 4),
-    ("theyd", 4),
-    ("ill", 1),
-    ("im", 1),
-    ("ive", 1),
-    ("hes", 2),
-    ("shes", 3),
-    ("weve", 2),
-    ("itll", 2),
-    ("thatll", 4),
-    ("thats", 4),
-    ("whats", 4),
-    ("theres", 5),
-    ("dont", 2),
-    ("didnt", 3),
-    ("doesnt", 4),
-    ("wont", 2),
-    ("cant", 2),
-    ("isnt", 2),
-    ("wasnt", 3),
-    ("arent", 3),
-    ("werent", 4),
-    ("havent", 4),
-    ("hasnt", 3),
-    ("hadnt", 3),
-    ("wouldnt", 5),
-    ("couldnt", 5),
-    ("shouldnt", 6),
-];
-
 /// The endings a bare contraction leaves, each read as the written ending.
 const BARE_ENDINGS: [(&str, &str); 7] = [
     ("ll", "'ll"),
@@ -104,23 +63,40 @@ const BARE_ENDINGS: [(&str, &str); 7] = [
     ("nt", "n't"),
 ];
 
-/// Where the ending of a contraction written without its apostrophe starts in `word` (as
-/// written: "Im" and "ILL" are "I'm" and "I'll", "IM" and "id" are other words; "Id" is "I'd").
+/// Where the ending of a contraction written without its apostrophe starts in `word`: "youll",
+/// "theyre", "Im", "didnt", as notes typed on a phone write them, split as the written
+/// contraction does ("you", "ll" read as "'ll"). As written: "Im" and "ILL" are "I'm" and
+/// "I'll"; "IM", "id", "well", "were", "wed", "its", "lets" are words of their own; "Id" is "I'd".
 pub fn bare_contraction(word: &str) -> Option<usize> {
     if word == "Id" {
         return Some(1);
     }
-    if word.len() > 8 || !word.is_ascii() || word == "IM" {
+    // Most words are turned away by their length or their last letter ("ll", "re", "ve",
+    // "d", "m", "s", "nt").
+    let last = word.as_bytes().last()?.to_ascii_lowercase();
+    if !(2..=8).contains(&word.len())
+        || !matches!(last, b'l' | b'e' | b'd' | b'm' | b's' | b't')
+        || !word.is_ascii()
+        || word == "IM"
+    {
         return None;
     }
     let mut lower = [0u8; 8];
     let lower = &mut lower[..word.len()];
     lower.copy_from_slice(word.as_bytes());
     lower.make_ascii_lowercase();
-    BARE_CONTRACTIONS
-        .iter()
-        .find(|(w, _)| w.as_bytes() == lower)
-        .map(|&(_, cut)| cut)
+    let cut = match &*lower {
+        b"ill" | b"im" | b"ive" => 1,
+        b"hes" | b"weve" | b"itll" | b"dont" | b"wont" | b"cant" | b"isnt" => 2,
+        b"youll" | b"youre" | b"youve" | b"youd" | b"shes" | b"didnt" | b"wasnt" | b"arent"
+        | b"hasnt" | b"hadnt" => 3,
+        b"theyll" | b"theyre" | b"theyve" | b"theyd" | b"thatll" | b"thats" | b"whats"
+        | b"doesnt" | b"werent" | b"havent" => 4,
+        b"theres" | b"wouldnt" | b"couldnt" => 5,
+        b"shouldnt" => 6,
+        _ => return None,
+    };
+    Some(cut)
 }
 
 /// How the second part of a bare contraction reads ("ll" → "'ll", "nt" → "n't"), when `t`
