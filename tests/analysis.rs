@@ -74,8 +74,9 @@ fn a_name_in_lower_case_is_still_the_client() {
             .contains(&Category::LeaderAccess)
     );
     assert!(cats("- contact: tom reyes, buyer").contains(&Category::GatekeeperOnly));
-    // A word that is a name elsewhere but a word here is not read as one: "may", a month.
-    let c = cats("may will send the logs");
+    // A listed name a rule uses as a word is that word: "lois", letters of intent.
+    assert!(cats("good call and anne will send the logs").contains(&Category::ClientCommitment));
+    let c = cats("good call and lois will send the logs");
     assert!(!c.contains(&Category::ClientCommitment), "{c:?}");
 }
 

@@ -301,8 +301,9 @@ fn base(word: &str) -> &str {
 }
 
 /// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the
-/// rep's own to-do list; a capitalised word is a name (the client) unless the lexicon says it
-/// is not a subject ("Happy to send"); after a determiner the noun phrase names the client when
+/// rep's own to-do list; a name is the client: a capitalised word unless the lexicon says it
+/// is not a subject ("Happy to send"), a first name or a title in any case, or the word after
+/// a title ("dr alvi"); after a determiner the noun phrase names the client when
 /// one of its words is a client word ("their VP Sales", "their ops manager"; "their plan" is
 /// nobody); after "and" the subject of the step before decides. Who "I" and "you" are depends
 /// on who speaks: in the note the rep ("I", "we") to the client ("you", "your team"); in the
@@ -322,8 +323,9 @@ fn party_of(
         return Party::Rep;
     };
     // A contraction's ending names no one: the word it hangs on does ("'m" of "I'm gonna
-    // call", "'re" of "they're pulling the data").
-    let start = if note[start..].starts_with(['\'', '’']) {
+    // call", "'re" of "they're pulling the data", "m" of "Im gonna call").
+    let hangs_on = note[..start].ends_with(char::is_alphanumeric);
+    let start = if note[start..].starts_with(['\'', '’']) || hangs_on {
         note[..start]
             .char_indices()
             .rev()
@@ -463,11 +465,20 @@ fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, u
 
 /// Whether the word at `at` follows a title, with or without its dot ("dr alvi", "Mrs. patel").
 fn after_title(note: &str, at: usize) -> bool {
-    let from = text::floor_boundary(note, at.saturating_sub(8));
-    let before = note[from..at].trim_end().trim_end_matches('.');
-    text::raw_words(before).next_back().is_some_and(|w| {
-        before.ends_with(w) && phrase::NAME_TITLES.contains(&w.to_lowercase().as_str())
-    })
+    // On the same line, as the encoder reads it: a line break between them is a boundary.
+    let before = note[..at]
+        .trim_end_matches([' ', '\t'])
+        .trim_end_matches('.');
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let word = &before[word_start..];
+    phrase::NAME_TITLES
+        .iter()
+        .any(|t| word.eq_ignore_ascii_case(t))
 }
 
 /// Words that make a request or a question of the subject after them ("could you send").

@@ -61,9 +61,10 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
     let tokens = match &rules.phrases {
         Some(p) => {
             let tokens = token::tokenize(note);
-            (0..tokens.len())
-                .map(|i| {
-                    let t = &tokens[i];
+            tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
                     let form = if t.kind == TokenKind::Boundary {
                         String::new()
                     } else {

@@ -233,7 +233,7 @@ pub(crate) struct Vocabulary {
     pub negators: Words,
     pub no_idioms: Words,
     /// First names, read as the client in any case (as `{name}` reads them): the lexicon's
-    /// `names.toml`, less the words a class or spelling knows.
+    /// `names.toml`, less the words a phrase or class uses in any form, or a spelling maps.
     pub first_names: Words,
     /// Lower-case, as written (a marker may be several words).
     pub rep_quote_markers: Vec<String>,

@@ -130,38 +130,24 @@ pub fn words_before(text: &str, at: usize) -> impl Iterator<Item = &str> + '_ {
         .take(NEGATION_WORDS)
 }
 
-/// Words that open a sentence, and in the middle of one are written in lower case.
-const SENTENCE_OPENERS: [&str; 24] = [
-    "he",
-    "she",
-    "they",
-    "we",
-    "it",
-    "their",
-    "our",
-    "my",
-    "his",
-    "the",
-    "this",
-    "these",
-    "those",
-    "tomorrow",
-    "today",
-    "yesterday",
-    "tonight",
-    "next",
-    "then",
-    "also",
-    "so",
-    "but",
-    "however",
-    "anyway",
+/// Words that open a sentence, and in the middle of one are written in lower case. Not "the",
+/// "this": "met with The Hartford buyer", "quote to The Home Depot".
+#[rustfmt::skip]
+const SENTENCE_OPENERS: [&str; 22] = [
+    "he", "she", "they", "we", "it", "their", "our", "my", "his", "these", "those", "tomorrow",
+    "today", "yesterday", "tonight", "next", "then", "also", "so", "but", "however", "anyway",
 ];
 
 /// A capitalised word that opens a sentence ("Their", "Tomorrow"; not "THEIR"): after a
 /// lower-case word it begins one even with no full stop before it (see
 /// [`crate::core::token`]).
 pub fn is_sentence_opener(word: &str) -> bool {
+    // "He'll", "They're", "Theyll" open one as "He" and "They" do.
+    let word = word.split(['\'', '’']).next().unwrap_or(word);
+    let word = match super::token::bare_contraction(word) {
+        Some(cut) => &word[..cut],
+        None => word,
+    };
     let mut chars = word.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_lowercase())
@@ -312,6 +298,8 @@ mod tests {
         let t = "not bad at all They will send";
         assert_eq!(words_before(t, t.find("will").unwrap()), ["they"]);
         let t = "instead of reefers He agreed";
+        assert!(words_before(t, t.find("He").unwrap()).is_empty());
+        let t = "instead of reefers He'll send";
         assert!(words_before(t, t.find("He").unwrap()).is_empty());
         // At most the last four words; a word the reach cuts in half is not one.
         let t = "one two three four five six";

@@ -3,7 +3,10 @@
 //! A token is a word, a number, an amount of money, a percentage, a piece of punctuation, or a
 //! boundary (the end of a sentence or clause, a line break, a bullet), each with its exact byte
 //! span in the note. Contractions are split the way spaCy splits them ("they'll" → "they",
-//! "'ll"; "don't" → "do", "n't"), so "they'll send" and "they will send" read alike.
+//! "'ll"; "don't" → "do", "n't"), so "they'll send" and "they will send" read alike; so are
+//! those typed without the apostrophe ("theyll" → "they", "ll", read as "'ll"; not "well",
+//! "its"). A capitalised sentence opener after a lower-case word ("…the answer Tomorrow I
+//! call") gets an empty boundary before it, whose text is "".
 //! A number said in words ("twenty five", "a hundred and twenty") is one number token.
 //! **Invariant:** spans are in order, do not overlap, lie on char boundaries, and a word's span
 //! holds exactly its text; one pass over the note, then one over its words for numbers said in
@@ -28,8 +31,8 @@ pub enum TokenKind {
     Percent,
     /// A comma, colon, dash, bracket, quote or other sign inside a sentence.
     Punct,
-    /// The end of a sentence or clause (. ! ? ;), a line break or a bullet: no pattern
-    /// reaches over it.
+    /// The end of a sentence or clause (. ! ? ;), a line break or a bullet, or an empty span
+    /// before a sentence begun without a full stop: no pattern reaches over it.
     Boundary,
 }
 
@@ -65,8 +68,9 @@ const BARE_ENDINGS: [(&str, &str); 7] = [
 
 /// Where the ending of a contraction written without its apostrophe starts in `word`: "youll",
 /// "theyre", "Im", "didnt", as notes typed on a phone write them, split as the written
-/// contraction does ("you", "ll" read as "'ll"). As written: "Im" and "ILL" are "I'm" and
-/// "I'll"; "IM", "id", "well", "were", "wed", "its", "lets" are words of their own; "Id" is "I'd".
+/// contraction does ("you", "ll" read as "'ll"). As written: "Im", "ill" and "ILL" are "I'm"
+/// and "I'll" (so "she was ill" reads "I'll": rare in a sales note, "ill send" common); "IM",
+/// "id", "well", "were", "wed", "its", "lets" are words of their own; "Id" is "I'd".
 pub fn bare_contraction(word: &str) -> Option<usize> {
     if word == "Id" {
         return Some(1);
@@ -348,15 +352,7 @@ fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
         for ending in CONTRACTIONS {
             if let Some(cut) = contraction_at(text, ending) {
                 if cut > 0 {
-                    let at = span.start + cut;
-                    out.push(Token {
-                        kind: TokenKind::Word,
-                        span: span.start..at,
-                    });
-                    out.push(Token {
-                        kind: TokenKind::Word,
-                        span: at..span.end,
-                    });
+                    push_split(out, span, cut);
                     return;
                 }
             }
@@ -364,19 +360,24 @@ fn push_word(note: &str, span: Range<usize>, out: &mut Vec<Token>) {
     }
     if kind == TokenKind::Word {
         if let Some(cut) = bare_contraction(text) {
-            let at = span.start + cut;
-            out.push(Token {
-                kind: TokenKind::Word,
-                span: span.start..at,
-            });
-            out.push(Token {
-                kind: TokenKind::Word,
-                span: at..span.end,
-            });
+            push_split(out, span, cut);
             return;
         }
     }
     out.push(Token { kind, span });
+}
+
+/// Pushes a word cut in two at `cut`: a contraction and its ending.
+fn push_split(out: &mut Vec<Token>, span: Range<usize>, cut: usize) {
+    let at = span.start + cut;
+    out.push(Token {
+        kind: TokenKind::Word,
+        span: span.start..at,
+    });
+    out.push(Token {
+        kind: TokenKind::Word,
+        span: at..span.end,
+    });
 }
 
 /// A sentence begun with no full stop before it ("for know the answer Tomorrow I call him",
@@ -564,7 +565,11 @@ mod tests {
         ] {
             assert!(tokenize(note).iter().all(|t| t.kind != Boundary), "{note}");
         }
-        assert_eq!(show("(head of ops) They have").len(), 8);
+        let note = "(head of ops) They have";
+        let tokens = tokenize(note);
+        let they = tokens.iter().position(|t| t.text(note) == "They").unwrap();
+        assert_eq!(tokens[they - 1].kind, Boundary);
+        assert!(tokens[they - 1].span.is_empty());
     }
 
     #[test]

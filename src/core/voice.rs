@@ -6,7 +6,8 @@
 //!   Linda (HR Director):", "Email from Dana:"): from that line to the end of its signature, or to
 //!   where the rep's own words take over (a line that starts with "My reply", "->", a second
 //!   greeting: the rep's answer);
-//! - reply lines quoted with `>` ("> can you send the price list").
+//! - reply lines quoted with `>` ("> can you send the price list"), unless they are signed by
+//!   the one the client's pasted email greets ("Hi Mark," … "> Mark": the rep's own reply).
 //!
 //! Inside the client's words "I" and "we" are the client and "you" the rep. Words led in by one
 //! of the lexicon's `rep_quote_markers` ("My reply:", "Email to Dana:") are the rep's own.
@@ -54,12 +55,23 @@ impl Voices {
             })
             .collect();
         let emails = pasted.len();
+        // A `>` reply signed by the one a client's pasted email greets ("From: Gail … Hi
+        // Mark," … "> Mark") is the rep's own reply.
+        let greeted = greeted_in_client_emails(note, &pasted);
+        let (mut seen, mut passed): (Vec<&str>, usize) = (Vec::new(), 0);
         for r in reply_lines(note) {
             if !pasted[..emails]
                 .iter()
                 .any(|(e, _)| e.start <= r.start && r.end <= e.end)
             {
-                let rep = rep_heads(r.start) || signed_by_the_greeted(note, &r, &pasted[..emails]);
+                // The names greeted before this run (each client email read once).
+                while let Some(&(_, name)) = greeted.get(passed).filter(|(at, _)| *at < r.start) {
+                    seen.push(name);
+                    passed += 1;
+                }
+                let signed_by_greeted = signature(note, &r)
+                    .is_some_and(|n| seen.iter().any(|g| g.eq_ignore_ascii_case(n)));
+                let rep = rep_heads(r.start) || signed_by_greeted;
                 pasted.push((r, rep));
             }
         }
@@ -201,37 +213,50 @@ fn reply_lines(note: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether a run of `>` lines is signed by the one a client's pasted email greets ("From:
-/// Gail … Hi Mark," … "> Mark"): the rep's own reply, pasted under the client's email.
-fn signed_by_the_greeted(note: &str, run: &Range<usize>, emails: &[(Range<usize>, bool)]) -> bool {
-    let Some(signature) = note[run.clone()]
+/// The name a run of `>` lines is signed with: its last line, one or two words, the first
+/// capitalised ("> Mark", "> — Mark Ellis").
+fn signature<'a>(note: &'a str, run: &Range<usize>) -> Option<&'a str> {
+    let last = note[run.clone()]
         .lines()
         .map(|l| l.trim_start_matches(['>', ' ', '\t']).trim())
-        .rfind(|l| !l.is_empty())
-    else {
-        return false;
-    };
-    let signature = signature.trim_start_matches(['-', '—', '–', ' ']);
-    let words: Vec<&str> = signature.split_whitespace().collect();
-    let Some(name) = words.first().filter(|w| {
-        words.len() <= 2 && w.starts_with(char::is_uppercase) && w.chars().all(char::is_alphabetic)
-    }) else {
-        return false;
-    };
-    let clients = |at: usize| emails.iter().any(|(e, rep)| !rep && e.contains(&at));
-    let mut at = 0;
-    note[..run.start].split_inclusive('\n').any(|line| {
-        let start = at;
-        at += line.len();
-        let line = line.trim_start_matches(['>', ' ', '\t']);
-        clients(start)
-            && is_greeting(line)
-            && line
+        .rfind(|l| !l.is_empty())?;
+    let last = last.trim_start_matches(['-', '—', '–', ' ']);
+    let mut words = last.split_whitespace();
+    let name = words.next()?;
+    (words.count() <= 1
+        && name.starts_with(char::is_uppercase)
+        && name.chars().all(char::is_alphabetic))
+    .then_some(name)
+}
+
+/// Who the greeting lines of the client's pasted emails greet ("Hi Mark," → "Mark"), with
+/// where each line starts, in order.
+fn greeted_in_client_emails<'a>(
+    note: &'a str,
+    emails: &[(Range<usize>, bool)],
+) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    for (email, rep) in emails {
+        if *rep {
+            continue;
+        }
+        let mut at = email.start;
+        for line in note[email.clone()].split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let line = line.trim_start_matches(['>', ' ', '\t']);
+            if !is_greeting(line) {
+                continue;
+            }
+            let name = line
                 .split(|c: char| !c.is_alphabetic())
                 .filter(|w| !w.is_empty())
-                .nth(1)
-                .is_some_and(|w| w.eq_ignore_ascii_case(name))
-    })
+                .nth(1);
+            out.extend(name.map(|n| (start, n)));
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
 }
 
 /// The sender a message's header line names: "From: Gina Park (Category Manager)", "from:

@@ -63,7 +63,12 @@ impl Encoder {
                 None => self.symbol(note, t, &mut word, after_title),
             };
             after_title = match t.kind {
-                TokenKind::Word => super::NAME_TITLES.contains(&word.trim_end_matches('.')),
+                TokenKind::Word => {
+                    let text = t.text(note).trim_end_matches('.');
+                    super::NAME_TITLES
+                        .iter()
+                        .any(|n| text.eq_ignore_ascii_case(n))
+                }
                 TokenKind::Punct => after_title && t.text(note) == ".",
                 _ => false,
             };
@@ -77,6 +82,7 @@ impl Encoder {
         if let Some(&s) = self.written.get(form) {
             return s;
         }
+        let form = self.spellings.get(form).map_or(form, String::as_str);
         let mask = self.regex_mask(form);
         let index = kind_index(TokenKind::Word) * 2 * (1 << self.regexes.len()) + mask;
         self.unknown.get(index).copied().unwrap_or(self.boundary)

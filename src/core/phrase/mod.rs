@@ -14,7 +14,7 @@
 //! | `{who:pronoun}` | who does it, one of the class's entries: "they", "she", "he" |
 //! | `{act:present}` | the class with its words in the present only: "send", "sends" |
 //! | `{num}` `{money}` `{percent}` | a number ("15", "fifteen", "twenty five"), an amount, a percentage |
-//! | `{name}` | a capitalised word the lexicon does not know (a name) |
+//! | `{name}` | a name: a capitalised word the lexicon does not know, a title, the word after one, a first name of `names.toml` in any case |
 //! | `{word}` | any one word |
 //! | `/^re-?quote/` | one token matching the regex (a rare escape hatch; at most six) |
 //! | `^` / `$` | the start / end of a sentence, clause, line or bullet |
@@ -121,8 +121,9 @@ pub struct PhraseLexicon {
     pub spellings: BTreeMap<String, String>,
     /// Determiners before a subject noun, for `{who}`.
     pub determiners: Vec<String>,
-    /// First names read as `{name}` in any case ("anne to share the list"), unless a class or
-    /// a spelling knows the word ("may", "jan").
+    /// First names read as `{name}` in any case ("anne to share the list"), unless a phrase or
+    /// a class uses the word in any form, or a spelling maps it ("lois", a class's plural of
+    /// "loi").
     pub first_names: Vec<String>,
 }
 
@@ -352,7 +353,7 @@ impl<'a> PhraseCompiler<'a> {
         }
         // A contraction written without its apostrophe ("theyre", "didnt") reads as a note's
         // does: the word, then the ending as written with one ("they", "'re").
-        if let Some(cut) = token::bare_contraction(word).filter(|_| word.is_ascii()) {
+        if let Some(cut) = token::bare_contraction(word) {
             if let Some(ending) = token::bare_ending_form(&word[cut..]) {
                 let base = self.word(&word[..cut], true);
                 let ending = self.spelled(ending);

@@ -313,7 +313,11 @@ fn ends(
                     None => false,
                 };
                 let word = lower(t);
+                // A bare contraction's ending ("LL" of "THEYLL") is read as written with its
+                // apostrophe, never as a capitalised word.
+                let ending = token::bare_ending(note, at.checked_sub(1).map(|i| &tokens[i]), t);
                 t.kind == TokenKind::Word
+                    && ending.is_none()
                     && (((t.text(note).starts_with(char::is_uppercase) || after_title)
                         && !enc.written.contains_key(&word))
                         || super::NAME_TITLES.contains(&word.as_str())
@@ -410,7 +414,7 @@ proptest::proptest! {
                 "Dana", "Priya", "they", "They", "will", "they'll", "tmrw", "their", "ops", "manager",
                 "15", "$4k", "20%", ".", "\n- ", ",", "email", "emailed", "brochure", "one-pager", "fired", "off",
                 "quuuote", "tmrwww", "SENNND", "ten", "Twenty", "five", "one", "percent", "point",
-                "Mrs", "dr", "anne", "Greg", "alvi", "Quote", "theyll", "Im", "didnt",
+                "Mrs", "dr", "anne", "Greg", "alvi", "Quote", "theyll", "Im", "didnt", "THEYLL", "ILL",
             ]),
             0..12,
         ),
