@@ -421,7 +421,7 @@ fn party_of(
         // A name: capitalised, or a first name or a title in any case ("anne to share").
         let named = raw.chars().next().is_some_and(char::is_uppercase)
             || words.first_names.contains(base)
-            || phrase::NAME_TITLES.contains(&base)
+            || phrase::is_title(base)
             || after_title(note, start);
         return if named { Party::Client } else { Party::Unknown };
     }
@@ -475,10 +475,7 @@ fn after_title(note: &str, at: usize) -> bool {
         .take_while(|(_, c)| c.is_alphanumeric())
         .last()
         .map_or(before.len(), |(i, _)| i);
-    let word = &before[word_start..];
-    phrase::NAME_TITLES
-        .iter()
-        .any(|t| word.eq_ignore_ascii_case(t))
+    phrase::is_title(&before[word_start..])
 }
 
 /// Words that make a request or a question of the subject after them ("could you send").

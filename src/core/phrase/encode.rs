@@ -63,12 +63,7 @@ impl Encoder {
                 None => self.symbol(note, t, &mut word, after_title),
             };
             after_title = match t.kind {
-                TokenKind::Word => {
-                    let text = t.text(note).trim_end_matches('.');
-                    super::NAME_TITLES
-                        .iter()
-                        .any(|n| text.eq_ignore_ascii_case(n))
-                }
+                TokenKind::Word => super::is_title(t.text(note)),
                 TokenKind::Punct => after_title && t.text(note) == ".",
                 _ => false,
             };

@@ -695,6 +695,12 @@ impl<'a> PhraseCompiler<'a> {
 /// Titles before a name, read as `{name}` in any case, as an unknown capitalised word is.
 pub(crate) const NAME_TITLES: [&str; 6] = ["mr", "mrs", "ms", "dr", "prof", "mx"];
 
+/// Whether `word` is a title before a name, in any case, with its dot or not ("Dr", "mrs.").
+pub(crate) fn is_title(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    NAME_TITLES.iter().any(|t| word.eq_ignore_ascii_case(t))
+}
+
 /// A symbol: the atoms a token with it fills.
 struct Symbol {
     atoms: Vec<usize>,

@@ -300,10 +300,8 @@ fn ends(
                     crate::core::token::normalize_into(t.text(note), &mut lower);
                     lower
                 };
-                let is_title = |t: &Token| {
-                    t.kind == TokenKind::Word
-                        && super::NAME_TITLES.contains(&lower(t).trim_end_matches('.'))
-                };
+                let is_title =
+                    |t: &Token| t.kind == TokenKind::Word && super::is_title(t.text(note));
                 // After a title, or after a title and its dot.
                 let after_title = match at.checked_sub(1).map(|i| &tokens[i]) {
                     Some(p) if p.kind == TokenKind::Punct && p.text(note) == "." => {
