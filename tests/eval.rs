@@ -82,16 +82,26 @@
 //!   language): written at the start of the sixth 2026-12-07 session, before any rule change,
 //!   and kept unread through two readings: 0.790 (precision 0.89, recall 0.71), 0.802 before it
 //!   was read. Read by two helpers in the sixth (0.802 -> 0.942 on it).
-//! - `tests/eval/next/round-34.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand; one writer's reps are inside sales at software and services firms, the
-//!   other's distributors' field reps in Latin America, Africa and Asia): written in the sixth
-//!   2026-12-07 session after round 31 was read, before round 32 was, and never read: 0.847
-//!   (precision 0.93, recall 0.78).
-//! - `tests/eval/next/round-35.jsonl` (120 notes, two writers, 16 new industries, each note
-//!   written by hand; one writer's reps are field reps new and old who paste customers' text
-//!   messages, the other's sell services and dictate long run-ons or fill terse CRM fields):
-//!   written in the sixth 2026-12-07 session after round 32 was read, before round 33 was, and
-//!   never read: 0.814 (precision 0.90, recall 0.74).
+//!   Round 34 (120 notes, two writers, 16 new industries, each note written by hand; one
+//!   writer's reps are inside sales at software and services firms, the other's distributors'
+//!   field reps in Latin America, Africa and Asia): written in the sixth 2026-12-07 session
+//!   after round 31 was read, before round 32 was: 0.847 (precision 0.93, recall 0.78). Round
+//!   35 (120 notes; field reps who paste customers' text messages, services sellers who
+//!   dictate run-ons or fill terse CRM fields): written in the sixth, 0.814 (precision 0.90,
+//!   recall 0.74). Both read by two helpers each in the seventh (0.850 -> 0.932, 0.816 ->
+//!   0.910). Round 36 (120 notes; sales engineers, veterans' long chat messages, public-sector
+//!   tender reps, UK/Australian/NZ idiom, CRM fields in capitals): written in the seventh before
+//!   its rule work, 0.821 (precision 0.92, recall 0.75), 0.824 after it; read by two helpers in
+//!   the eighth (0.824 -> 0.938 on it).
+//! - `tests/eval/next/round-37.jsonl` (120 notes, two writers, 12 new industries; agency and
+//!   venue account managers with emoji and pasted chat lines, formal insurance and FX brokers,
+//!   route and van sales, enterprise-software jargon): written in the seventh 2026-12-07
+//!   session after its rule work, never read: 0.805 (precision 0.90, recall 0.73).
+//! - `tests/eval/next/round-38.jsonl` (120 notes, two writers, 16 new industries; recruiters
+//!   on phones, telecom and energy reps dictating in the car, construction-materials and
+//!   heavy-equipment dealers, sellers to universities, school districts and hospitals):
+//!   written at the start of the eighth 2026-12-07 session, before any of its changes, never
+//!   read: 0.837 (precision 0.90, recall 0.78).
 //! - `tests/eval/holdout-styles.jsonl` (105 notes, 15 per style): written the same way and never
 //!   read by rule work; only its figures are printed, never its notes. (Once, on 2026-12-06,
 //!   its six leader-access false positives were read and two exceptions written from them:
@@ -288,6 +298,7 @@ fn fresh_rounds_micro_f1() {
         ("round 33", include_str!("eval/fresh/round-33.jsonl")),
         ("round 34", include_str!("eval/fresh/round-34.jsonl")),
         ("round 35", include_str!("eval/fresh/round-35.jsonl")),
+        ("round 36", include_str!("eval/fresh/round-36.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -306,8 +317,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 36", include_str!("eval/next/round-36.jsonl"), 0.79),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 37", include_str!("eval/next/round-37.jsonl"), 0.78),
     ("round 38", include_str!("eval/next/round-38.jsonl"), 0.81),
 ];
