@@ -9,7 +9,10 @@
 //!   their megabyte of text was a third of a one-note command's start).
 //! - **Where.** `CALLNUDGE_CACHE_DIR`, else `$XDG_CACHE_HOME/callnudge`, else
 //!   `$HOME/.cache/callnudge`; `CALLNUDGE_CACHE_DIR=` (empty) turns the cache off. The newest
-//!   sixteen entries are kept (about 3.4 MB each).
+//!   sixteen entries are kept (about 9 MB each).
+//! - **Checked.** An entry is its checksum (CRC-32) then the rules in postcard's form. The parts
+//!   a run may never read (each phrase's program, the class lists) stay in that form until
+//!   first read (`core::packed`), so an entry whose checksum fails is never decoded at all.
 //! - **Best effort.** An entry is written to a temporary file and renamed into place, so a
 //!   reader never sees half of one; a cache that cannot be read, decoded or written is
 //!   skipped with a debug log, never an error: the rules are then compiled as without it.
@@ -21,7 +24,7 @@ use std::path::{Path, PathBuf};
 /// Entries kept in the cache folder (older ones go when a new one is written).
 const KEEP: usize = 16;
 /// Bumped when the key's recipe changes.
-const RECIPE: &[u8] = b"callnudge compiled rules, key v2";
+const RECIPE: &[u8] = b"callnudge compiled rules, key v3";
 
 /// What rules are compiled from.
 #[derive(Clone, Copy, Debug)]
@@ -42,7 +45,7 @@ pub fn load_or_compile(
         return compile();
     };
     match std::fs::read(&path) {
-        Ok(bytes) => match postcard::from_bytes::<RuleSet>(&bytes) {
+        Ok(bytes) => match decode(&bytes) {
             Ok(rules) => return Ok(rules),
             Err(e) => {
                 tracing::debug!(path = %path.display(), error = %e, "compiled rules cache entry unreadable; compiling")
@@ -58,6 +61,26 @@ pub fn load_or_compile(
         tracing::debug!(path = %path.display(), error = %e, "compiled rules not cached");
     }
     Ok(rules)
+}
+
+/// The rules in an entry's bytes, if its checksum holds.
+fn decode(entry: &[u8]) -> Result<RuleSet, String> {
+    let (sum, rules) = entry
+        .split_first_chunk::<4>()
+        .ok_or("shorter than its checksum")?;
+    if u32::from_le_bytes(*sum) != crc32fast::hash(rules) {
+        return Err("its checksum does not hold".into());
+    }
+    postcard::from_bytes(rules).map_err(|e| e.to_string())
+}
+
+/// An entry's bytes: the checksum of the rules' bytes, then those.
+fn encode(rules: &RuleSet) -> Result<Vec<u8>, postcard::Error> {
+    let rules = postcard::to_stdvec(rules)?;
+    let mut entry = Vec::with_capacity(4 + rules.len());
+    entry.extend_from_slice(&crc32fast::hash(&rules).to_le_bytes());
+    entry.extend_from_slice(&rules);
+    Ok(entry)
 }
 
 /// The cache folder, if there is one.
@@ -115,7 +138,7 @@ fn entry_path(source: Source<'_>) -> Option<PathBuf> {
 
 /// Writes `rules` at `path` (through a temporary file), then drops all but the newest entries.
 fn store(path: &Path, rules: &RuleSet) -> std::io::Result<()> {
-    let bytes = postcard::to_stdvec(rules).map_err(std::io::Error::other)?;
+    let bytes = encode(rules).map_err(std::io::Error::other)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
@@ -139,6 +162,7 @@ fn store(path: &Path, rules: &RuleSet) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::{decode, encode};
     use crate::core::analyze;
     use crate::prompts::Prompts;
 
@@ -146,8 +170,7 @@ mod tests {
     #[test]
     fn rules_read_back_from_the_compiled_form_find_the_same() {
         let rules = Prompts::embedded().unwrap().rules;
-        let bytes = postcard::to_stdvec(&rules).unwrap();
-        let read: crate::core::RuleSet = postcard::from_bytes(&bytes).unwrap();
+        let read = decode(&encode(&rules).unwrap()).unwrap();
         let notes = include_str!("../tests/eval/notes.jsonl")
             .lines()
             .chain(include_str!("../tests/eval/holdout-styles.jsonl").lines())
@@ -159,5 +182,20 @@ mod tests {
             n += 1;
         }
         assert!(n > 800, "the sets were read ({n} notes)");
+    }
+
+    /// An entry changed anywhere, or cut short, is refused before anything in it is decoded
+    /// (a phrase's program is decoded only when it first runs, long after loading).
+    #[test]
+    fn a_damaged_entry_is_refused_whole() {
+        let rules = Prompts::embedded().unwrap().rules;
+        let entry = encode(&rules).unwrap();
+        for at in [0, 3, 4, entry.len() / 2, entry.len() - 1] {
+            let mut damaged = entry.clone();
+            damaged[at] ^= 0x20;
+            assert!(decode(&damaged).is_err(), "a byte changed at {at}");
+        }
+        assert!(decode(&entry[..entry.len() - 1]).is_err());
+        assert!(decode(&entry[..3]).is_err());
     }
 }

@@ -72,6 +72,7 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
                     };
                     let classes = p
                         .class_forms
+                        .get()
                         .iter()
                         .filter(|(_, words)| words.binary_search(&form).is_ok())
                         .map(|(name, _)| name.clone())

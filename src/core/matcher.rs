@@ -27,6 +27,7 @@
 //! on real notes and on mixes of their words).
 
 use super::lists::Lists;
+use super::packed::Packed;
 use super::program::{Found, Program, Scratch as ProgramScratch, Symbol};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::cell::RefCell;
@@ -36,7 +37,8 @@ use std::ops::Range;
 /// The phrases, their index, and their programs.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Matcher {
-    programs: Vec<Program>,
+    /// Each phrase's program, decoded when it first runs (most never run in a one-note command).
+    programs: Vec<Packed<Program>>,
     /// Per symbol: the need sets of the indexed phrases it belongs to (set ids).
     member_of: Lists,
     /// Per symbol: the need sets of the exception phrases it belongs to (read in a chunk only
@@ -268,14 +270,14 @@ impl Matcher {
             always,
             except_needs: Lists::new(except_needs),
             indexed,
-            programs,
+            programs: programs.into_iter().map(Packed::new).collect(),
         }
     }
 
     /// Phrase `pattern`'s program.
     #[cfg(test)]
     pub fn program(&self, pattern: usize) -> &Program {
-        &self.programs[pattern]
+        self.programs[pattern].get()
     }
 
     /// Runs `f` on `chunk` of `symbols` (token indices), read once: the chunk's symbols and
@@ -369,7 +371,7 @@ impl Chunk<'_> {
         candidates.sort_unstable_by_key(|c| c.0);
         for (p, starts) in &candidates {
             let p = *p as usize;
-            matcher.programs[p].find_iter(
+            matcher.programs[p].get().find_iter(
                 symbols,
                 chunk.clone(),
                 starts.clone(),
@@ -402,7 +404,7 @@ impl Chunk<'_> {
                 return false;
             };
             let starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
-            self.matcher.programs[p].matches_in(
+            self.matcher.programs[p].get().matches_in(
                 self.symbols,
                 window.clone(),
                 starts,

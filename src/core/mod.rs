@@ -11,6 +11,7 @@ pub mod inflect;
 mod lists;
 mod matcher;
 pub mod nudge;
+mod packed;
 pub mod phrase;
 mod program;
 pub mod record;

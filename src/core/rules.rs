@@ -196,8 +196,9 @@ pub(crate) struct PhraseSet {
     /// Per rule: its `except` phrases, by their number in the matcher.
     exceptions: Vec<Vec<u32>>,
     /// Each class and the single words in it, both sorted (for `callnudge rules explain`):
-    /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one.
-    pub class_forms: Vec<(String, Vec<String>)>,
+    /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one,
+    /// and decoded only when explained.
+    pub class_forms: super::packed::Packed<Vec<(String, Vec<String>)>>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -539,11 +540,13 @@ fn build_phrases(
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(&sources, programs, indexed, &compiled.weights);
     let set = PhraseSet {
-        class_forms: compiled
-            .class_forms
-            .into_iter()
-            .map(|(class, words)| (class, words.into_iter().collect()))
-            .collect(),
+        class_forms: super::packed::Packed::new(
+            compiled
+                .class_forms
+                .into_iter()
+                .map(|(class, words)| (class, words.into_iter().collect()))
+                .collect(),
+        ),
         encoder: compiled.encoder,
         matcher,
         patterns,

@@ -2,6 +2,7 @@
 //! match over those symbols mapped back to bytes of the note.
 
 use super::kind_index;
+use super::word_map::WordMap;
 use crate::core::token::{self, Token, TokenKind};
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
@@ -13,7 +14,7 @@ pub struct Encoder {
     /// A lower-cased token's symbol, its spelling applied: the known forms looked up through
     /// `spellings` ahead of time, so a known word costs one lookup. A word whose spelling is
     /// not a known form is not here (it is read as unknown, by its spelled form).
-    pub(super) written: HashMap<String, u32>,
+    pub(super) written: WordMap,
     /// The rules' one-token regexes (kept as written in the compiled form, built on load).
     #[serde(with = "regexes")]
     pub(super) regexes: Vec<regex::Regex>,
@@ -39,8 +40,8 @@ impl Encoder {
             };
         }
         Encoder {
+            written: WordMap::new(written.iter().map(|(w, &s)| (w.as_str(), s))),
             spellings,
-            written,
             regexes,
             unknown,
             boundary,
@@ -74,7 +75,7 @@ impl Encoder {
     /// The symbol of a word known by its form (the ending of a contraction), else of an
     /// unknown lower-case word.
     fn symbol_of_form(&self, form: &str) -> u32 {
-        if let Some(&s) = self.written.get(form) {
+        if let Some(s) = self.written.get(form) {
             return s;
         }
         let form = self.spellings.get(form).map_or(form, String::as_str);
@@ -113,7 +114,7 @@ impl Encoder {
         let mut word = String::new();
         let text = t.text(note);
         let spelled = self.spelled(text, &mut word).to_string();
-        if self.written.contains_key(word.as_str()) {
+        if self.written.contains(&word) {
             return spelled;
         }
         match self.stretched(text, &word) {
@@ -134,7 +135,7 @@ impl Encoder {
         }
         let text = t.text(note);
         token::normalize_into(text, word);
-        if let Some(&s) = self.written.get(word.as_str()) {
+        if let Some(s) = self.written.get(word) {
             return s;
         }
         if let Some((_, s)) = self.stretched(text, word) {
@@ -177,7 +178,7 @@ impl Encoder {
                 let held = n >= 3 && c.is_ascii_alphabetic();
                 cut.extend(std::iter::repeat_n(c, if held { keep } else { n }));
             }
-            let symbol = self.written.get(cut.as_str()).copied()?;
+            let symbol = self.written.get(&cut)?;
             Some((cut, symbol))
         })
     }

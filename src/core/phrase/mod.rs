@@ -37,6 +37,7 @@ mod lower;
 #[cfg(test)]
 mod tests;
 mod weight;
+mod word_map;
 
 pub use encode::{note_span, Encoder};
 use lex::{lex, Item};

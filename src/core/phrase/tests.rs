@@ -317,7 +317,7 @@ fn ends(
                 t.kind == TokenKind::Word
                     && ending.is_none()
                     && (((t.text(note).starts_with(char::is_uppercase) || after_title)
-                        && !enc.written.contains_key(&word))
+                        && !enc.written.contains(&word))
                         || super::NAME_TITLES.contains(&word.as_str())
                         || names.contains(&word))
             }
