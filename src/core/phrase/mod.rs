@@ -34,6 +34,7 @@
 mod encode;
 mod lex;
 mod lower;
+mod symbols;
 #[cfg(test)]
 mod tests;
 mod weight;
@@ -50,12 +51,9 @@ use regex_syntax::hir::Hir;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-use weight::{known_weight, unknown_weight};
+pub(crate) use symbols::symbol_of;
+use symbols::{kind_index, symbol_char, SymbolTable};
 
-/// The first symbol's character; every symbol is a CJK ideograph (no case, 3 bytes).
-const SYMBOL_BASE: u32 = 0x4E00;
-/// How many symbols fit in the block.
-const MAX_SYMBOLS: usize = 0x9FFF - 0x4E00;
 /// The most regex slots over all rules (each doubles the symbols of unknown words).
 const MAX_REGEX_SLOTS: usize = 6;
 /// The gap `…` without a number.
@@ -528,126 +526,14 @@ impl<'a> PhraseCompiler<'a> {
             class_forms,
             ..
         } = self;
-        // Every known form and the atoms it fills.
-        let mut fills: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (id, atom) in atoms.iter().enumerate() {
-            if let Atom::Forms(forms) = atom {
-                for f in forms {
-                    fills.entry(f.clone()).or_default().push(id);
-                }
-            }
-        }
-        // A known form also fills the regex, kind and word atoms that fit it.
-        let atom_of = |a: &Atom| atoms.iter().position(|x| x == a);
-        let word_atom = atom_of(&Atom::Word);
-        // A number said in a word ("fifteen percent") is a word and a `{num}`: each is a form
-        // of its own, known or not.
-        let number_atom = atom_of(&Atom::Kind(KindAtom::Number));
-        if number_atom.is_some() {
-            for word in token::NUMBER_WORDS
-                .iter()
-                .filter(|w| token::is_spelled_number(w))
-            {
-                fills.entry(word.to_string()).or_default();
-            }
-        }
-        // So is a title before a name, in any case ("Mrs.", "dr"): a form of its own. And a
-        // first name the lexicon does not know as a word: "anne to share", "owner greg".
-        let spelled: BTreeSet<String> =
-            lexicon.spellings.keys().map(|k| k.to_lowercase()).collect();
-        let first_names: BTreeSet<String> = lexicon
-            .first_names
-            .iter()
-            .map(|n| n.to_lowercase())
-            .filter(|n| !fills.contains_key(n) && !spelled.contains(n))
-            .collect();
-        if atom_of(&Atom::Name).is_some() {
-            for title in NAME_TITLES {
-                fills.entry(title.to_string()).or_default();
-            }
-            for name in &first_names {
-                fills.entry(name.clone()).or_default();
-            }
-        }
-        let mut symbols: Vec<Symbol> = Vec::new();
-        let mut by_key: HashMap<Vec<usize>, u32> = HashMap::default();
-        let mut known = HashMap::default();
-        let mut weights: Vec<u32> = Vec::new();
-        for (form, mut ids) in fills {
-            let kind = kind_of_form(&form);
-            for (i, re) in regexes.iter().enumerate() {
-                if re.is_match(&form) {
-                    ids.extend(atom_of(&Atom::Regex(i)));
-                }
-            }
-            ids.extend(kind_atom(kind).and_then(|k| atom_of(&Atom::Kind(k))));
-            if kind == TokenKind::Word {
-                ids.extend(word_atom);
-                if token::is_spelled_number(&form) {
-                    ids.extend(number_atom);
-                }
-                // A title is part of a name whether or not a rule names it too: writing
-                // `mrs` in one phrase must not stop "Mrs. Sharma" reading as a name elsewhere.
-                if NAME_TITLES.contains(&form.as_str()) || first_names.contains(&form) {
-                    ids.extend(atom_of(&Atom::Name));
-                }
-            }
-            ids.sort_unstable();
-            ids.dedup();
-            let mut key = ids.clone();
-            key.push(usize::MAX - kind_index(kind));
-            let next = symbols.len() as u32;
-            let symbol = *by_key.entry(key).or_insert(next);
-            if symbol == next {
-                symbols.push(Symbol { atoms: ids });
-            }
-            if symbol == next {
-                weights.push(0);
-            }
-            weights[symbol as usize] += known_weight(&form);
-            known.insert(form, symbol);
-        }
-        // Unknown tokens: kind × capitalised × regex mask.
-        let masks = 1usize << regexes.len();
-        let mut unknown = Vec::with_capacity(KINDS.len() * 2 * masks);
-        for kind in KINDS {
-            for cap in [false, true] {
-                for mask in 0..masks {
-                    let mut ids = Vec::new();
-                    if kind == TokenKind::Word {
-                        ids.extend(word_atom);
-                        if cap {
-                            ids.extend(atom_of(&Atom::Name));
-                        }
-                    }
-                    for i in 0..regexes.len() {
-                        if mask & (1 << i) != 0 {
-                            ids.extend(atom_of(&Atom::Regex(i)));
-                        }
-                    }
-                    ids.extend(kind_atom(kind).and_then(|k| atom_of(&Atom::Kind(k))));
-                    ids.sort_unstable();
-                    unknown.push(symbols.len() as u32);
-                    symbols.push(Symbol { atoms: ids });
-                    weights.push(unknown_weight(kind, cap));
-                }
-            }
-        }
-        let boundary = symbols.len() as u32;
-        symbols.push(Symbol { atoms: Vec::new() });
-        weights.push(u32::MAX >> 8); // in every chunk: never an anchor if anything else is
-        if symbols.len() > MAX_SYMBOLS {
-            return Err(RuleError::new(
-                &Origin {
-                    file: "rules".into(),
-                    line: 0,
-                },
-                format!(
-                    "the phrases need {} word symbols; at most {MAX_SYMBOLS} fit",
-                    symbols.len()
-                ),
-            ));
-        }
+        let SymbolTable {
+            symbols,
+            known,
+            weights,
+            unknown,
+            boundary,
+            first_names,
+        } = symbols::build(&atoms, &regexes, lexicon)?;
         // Each atom's symbols, then each phrase's regex.
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); atoms.len()];
         for (s, symbol) in symbols.iter().enumerate() {
@@ -702,57 +588,12 @@ pub(crate) fn is_title(word: &str) -> bool {
     NAME_TITLES.iter().any(|t| word.eq_ignore_ascii_case(t))
 }
 
-/// A symbol: the atoms a token with it fills.
-struct Symbol {
-    atoms: Vec<usize>,
-}
-
-const KINDS: [TokenKind; 5] = [
-    TokenKind::Word,
-    TokenKind::Number,
-    TokenKind::Money,
-    TokenKind::Percent,
-    TokenKind::Punct,
-];
-
-fn kind_index(kind: TokenKind) -> usize {
-    KINDS.iter().position(|&k| k == kind).unwrap_or(KINDS.len())
-}
-
-fn kind_atom(kind: TokenKind) -> Option<KindAtom> {
-    match kind {
-        TokenKind::Number => Some(KindAtom::Number),
-        TokenKind::Money => Some(KindAtom::Money),
-        TokenKind::Percent => Some(KindAtom::Percent),
-        _ => None,
-    }
-}
-
-fn kind_of_form(form: &str) -> TokenKind {
-    if form.chars().all(char::is_alphabetic) {
-        return TokenKind::Word;
-    }
-    match token::tokenize(form).as_slice() {
-        [t] => t.kind,
-        _ => TokenKind::Word,
-    }
-}
-
 /// A `/regex/` slot's regex, matched against one token's form (any case).
 pub(crate) fn token_regex(re: &str) -> Result<regex::Regex, regex::Error> {
     regex::RegexBuilder::new(re)
         .case_insensitive(true)
         .size_limit(1 << 20)
         .build()
-}
-
-fn symbol_char(symbol: u32) -> char {
-    char::from_u32(SYMBOL_BASE + symbol).unwrap_or('\u{4E00}')
-}
-
-/// The symbol a character of an encoded note stands for.
-pub(crate) fn symbol_of(c: char) -> u32 {
-    (c as u32).saturating_sub(SYMBOL_BASE)
 }
 
 fn count_who(node: &Node, n: &mut usize) {

@@ -314,10 +314,13 @@ fn ends(
                 // A bare contraction's ending ("LL" of "THEYLL") is read as written with its
                 // apostrophe, never as a capitalised word.
                 let ending = token::bare_ending(note, at.checked_sub(1).map(|i| &tokens[i]), t);
+                // A word known once its held letter is cut ("Loooved", "Mrs quuuote") is that
+                // word, never a name.
                 t.kind == TokenKind::Word
                     && ending.is_none()
                     && (((t.text(note).starts_with(char::is_uppercase) || after_title)
-                        && !enc.written.contains(&word))
+                        && !enc.written.contains(&word)
+                        && !enc.written.contains(&form))
                         || super::NAME_TITLES.contains(&word.as_str())
                         || names.contains(&word))
             }
