@@ -93,10 +93,11 @@
 //!   tender reps, UK/Australian/NZ idiom, CRM fields in capitals): written in the seventh before
 //!   its rule work, 0.821 (precision 0.92, recall 0.75), 0.824 after it; read by two helpers in
 //!   the eighth (0.824 -> 0.938 on it).
-//! - `tests/eval/next/round-37.jsonl` (120 notes, two writers, 12 new industries; agency and
-//!   venue account managers with emoji and pasted chat lines, formal insurance and FX brokers,
-//!   route and van sales, enterprise-software jargon): written in the seventh 2026-12-07
-//!   session after its rule work, never read: 0.805 (precision 0.90, recall 0.73).
+//!   Round 37 (120 notes, two writers, 12 new industries; agency and venue account managers
+//!   with emoji and pasted chat lines, formal insurance and FX brokers, route and van sales,
+//!   enterprise-software jargon): written in the seventh session after its rule work, 0.805
+//!   (precision 0.90, recall 0.73), 0.806 in the eighth before it was read; read by two helpers
+//!   in the eighth (0.806 -> 0.917 on it).
 //! - `tests/eval/next/round-38.jsonl` (120 notes, two writers, 16 new industries; recruiters
 //!   on phones, telecom and energy reps dictating in the car, construction-materials and
 //!   heavy-equipment dealers, sellers to universities, school districts and hospitals):
@@ -305,6 +306,7 @@ fn fresh_rounds_micro_f1() {
         ("round 34", include_str!("eval/fresh/round-34.jsonl")),
         ("round 35", include_str!("eval/fresh/round-35.jsonl")),
         ("round 36", include_str!("eval/fresh/round-36.jsonl")),
+        ("round 37", include_str!("eval/fresh/round-37.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -323,8 +325,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 37", include_str!("eval/next/round-37.jsonl"), 0.78),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 38", include_str!("eval/next/round-38.jsonl"), 0.81),
     ("round 39", include_str!("eval/next/round-39.jsonl"), 0.75),
 ];
