@@ -536,6 +536,9 @@ mod tests {
             ("^a", "aa"),
             ("a$", "aa"),
             ("(?:^|e)a(b)?", "aeab"),
+            ("a(?:b|$)", "ca"),
+            ("a(?:b|$|c)", "ca"),
+            ("a(?:b|(?:$|c))", "ca"),
             ("(a.{0,2}?)c", "abcc"),
         ] {
             let pattern = pattern.replace("+?", "{1,4}?");

@@ -29,7 +29,13 @@ pub(super) fn lex(text: &str) -> Result<Vec<Item>, String> {
             '|' => (Item::Bar, 1),
             '?' => (Item::Optional, 1),
             '^' => (Item::Start, 1),
-            '$' if rest[1..].starts_with(char::is_whitespace) || rest.len() == 1 => (Item::End, 1),
+            // `$` ends a phrase or one of its alternatives: "(again | $)". Followed by anything
+            // else it is a word ("$5k").
+            '$' if rest.len() == 1
+                || rest[1..].starts_with(|c: char| c.is_whitespace() || c == ')' || c == '|') =>
+            {
+                (Item::End, 1)
+            }
             '{' => {
                 let end = rest.find('}').ok_or("a `{` is never closed")?;
                 let name = &rest[1..end];

@@ -175,6 +175,17 @@ fn edges_are_sentence_and_line_starts_and_ends() {
         ["email from"]
     );
     assert_eq!(find("crickets $", "crickets. crickets again"), ["crickets"]);
+    // `$` as the last of alternatives, before `)` ("$5k" stays a word).
+    for phrase in ["crickets (again | $)", "crickets ($ | again)"] {
+        assert_eq!(find(phrase, "crickets"), ["crickets"], "{phrase}");
+        assert_eq!(find(phrase, "crickets. more"), ["crickets"], "{phrase}");
+        assert_eq!(
+            find(phrase, "crickets again"),
+            ["crickets again"],
+            "{phrase}"
+        );
+        assert!(find(phrase, "crickets more").is_empty(), "{phrase}");
+    }
 }
 
 #[test]
