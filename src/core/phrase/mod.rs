@@ -374,7 +374,14 @@ impl<'a> PhraseCompiler<'a> {
         // and no phrase runs across one: written in a phrase, it stands where a clause ends,
         // as `$` does (read as nothing, `("," | ";")` would match no comma at all).
         if !tokens.is_empty() && tokens.iter().all(|t| t.kind == TokenKind::Boundary) {
-            return Node::Edge { start: false };
+            let end = Node::Edge { start: false };
+            // A dot that ends no sentence (a title's, "incl.", "Sept.") is a token of its own:
+            // `"."` stands for it too, so `{name} "."? {name}` reads "Mr. Kulkarni".
+            if word == "." {
+                let dot = self.atom(Atom::Forms([".".to_string()].into()));
+                return Node::Alt(vec![end, dot]);
+            }
+            return end;
         }
         for t in tokens {
             if t.kind == TokenKind::Boundary {

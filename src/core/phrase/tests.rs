@@ -175,6 +175,11 @@ fn edges_are_sentence_and_line_starts_and_ends() {
         ["email from"]
     );
     assert_eq!(find("crickets $", "crickets. crickets again"), ["crickets"]);
+    // A dot that ends no sentence is a token `"."` reads as well as a clause's end.
+    let titled = "({name} \".\"?)? {name} only";
+    assert_eq!(find(titled, "met Mr. Kulkarni only"), ["Mr. Kulkarni only"]);
+    assert_eq!(find(titled, "met Mr Kulkarni only"), ["Mr Kulkarni only"]);
+    assert_eq!(find("crickets \".\"", "crickets. more"), ["crickets"]);
     // `$` as the last of alternatives, before `)` ("$5k" stays a word).
     for phrase in ["crickets (again | $)", "crickets ($ | again)"] {
         assert_eq!(find(phrase, "crickets"), ["crickets"], "{phrase}");
