@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 mod contraction;
+mod currency;
 mod spoken;
 pub use contraction::{bare_contraction, bare_ending, bare_ending_form};
 pub use spoken::{is_spelled_number, NUMBER_WORDS};
@@ -122,6 +123,7 @@ pub fn tokenize(note: &str) -> Vec<Token> {
         i = end;
     }
     spoken::merge_spoken_numbers(note, &mut out);
+    currency::merge_currency_codes(note, &mut out);
     out
 }
 
