@@ -1,6 +1,6 @@
 //! The compiled-rules cache: a [`RuleSet`] compiled once is kept on disk and loaded by later
 //! runs, so a one-note command (`callnudge analyze one.txt`, `callnudge note`) does not
-//! compile ~900 phrases before it reads the note.
+//! compile ~2,800 phrases before it reads the note.
 //!
 //! - **Key.** The running executable (its path, size and modification time) and, for rules
 //!   read from a folder, every rule file's name and text: an edited rule or a rebuilt binary
@@ -9,7 +9,7 @@
 //!   their megabyte of text was a third of a one-note command's start).
 //! - **Where.** `CALLNUDGE_CACHE_DIR`, else `$XDG_CACHE_HOME/callnudge`, else
 //!   `$HOME/.cache/callnudge`; `CALLNUDGE_CACHE_DIR=` (empty) turns the cache off. The newest
-//!   sixteen entries are kept (about 9 MB each).
+//!   four entries are kept (about 10 MB each).
 //! - **Checked.** An entry is its checksum (CRC-32) then the rules in postcard's form. The parts
 //!   a run may never read (each phrase's program, the class lists) stay in that form until
 //!   first read (`core::packed`), so an entry whose checksum fails is never decoded at all.
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Entries kept in the cache folder (older ones go when a new one is written).
-const KEEP: usize = 16;
+const KEEP: usize = 4;
 /// Bumped when the key's recipe changes.
 const RECIPE: &[u8] = b"callnudge compiled rules, key v3";
 

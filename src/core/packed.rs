@@ -4,12 +4,15 @@
 //! A one-note command loads the compiled rules from the cache and reads a note of a few dozen
 //! words: it runs a handful of the ~4,000 phrase programs, and never reads the lexicon's class
 //! lists (only `callnudge rules explain` does). Decoding all of them was three quarters of its
-//! time. A `Packed` value costs a copy of its bytes at load, and its decoding on first read.
+//! time. A `Packed` value costs a copy of its bytes at load, and its decoding on first read;
+//! the bytes stay beside the value (a long-running server holds each program it has run
+//! twice, ~8 MB at most).
 //!
-//! **Invariant:** the bytes are only ever those this executable wrote for a `T` (the cache is
-//! keyed by the executable and checked against a checksum before it is read, see
-//! `rule_cache.rs`), so decoding them cannot fail; a value built in memory is never encoded
-//! until it is written.
+//! **Invariant:** the bytes are only ever those this executable wrote for a `T`: the cache is
+//! keyed by the executable (its path, size and modification time) and an entry is checked
+//! against its checksum before anything in it is read (`rule_cache.rs`). Decoding fails only
+//! if that does not hold, and then [`Packed::get`] panics rather than match with rules it
+//! cannot read. A value built in memory is never encoded until it is written.
 
 use serde::de::{Deserializer, Error as _, Visitor};
 use serde::ser::{Error as _, Serializer};
@@ -42,15 +45,6 @@ impl<T: serde::de::DeserializeOwned> Packed<T> {
             postcard::from_bytes(&self.bytes)
                 .expect("a packed value decodes: its bytes are this executable's, checksummed")
         })
-    }
-}
-
-impl<T: Clone> Clone for Packed<T> {
-    fn clone(&self) -> Self {
-        Packed {
-            bytes: self.bytes.clone(),
-            value: self.value.clone(),
-        }
     }
 }
 

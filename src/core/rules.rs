@@ -9,6 +9,7 @@
 
 use super::category::{Category, Level};
 use super::matcher::Matcher;
+use super::packed::Packed;
 use super::phrase::{self, PhraseCompiler, PhraseLexicon};
 use super::program::Program;
 use regex_syntax::hir::Hir;
@@ -198,7 +199,7 @@ pub(crate) struct PhraseSet {
     /// Each class and the single words in it, both sorted (for `callnudge rules explain`):
     /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one,
     /// and decoded only when explained.
-    pub class_forms: super::packed::Packed<Vec<(String, Vec<String>)>>,
+    pub class_forms: Packed<Vec<(String, Vec<String>)>>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -540,7 +541,7 @@ fn build_phrases(
         .collect::<Result<Vec<_>, _>>()?;
     let matcher = Matcher::new(&sources, programs, indexed, &compiled.weights);
     let set = PhraseSet {
-        class_forms: super::packed::Packed::new(
+        class_forms: Packed::new(
             compiled
                 .class_forms
                 .into_iter()

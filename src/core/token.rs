@@ -7,10 +7,11 @@
 //! those typed without the apostrophe ("theyll" → "they", "ll", read as "'ll"; not "well",
 //! "its"). A capitalised sentence opener after a lower-case word ("…the answer Tomorrow I
 //! call") gets an empty boundary before it, whose text is "".
-//! A number said in words ("twenty five", "a hundred and twenty") is one number token.
+//! A number said in words ("twenty five", "a hundred and twenty") is one number token, and so
+//! is an amount with a currency code beside it ("CAD 500,000", "Rs 4,500") one money token.
 //! **Invariant:** spans are in order, do not overlap, lie on char boundaries, and a word's span
-//! holds exactly its text; one pass over the note, then one over its words for numbers said in
-//! words (in place); no allocation per token beyond the vector.
+//! holds exactly its text; one pass over the note, then one over its tokens for numbers said in
+//! words and one for currency codes (in place); no allocation per token beyond the vector.
 
 use std::ops::Range;
 
@@ -28,7 +29,8 @@ pub enum TokenKind {
     Word,
     /// "15", "3.5", "1,200", "2nd", "twenty five", "two point five".
     Number,
-    /// "$40k", "€5,000", "₩8M", "40k" after a currency sign.
+    /// "$40k", "€5,000", "₩8M", "40k" after a currency sign; "CAD 500,000", "Rs 4,500",
+    /// "R$ 3M" with a code or letters beside it (`token/currency.rs`).
     Money,
     /// "15%".
     Percent,
@@ -333,8 +335,9 @@ const CURRENCIES: [char; 15] = [
 ];
 
 /// Currencies written as letters against the amount, capitalised as here: rand, rupees,
-/// ringgit, rupiah, shillings ("R90k", "Rs4,500"; with a space, "Rs 4,500", the amount is a
-/// number). The longer signs come first, so "Rs450" is not read as "R" and "s450".
+/// ringgit, rupiah, shillings ("R90k", "Rs4,500"; with a space, "Rs 4,500", the currency pass
+/// joins them, `token/currency.rs`). The longer signs come first, so "Rs450" is not read as
+/// "R" and "s450".
 const LETTER_CURRENCIES: [&str; 6] = ["Rs", "RM", "Rp", "Ksh", "KSh", "R"];
 
 /// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450";

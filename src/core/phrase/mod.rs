@@ -17,8 +17,8 @@
 //! | `{name}` | a name: a capitalised word the lexicon does not know, a title, the word after one, a first name of `names.toml` in any case |
 //! | `{word}` | any one word |
 //! | `/^re-?quote/` | one token matching the regex (a rare escape hatch; at most six) |
-//! | `^` / `$` | the start / end of a sentence, clause, line or bullet |
-//! | `"."` `";"` `"!"` `"?"` | a clause's end, as `$` (no phrase runs across one) |
+//! | `^` / `$` | the start / end of a sentence, clause, line or bullet (`$` also last in a group: `(again \| $)`; a dollar sign is `"$"`) |
+//! | `"."` `";"` `"!"` `"?"` | a clause's end, as `$` (no phrase runs across one); `"."` also a dot that ends none ("Mr. Kulkarni") |
 //!
 //! Words are compared after the lexicon's spelling table ("tmrw" reads "tomorrow").
 //!

@@ -115,8 +115,6 @@ pub(super) fn build(
         let symbol = *by_key.entry(key).or_insert(next);
         if symbol == next {
             symbols.push(Symbol { atoms: ids });
-        }
-        if symbol == next {
             weights.push(0);
         }
         weights[symbol as usize] += known_weight(&form);

@@ -36,8 +36,8 @@ struct Slot {
 fn home(word: &str, slots: usize) -> usize {
     let mut h = FxHasher::default();
     h.write(word.as_bytes());
-    // The high bits of Fx's product are its best mixed.
-    (h.finish().rotate_left(26) as usize) & (slots - 1)
+    // `finish` has already brought Fx's best-mixed high bits down to the low ones.
+    (h.finish() as usize) & (slots - 1)
 }
 
 impl WordMap {
@@ -71,20 +71,26 @@ impl WordMap {
     #[inline]
     pub fn get(&self, word: &str) -> Option<u32> {
         let n = self.slots.len();
-        if n == 0 || word.is_empty() {
+        if !n.is_power_of_two() || word.is_empty() {
             return None;
         }
         let mut i = home(word, n);
-        loop {
+        // At most every slot once, so that even a table read back damaged cannot loop.
+        for _ in 0..n {
             let slot = self.slots[i];
             if slot.end == 0 {
                 return None;
             }
-            if self.text.get(slot.start as usize..slot.end as usize) == Some(word) {
+            let held = self
+                .text
+                .as_bytes()
+                .get(slot.start as usize..slot.end as usize);
+            if held == Some(word.as_bytes()) {
                 return Some(slot.symbol);
             }
             i = (i + 1) & (n - 1);
         }
+        None
     }
 
     /// Whether `word` is in the map.

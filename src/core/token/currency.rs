@@ -1,28 +1,29 @@
-//! Amounts written with a currency code beside them, as reps abroad write them: "KES 14
-//! million", "CAD 500,000", "500,000 CAD", "Rs 4,500", "R$ 3M", "US$ 40k". The pass over a
-//! note's tokens that makes the code and its number one amount of money (`{money}`).
+//! Amounts written with a currency code beside them, as reps abroad write them: "CAD 500,000",
+//! "500,000 CAD", "KES 14 million" ("KES 14", then the word, as "$14 million" reads), "Rs
+//! 4,500", "R$ 3M", "US$40k". The pass over a note's tokens that makes the code and its number
+//! one amount of money (`{money}`).
 //!
 //! **Invariant:** the pass keeps the tokens' order and spans (an amount's span covers its
-//! code and number), merges only a code and a number separated by one space or nothing, and
-//! moves tokens down in place.
+//! code and number), joins only a code and a number one space apart or touching, and moves
+//! tokens down in place; a note with no code in it is not written at all.
 
 use super::{Token, TokenKind};
 
-/// ISO codes, as written in capitals ("CAD 500,000"); in lower case only where the code is no
-/// word of its own ("usd 500", but not "cad", "try", "pen", "php", "all").
+/// ISO codes, as written in capitals ("CAD 500,000"); in lower case only those of
+/// [`ANY_CASE`] ("usd 500", but not "cad", "try", "pen", "php"). Sorted, as both are.
 #[rustfmt::skip]
 const CODES: [&str; 46] = [
-    "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "CNY", "RMB", "HKD", "SGD", "INR",
-    "PKR", "BDT", "LKR", "AED", "SAR", "QAR", "KWD", "EGP", "KES", "NGN", "GHS", "ZAR", "MXN",
-    "BRL", "ARS", "CLP", "COP", "PEN", "PHP", "MYR", "IDR", "THB", "VND", "KRW", "SEK", "NOK",
-    "DKK", "PLN", "CZK", "HUF", "TRY", "RON", "ILS",
+    "AED", "ARS", "AUD", "BDT", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP",
+    "EUR", "GBP", "GHS", "HKD", "HUF", "IDR", "ILS", "INR", "JPY", "KES", "KRW", "KWD", "LKR",
+    "MXN", "MYR", "NGN", "NOK", "NZD", "PEN", "PHP", "PKR", "PLN", "QAR", "RMB", "RON", "SAR",
+    "SEK", "SGD", "THB", "TRY", "USD", "VND", "ZAR",
 ];
 
 /// Codes read in any case: none of them is a word a note would write before a number.
 #[rustfmt::skip]
 const ANY_CASE: [&str; 24] = [
-    "usd", "eur", "gbp", "aud", "nzd", "chf", "jpy", "sgd", "inr", "aed", "sar", "kes", "ngn",
-    "ghs", "zar", "mxn", "brl", "myr", "idr", "vnd", "sek", "nok", "dkk", "pln",
+    "aed", "aud", "brl", "chf", "dkk", "eur", "gbp", "ghs", "idr", "inr", "jpy", "kes", "mxn",
+    "myr", "ngn", "nok", "nzd", "pln", "sar", "sek", "sgd", "usd", "vnd", "zar",
 ];
 
 /// Letter signs written apart from the amount, as written: "Rs 4,500", "Ksh 20,000", "RM 2.5m".
@@ -31,39 +32,112 @@ const LETTER_SIGNS: [&str; 6] = ["Rs", "Ksh", "KSh", "Kshs", "Rp", "RM"];
 /// Letters written against a dollar sign: "R$ 3M", "US$40k", "A$", "NZ$", "S$", "HK$", "C$".
 const DOLLAR_PREFIXES: [&str; 7] = ["R", "US", "A", "C", "NZ", "S", "HK"];
 
-/// Whether `word` names a currency before or after an amount.
+/// Codes that are words too ("3 CAD drawings", "2 PHP devs", "RM 3", a room): money only
+/// beside an amount that looks like one (see [`looks_like_amount`]).
+const ALSO_WORDS: [&str; 7] = ["CAD", "PHP", "TRY", "PEN", "COP", "RM", "Rp"];
+
+/// Words that scale the number before them: "KES 14 million".
+const SCALES: [&str; 9] = [
+    "thousand", "million", "mil", "mn", "billion", "bn", "lakh", "lakhs", "crore",
+];
+
+/// Whether `word` names a currency before or after an amount. Asked of every short word of a
+/// note: a length and a first byte, then a binary search of three letters.
 fn is_code(word: &str) -> bool {
-    CODES.contains(&word)
-        || LETTER_SIGNS.contains(&word)
-        || (word.len() == 3 && ANY_CASE.iter().any(|c| c.eq_ignore_ascii_case(word)))
+    let b = word.as_bytes();
+    if matches!(b.first(), Some(b'R' | b'K')) && LETTER_SIGNS.contains(&word) {
+        return true;
+    }
+    let [x, y, z] = *b else {
+        return false;
+    };
+    let upper = [x, y, z].map(|c| c.to_ascii_uppercase());
+    let lower = upper.map(|c| c.to_ascii_lowercase());
+    let find = |list: &[&str], key: &[u8; 3]| {
+        list.binary_search_by(|c| c.as_bytes().cmp(&key[..]))
+            .is_ok()
+    };
+    (b == upper && find(&CODES, &upper)) || (b == lower && find(&ANY_CASE, &lower))
 }
 
+/// A number or an amount: what a code is joined to.
 fn is_amount(t: &Token) -> bool {
     matches!(t.kind, TokenKind::Number | TokenKind::Money)
 }
 
-/// Whether `a` then `b` make one amount of money in `note`.
-fn one_amount(note: &str, a: &Token, b: &Token) -> bool {
+/// Whether the `i`th of `tokens`, a number or an amount, reads as money on its own terms:
+/// already an amount ("5k"), three digits or more, cents, or a scale word after it.
+fn looks_like_amount(note: &str, tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
+    let text = &note[t.span.clone()];
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    let cents = text
+        .rsplit_once('.')
+        .is_some_and(|(_, c)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()));
+    let scaled = tokens.get(i + 1).is_some_and(|n| {
+        SCALES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&note[n.span.clone()]))
+    });
+    t.kind == TokenKind::Money || digits >= 3 || cents || scaled
+}
+
+/// Whether `a` (the token before the `i`th of `tokens`, maybe joined already) and the `i`th
+/// make one amount of money.
+fn one_amount(note: &str, a: &Token, tokens: &[Token], i: usize) -> bool {
+    let b = &tokens[i];
     let between = &note[a.span.end..b.span.start];
     if !(between.is_empty() || between == " ") {
         return false;
     }
     let word = |t: &Token| (t.kind == TokenKind::Word).then(|| &note[t.span.clone()]);
+    let plain = |code: &str| !ALSO_WORDS.contains(&code);
     match (word(a), word(b)) {
-        // "KES 14 million", "Rs 4,500"; "R$ 3M" (a dollar sign read alone, then the amount).
-        (Some(code), None) => is_amount(b) && is_code(code),
-        // "500,000 CAD".
+        // "CAD 500,000", "Rs 4,500", "KES 14 million".
+        (Some(code), None) => {
+            is_amount(b) && is_code(code) && (plain(code) || looks_like_amount(note, tokens, i))
+        }
+        // "500,000 CAD": the amount is the token before `i`.
         (None, Some(code)) => {
-            is_amount(a) && code.len() == 3 && is_code(code) && !between.is_empty()
+            is_amount(a)
+                && code.len() == 3
+                && is_code(code)
+                && !between.is_empty()
+                && (plain(code) || looks_like_amount(note, tokens, i - 1))
         }
         _ => false,
     }
 }
 
+/// Whether `t` may begin or end an amount this pass joins: a short word that is a code, a
+/// letter sign or letters glued to a dollar sign, or a sign alone ("$"). Every token of every
+/// note is asked, so its length and first byte turn most away before any list is read.
+fn may_join(note: &str, t: &Token) -> bool {
+    let text = &note[t.span.clone()];
+    if !(1..=4).contains(&text.len()) {
+        return false;
+    }
+    match t.kind {
+        TokenKind::Word => {
+            let upper = text.as_bytes()[0].is_ascii_uppercase();
+            let glued_to_dollar = note.as_bytes().get(t.span.end) == Some(&b'$');
+            (upper && (is_code(text) || (glued_to_dollar && DOLLAR_PREFIXES.contains(&text))))
+                || (!upper && text.len() == 3 && is_code(text))
+        }
+        TokenKind::Money => !text.chars().any(char::is_alphanumeric),
+        _ => false,
+    }
+}
+
 /// Makes each code and its number one token of money, in place.
-pub fn merge_currency_codes(note: &str, tokens: &mut Vec<Token>) {
-    let mut i = 0;
-    let mut kept = 0;
+pub(super) fn merge_currency_codes(note: &str, tokens: &mut Vec<Token>) {
+    // Most notes name no currency: one cheap look, and they are left as they are.
+    let Some(first) = tokens.iter().position(|t| may_join(note, t)) else {
+        return;
+    };
+    // An amount written before its code ("500,000 CAD") starts one token earlier.
+    let mut i = first.saturating_sub(1);
+    let mut kept = i;
     while i < tokens.len() {
         let mut t = tokens[i].clone();
         i += 1;
@@ -81,7 +155,7 @@ pub fn merge_currency_codes(note: &str, tokens: &mut Vec<Token>) {
                 i += 1;
             }
         }
-        // A lone sign ("R$", "$") or a code, then the amount; or the amount, then the code.
+        // A sign alone ("$", "R$") or a code, then the amount; or the amount, then the code.
         let lone_sign = t.kind == TokenKind::Money
             && note[t.span.clone()]
                 .trim_start_matches(|c: char| c.is_ascii_uppercase())
@@ -91,7 +165,7 @@ pub fn merge_currency_codes(note: &str, tokens: &mut Vec<Token>) {
             let sign_then_amount = lone_sign
                 && is_amount(next)
                 && matches!(&note[t.span.end..next.span.start], "" | " ");
-            if sign_then_amount || one_amount(note, &t, next) {
+            if sign_then_amount || one_amount(note, &t, tokens, i) {
                 t = Token {
                     kind: TokenKind::Money,
                     span: t.span.start..next.span.end,
@@ -134,16 +208,32 @@ mod tests {
     #[test]
     fn codes_that_are_words_or_far_from_a_number_are_not() {
         assert!(money("updated the cad 3 drawings").is_empty());
+        assert!(money("sent 3 CAD drawings, CAD 2 days ago, 2 PHP devs, RM 3").is_empty());
+        assert_eq!(money("CAD 1,200 or 40 CAD"), ["CAD 1,200"]);
         assert!(money("try 2 weeks, USD later").is_empty());
         assert!(money("CAD files: 12").is_empty());
         assert!(money("USD\n500").is_empty());
+        assert!(money("A $ sign").len() <= 1);
     }
 
-    /// Spans stay in order and cover the note's text, merged or not.
+    /// The code lists are searched by halves: they must stay sorted.
+    #[test]
+    fn code_lists_are_sorted() {
+        assert!(super::CODES.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::ANY_CASE.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::ANY_CASE
+            .iter()
+            .all(|c| super::CODES.contains(&c.to_ascii_uppercase().as_str())));
+    }
+
+    /// Spans stay in order on char boundaries, merged or not, beside any text.
     #[test]
     fn spans_stay_in_order() {
-        let note = "KES 14 million, 500 CAD; R$ 3M";
+        let note = "KES 14 million, 500 CAD; R$ 3M, ₫500 USD, 👍USD 500, Bảo 500 VND, US$👍";
         let tokens = tokenize(note);
         assert!(tokens.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        assert!(tokens
+            .iter()
+            .all(|t| note.is_char_boundary(t.span.start) && note.is_char_boundary(t.span.end)));
     }
 }
