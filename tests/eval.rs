@@ -233,6 +233,11 @@ const STYLES: [&str; 7] = [
 // client's email is the client; a '>' reply signed by the one the client greets is the rep's):
 // tuned 0.988, held-out 0.861, styled 0.921, fresh rounds 01-35 0.965; unread round 36 0.821 ->
 // 0.824, round 37 (written after the rule work) 0.805 (0.802 with the session's first build).
+// Thirty-second (rounds 36 and 37 read by two helpers each: 0.824 -> 0.938, 0.806 -> 0.917; '$'
+// as the last alternative of a group ends the phrase, as meant; '"."' reads a title's dot; an
+// amount with a currency code is money): tuned 0.988, held-out 0.861, styled 0.923, fresh
+// rounds 01-37 0.963; unread round 38 (written before the session's changes) 0.837 -> 0.833,
+// round 39 (written after round 36's reading) 0.781 -> 0.782.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
