@@ -13,10 +13,12 @@
 //! holds exactly its text; one pass over the note, then one over its tokens for numbers said in
 //! words and one for currency codes (in place); no allocation per token beyond the vector.
 
+use currency::{is_amount_unit, is_currency, letter_money};
 use std::ops::Range;
 
 mod contraction;
 mod currency;
+mod dots;
 mod spoken;
 pub use contraction::{bare_contraction, bare_ending, bare_ending_form};
 pub use spoken::{is_spelled_number, NUMBER_WORDS};
@@ -107,7 +109,7 @@ pub fn tokenize(note: &str) -> Vec<Token> {
         let kind = match c {
             '!' | '?' | ';' => TokenKind::Boundary,
             // The dot of "Dr. Patel", "approx. 40k": not a sentence's end.
-            '.' if after_title(note, &out, i) => TokenKind::Punct,
+            '.' if dots::goes_on(note, &out, i) => TokenKind::Punct,
             // A full stop ends a sentence; "..." and "…" too.
             '.' | '…' => TokenKind::Boundary,
             _ => TokenKind::Punct,
@@ -129,57 +131,9 @@ pub fn tokenize(note: &str) -> Vec<Token> {
     out
 }
 
-/// Abbreviations whose dot does not end a sentence when the sentence goes on ("Dr. Patel",
-/// "Mrs. Weber", "St. Mary's", "approx. 120k", "incl. free delivery").
-const TITLES: [&str; 15] = [
-    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "approx", "vs", "jr", "sr", "mt", "incl", "excl",
-    "esp",
-];
-
-/// Abbreviations whose dot does not end a sentence when an amount follows ("c. £80k", "est.
-/// 40 units"); before a word it may ("plan c. Then").
-const BEFORE_AMOUNTS: [&str; 7] = ["c", "ca", "est", "abt", "approx", "incl", "excl"];
-
-/// Shorthand whose dot does not end a sentence when a lower-case word follows ("v. excited",
-/// "abt. the new range", "avg. lead time"); before a capital it may.
-const BEFORE_LOWER: [&str; 8] = ["v", "vv", "abt", "avg", "qty", "dept", "mgmt", "appt"];
-
 /// Pictographs and symbols used as emoji ("👍", "😍", "✅", "🙏🏽").
 fn is_emoji(c: char) -> bool {
     matches!(c, '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
-}
-
-/// Months and weekdays written short, whose dot does not end a sentence when a day or a year
-/// follows ("Sept. 15", "Jan. 2027", "Thu. 3/12"); before a word it may ("from 1 Sept. Status").
-const BEFORE_NUMBERS: [&str; 22] = [
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-];
-
-/// Whether the single `.` at `i` closes a title just before it, and a word, a number or an
-/// amount follows on the same line after one space.
-fn after_title(note: &str, out: &[Token], i: usize) -> bool {
-    let Some(last) = out
-        .last()
-        .filter(|t| t.kind == TokenKind::Word && t.span.end == i)
-    else {
-        return false;
-    };
-    let word = &note[last.span.clone()];
-    let is = |list: &[&str]| list.iter().any(|t| word.eq_ignore_ascii_case(t));
-    let mut rest = note[i + 1..].chars();
-    if rest.next() != Some(' ') {
-        return false;
-    }
-    let next = rest.next();
-    let amount = next.is_some_and(|c| c.is_ascii_digit() || c == '~' || is_currency(c));
-    (is(&TITLES) && next.is_some_and(char::is_alphanumeric))
-        || (is(&BEFORE_AMOUNTS) && amount)
-        || (is(&BEFORE_LOWER) && next.is_some_and(|c| c.is_ascii_lowercase()))
-        || (is(&BEFORE_NUMBERS)
-            && next.is_some_and(|c| c.is_ascii_digit())
-            // "we sat. 2 hours later": the words that are also verbs only with a capital.
-            && (!is(&["sat", "sun", "wed", "mar"]) || word.starts_with(char::is_uppercase)))
 }
 
 /// Boundaries in a row are one.
@@ -322,56 +276,6 @@ fn opens_unmarked_sentence(note: &str, before: Option<&Token>, word: &str) -> bo
         TokenKind::Punct => before.text(note) == ")",
         TokenKind::Boundary => false,
     }
-}
-
-/// A currency sign that starts an amount: "$40k", "€5,000", "₹2 lakh", "₩8M".
-fn is_currency(c: char) -> bool {
-    CURRENCIES.contains(&c)
-}
-
-/// The signs [`is_currency`] knows (a scan of this array, not a search of a string).
-const CURRENCIES: [char; 15] = [
-    '$', '€', '£', '¥', '₹', '₩', '₱', '₦', '₺', '₽', '₪', '฿', '₫', '₴', '₡',
-];
-
-/// Currencies written as letters against the amount, capitalised as here: rand, rupees,
-/// ringgit, rupiah, shillings ("R90k", "Rs4,500"; with a space, "Rs 4,500", the currency pass
-/// joins them, `token/currency.rs`). The longer signs come first, so "Rs450" is not read as
-/// "R" and "s450".
-const LETTER_CURRENCIES: [&str; 6] = ["Rs", "RM", "Rp", "Ksh", "KSh", "R"];
-
-/// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450";
-/// not "R2", "R1.5" or "RM3" (a release, a round, a room): an amount takes a unit, cents or
-/// three digits.
-fn letter_money(text: &str) -> bool {
-    LETTER_CURRENCIES.iter().any(|sign| {
-        let Some(amount) = text.strip_prefix(sign) else {
-            return false;
-        };
-        let digits = amount.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return false;
-        }
-        let number = amount.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        let unit = &amount[number.len()..];
-        let well_formed = number
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
-        let cents = number
-            .split_once('.')
-            .is_some_and(|(_, c)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()));
-        well_formed
-            && (is_amount_unit(unit)
-                || (unit.is_empty()
-                    && (cents || number.bytes().filter(u8::is_ascii_digit).count() >= 3)))
-    })
-}
-
-/// Whether `unit` makes the number before it an amount of money: "40k", "2.5m", "R90k".
-fn is_amount_unit(unit: &str) -> bool {
-    ["k", "m", "mm", "bn", "b"]
-        .iter()
-        .any(|u| unit.eq_ignore_ascii_case(u))
 }
 
 fn kind_of(text: &str) -> TokenKind {

@@ -52,7 +52,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 pub(crate) use symbols::symbol_of;
-use symbols::{kind_index, symbol_char, SymbolTable};
+use symbols::{kind_index, symbol_char};
 
 /// The most regex slots over all rules (each doubles the symbols of unknown words).
 const MAX_REGEX_SLOTS: usize = 6;
@@ -533,21 +533,10 @@ impl<'a> PhraseCompiler<'a> {
             class_forms,
             ..
         } = self;
-        let SymbolTable {
-            symbols,
-            known,
-            weights,
-            unknown,
-            boundary,
-            first_names,
-        } = symbols::build(&atoms, &regexes, lexicon)?;
+        let table = symbols::build(&atoms, &regexes, lexicon)?;
         // Each atom's symbols, then each phrase's regex.
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); atoms.len()];
-        for (s, symbol) in symbols.iter().enumerate() {
-            for &a in &symbol.atoms {
-                members[a].push(s as u32);
-            }
-        }
+        let members = table.members(atoms.len());
+        let boundary = table.boundary;
         let any: Vec<u32> = (0..boundary).collect();
         let lower = Lower {
             members: &members,
@@ -567,21 +556,21 @@ impl<'a> PhraseCompiler<'a> {
             .collect();
         Ok(Compiled {
             encoder: Encoder::new(
-                known,
+                table.known,
                 lexicon
                     .spellings
                     .iter()
                     .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
                     .collect(),
                 regexes,
-                unknown,
+                table.unknown,
                 boundary,
             ),
             sources,
             has_who,
             class_forms,
-            weights,
-            first_names,
+            weights: table.weights,
+            first_names: table.first_names,
         })
     }
 }

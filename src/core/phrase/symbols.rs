@@ -37,6 +37,19 @@ pub(super) struct SymbolTable {
     pub first_names: BTreeSet<String>,
 }
 
+impl SymbolTable {
+    /// Per atom (of `atoms` in all), the symbols that fill it, in order.
+    pub fn members(&self, atoms: usize) -> Vec<Vec<u32>> {
+        let mut members = vec![Vec::new(); atoms];
+        for (s, symbol) in self.symbols.iter().enumerate() {
+            for &a in &symbol.atoms {
+                members[a].push(s as u32);
+            }
+        }
+        members
+    }
+}
+
 /// The symbols for `atoms` (the phrases' slots, `regexes` their `/regex/` slots), reading the
 /// lexicon's spellings and first names. Fails only when they need more symbols than fit.
 pub(super) fn build(

@@ -1,13 +1,64 @@
-//! Amounts written with a currency code beside them, as reps abroad write them: "CAD 500,000",
-//! "500,000 CAD", "KES 14 million" ("KES 14", then the word, as "$14 million" reads), "Rs
-//! 4,500", "R$ 3M", "US$40k". The pass over a note's tokens that makes the code and its number
-//! one amount of money (`{money}`).
+//! Money: the signs and letter currencies that make a word an amount ("$40k", "€5,000",
+//! "R90k", "40k"), and amounts written with a currency code beside them, as reps abroad write
+//! them: "CAD 500,000", "500,000 CAD", "KES 14 million" ("KES 14", then the word, as "$14
+//! million" reads), "Rs 4,500", "R$ 3M", "US$40k". The pass over a note's tokens that makes
+//! the code and its number one amount of money (`{money}`) is here too.
 //!
 //! **Invariant:** the pass keeps the tokens' order and spans (an amount's span covers its
 //! code and number), joins only a code and a number one space apart or touching, and moves
 //! tokens down in place; a note with no code in it is not written at all.
 
 use super::{Token, TokenKind};
+
+/// A currency sign that starts an amount: "$40k", "€5,000", "₹2 lakh", "₩8M".
+pub(super) fn is_currency(c: char) -> bool {
+    CURRENCIES.contains(&c)
+}
+
+/// The signs [`is_currency`] knows (a scan of this array, not a search of a string).
+const CURRENCIES: [char; 15] = [
+    '$', '€', '£', '¥', '₹', '₩', '₱', '₦', '₺', '₽', '₪', '฿', '₫', '₴', '₡',
+];
+
+/// Currencies written as letters against the amount, capitalised as here: rand, rupees,
+/// ringgit, rupiah, shillings ("R90k", "Rs4,500"; with a space, "Rs 4,500",
+/// [`merge_currency_codes`] joins them). The longer signs come first, so "Rs450" is not read
+/// as "R" and "s450".
+const LETTER_CURRENCIES: [&str; 6] = ["Rs", "RM", "Rp", "Ksh", "KSh", "R"];
+
+/// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450";
+/// not "R2", "R1.5" or "RM3" (a release, a round, a room): an amount takes a unit, cents or
+/// three digits.
+pub(super) fn letter_money(text: &str) -> bool {
+    LETTER_CURRENCIES.iter().any(|sign| {
+        let Some(amount) = text.strip_prefix(sign) else {
+            return false;
+        };
+        let digits = amount.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        let number = amount.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let unit = &amount[number.len()..];
+        let well_formed = number
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+        let cents = number
+            .split_once('.')
+            .is_some_and(|(_, c)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()));
+        well_formed
+            && (is_amount_unit(unit)
+                || (unit.is_empty()
+                    && (cents || number.bytes().filter(u8::is_ascii_digit).count() >= 3)))
+    })
+}
+
+/// Whether `unit` makes the number before it an amount of money: "40k", "2.5m", "R90k".
+pub(super) fn is_amount_unit(unit: &str) -> bool {
+    ["k", "m", "mm", "bn", "b"]
+        .iter()
+        .any(|u| unit.eq_ignore_ascii_case(u))
+}
 
 /// ISO codes, as written in capitals ("CAD 500,000"); in lower case only those of
 /// [`ANY_CASE`] ("usd 500", but not "cad", "try", "pen", "php"). Sorted, as both are.
