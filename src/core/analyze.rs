@@ -91,8 +91,9 @@ pub enum Dropped {
     /// The rule wants another party's step: `client` is whether it was read as the client's,
     /// `known` whether the subject was read at all.
     Owner { client: bool, known: bool },
-    /// One of the rule's exceptions is in its sentence.
-    Excepted,
+    /// One of the rule's exceptions matches near it: `by`, its number among the phrases
+    /// (`callnudge rules explain` says which one, and where it is written).
+    Excepted { by: u32 },
 }
 
 /// One candidate match and what became of it (see [`super::explain`]).
@@ -201,12 +202,13 @@ fn phrase_hits(
                         .start
                         .max(found.span.start.saturating_sub(EXCEPTION_REACH))
                         ..chunk.end.min(found.span.end + EXCEPTION_REACH);
-                    if found_in.any_match(phrases.exceptions(pattern.rule), window) {
+                    if let Some(by) = found_in.first_match(phrases.exceptions(pattern.rule), window)
+                    {
                         trace(Trace {
                             phrase: index,
                             rule: pattern.rule,
                             span,
-                            dropped: Some(Dropped::Excepted),
+                            dropped: Some(Dropped::Excepted { by }),
                         });
                         continue;
                     }

@@ -41,6 +41,8 @@ pub struct Candidate {
     pub end: usize,
     pub text: String,
     pub verdict: Verdict,
+    /// For a candidate an exception dropped: the exception as written, and `file:line`.
+    pub excepted_by: Option<(String, String)>,
 }
 
 /// What became of a candidate.
@@ -107,8 +109,17 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
                 None if found => Verdict::Found,
                 None => Verdict::Settled,
             };
+            let excepted_by = match t.dropped {
+                Some(Dropped::Excepted { by }) => rules
+                    .phrases
+                    .as_ref()
+                    .and_then(|p| p.exception_written(by))
+                    .map(|w| (w.value.clone(), w.origin.to_string())),
+                _ => None,
+            };
             Candidate {
                 rule: rule.id.to_string(),
+                excepted_by,
                 category: rule.category,
                 written,
                 origin,
@@ -152,7 +163,12 @@ impl Explanation {
                     "settled away (a stronger finding of its category overlaps it, or its `unless` category is in the note)".to_string()
                 }
                 Verdict::Dropped(Dropped::Negated) => "dropped: negated by a word before it".into(),
-                Verdict::Dropped(Dropped::Excepted) => "dropped: an exception of the rule is in its sentence".into(),
+                Verdict::Dropped(Dropped::Excepted { .. }) => match &c.excepted_by {
+                    Some((written, origin)) => format!(
+                        "dropped: an exception of the rule matches near it\n      {origin} `{written}`"
+                    ),
+                    None => "dropped: an exception of the rule matches near it".into(),
+                },
                 Verdict::Dropped(Dropped::Owner { client, known }) => format!(
                     "dropped: the rule wants another party's step; the subject reads as {}",
                     match (client, known) {
@@ -205,10 +221,37 @@ mod tests {
             .nth(line - 1)
             .unwrap_or_default();
         assert!(written.contains("circl"), "line {line}: {written}");
-        assert!(e
+        // It names the exception that dropped a candidate, at its own line.
+        let excepted = e
             .candidates
             .iter()
-            .any(|c| c.text == "circle back" && c.verdict == Verdict::Dropped(Dropped::Excepted)));
-        assert!(e.render().contains("dropped: an exception"));
+            .find(|c| {
+                c.text == "circle back"
+                    && matches!(c.verdict, Verdict::Dropped(Dropped::Excepted { .. }))
+            })
+            .unwrap_or_else(|| panic!("{}", e.render()));
+        let (written, origin) = excepted.excepted_by.clone().unwrap();
+        let line: usize = origin
+            .strip_prefix("prompts/rules/chasing.toml:")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{origin}"));
+        let source = include_str!("../../prompts/rules/chasing.toml");
+        let at = source.lines().nth(line - 1).unwrap_or_default();
+        assert!(
+            at.contains(
+                written
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .trim_start_matches(['"', '\''])
+            ),
+            "line {line}: {at} / {written}"
+        );
+        assert!(written.contains("circle back"), "{written}");
+        assert!(
+            e.render().contains(&format!("{origin} `{written}`")),
+            "{}",
+            e.render()
+        );
     }
 }

@@ -383,17 +383,17 @@ impl Chunk<'_> {
         scratch.candidates = candidates;
     }
 
-    /// Whether one of `phrases` (exceptions, not indexed) matches inside `window`, a part of
+    /// The first of `phrases` (exceptions, not indexed) that matches inside `window`, a part of
     /// the chunk. Each runs only if everything it needs is in the chunk.
-    pub fn any_match(&mut self, phrases: &[u32], window: Range<usize>) -> bool {
+    pub fn first_match(&mut self, phrases: &[u32], window: Range<usize>) -> Option<u32> {
         if phrases.is_empty() {
-            return false;
+            return None;
         }
         if !self.exceptions_read {
             self.scratch.mark(&self.matcher.except_member_of, |_| {});
             self.exceptions_read = true;
         }
-        phrases.iter().any(|&p| {
+        phrases.iter().copied().find(|&p| {
             let p = p as usize;
             // Needs only prune: a phrase without any (none is asked here) runs everywhere.
             let needs = match p.checked_sub(self.matcher.indexed) {

@@ -196,6 +196,9 @@ pub(crate) struct PhraseSet {
     pub patterns: Vec<PhrasePattern>,
     /// Per rule: its `except` phrases, by their number in the matcher.
     exceptions: Vec<Vec<u32>>,
+    /// Every `except` phrase as written and where, in matcher order after the patterns (for
+    /// `callnudge rules explain`; decoded only when explained).
+    excepts_written: Packed<Vec<Located<String>>>,
     /// Each class and the single words in it, both sorted (for `callnudge rules explain`):
     /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one,
     /// and decoded only when explained.
@@ -213,6 +216,12 @@ impl PhraseSet {
     /// Rule `rule`'s exceptions (phrase numbers in the matcher).
     pub fn exceptions(&self, rule: usize) -> &[u32] {
         self.exceptions.get(rule).map_or(&[], Vec::as_slice)
+    }
+
+    /// The `except` phrase numbered `phrase` in the matcher, as written and where.
+    pub fn exception_written(&self, phrase: u32) -> Option<&Located<String>> {
+        let at = (phrase as usize).checked_sub(self.patterns.len())?;
+        self.excepts_written.get().get(at)
     }
 }
 
@@ -284,9 +293,9 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut seen_ids: HashMap<String, Origin> = HashMap::new();
         let mut phrases = PhraseCompiler::new(&lexicon.phrases);
-        // (rule, phrase, where it is written) for patterns; (rule, phrase) for exceptions.
+        // (rule, phrase, as written and where) for patterns and for exceptions.
         let mut phrase_rules: Vec<(usize, usize, Located<String>)> = Vec::new();
-        let mut phrase_excepts: Vec<(usize, usize, Origin)> = Vec::new();
+        let mut phrase_excepts: Vec<(usize, usize, Located<String>)> = Vec::new();
 
         for file in files {
             let category = Category::from_id(&file.category.value).ok_or_else(|| {
@@ -345,7 +354,7 @@ impl RuleSet {
                     phrase_rules.push((rule_index, phrases.add(p)?, p.clone()));
                 }
                 for e in &spec.except {
-                    phrase_excepts.push((rule_index, phrases.add(e)?, e.origin.clone()));
+                    phrase_excepts.push((rule_index, phrases.add(e)?, e.clone()));
                 }
             }
         }
@@ -501,7 +510,7 @@ fn compile_rule(
 fn build_phrases(
     compiler: PhraseCompiler<'_>,
     phrase_rules: &[(usize, usize, Located<String>)],
-    phrase_excepts: &[(usize, usize, Origin)],
+    phrase_excepts: &[(usize, usize, Located<String>)],
     rules: &[Rule],
 ) -> Result<(PhraseSet, BTreeSet<String>), RuleError> {
     let mut compiled = compiler.finish()?;
@@ -529,10 +538,10 @@ fn build_phrases(
     let indexed = sources.len();
     let mut exceptions: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
     let mut origins: Vec<&Origin> = patterns.iter().map(|p| &p.written.origin).collect();
-    for (rule, index, origin) in phrase_excepts {
+    for (rule, index, written) in phrase_excepts {
         exceptions[*rule].push(sources.len() as u32);
         sources.push(take(*index));
-        origins.push(origin);
+        origins.push(&written.origin);
     }
     let programs = sources
         .iter()
@@ -552,6 +561,7 @@ fn build_phrases(
         matcher,
         patterns,
         exceptions,
+        excepts_written: Packed::new(phrase_excepts.iter().map(|(_, _, w)| w.clone()).collect()),
     };
     Ok((set, compiled.first_names))
 }
