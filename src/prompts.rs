@@ -99,16 +99,7 @@ impl Prompts {
             Some(_) => Source::Files(&sources),
         };
         let rules = crate::rule_cache::load_or_compile(source, || {
-            let mut lexicon = parse_lexicon(&lex_name, &lex_text)?;
-            if let Some((name, text)) = &names_file {
-                lexicon.phrases.first_names = parse_names(name, text)?;
-            }
-            let specs = rule_files
-                .iter()
-                .filter(|(name, _)| !is_vocabulary(name))
-                .map(|(name, text)| parse_category_file(name, text))
-                .collect::<Result<Vec<_>, _>>()?;
-            RuleSet::compile(&lexicon, &specs)
+            compile((&lex_name, &lex_text), names_file.as_ref(), &rule_files)
         })?;
         Ok(Prompts {
             rules,
@@ -118,6 +109,44 @@ impl Prompts {
             chat: parse_embedded("chat.toml")?,
         })
     }
+}
+
+/// Compiles the lexicon, the first names (if any) and the rule files among `files` (the
+/// lexicon and names among them are skipped).
+fn compile(
+    (lex_name, lex_text): (&str, &str),
+    names_file: Option<&(String, String)>,
+    files: &[(String, String)],
+) -> Result<RuleSet, RuleError> {
+    let mut lexicon = parse_lexicon(lex_name, lex_text)?;
+    if let Some((name, text)) = names_file {
+        lexicon.phrases.first_names = parse_names(name, text)?;
+    }
+    let specs = files
+        .iter()
+        .filter(|(name, _)| !is_vocabulary(name))
+        .map(|(name, text)| parse_category_file(name, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    RuleSet::compile(&lexicon, &specs)
+}
+
+/// The built-in rules with `extra` (rules as TOML) appended to the file named `file`
+/// ("chasing.toml"), compiled without the cache: for tests of how the engine treats a rule.
+#[cfg(test)]
+pub(crate) fn embedded_rules_with(file: &str, extra: &str) -> RuleSet {
+    let mut files = embedded_under("rules/");
+    let at = files
+        .iter()
+        .position(|(name, _)| name.ends_with(&format!("/{file}")))
+        .expect("a built-in rules file");
+    files[at].1.push_str(extra);
+    let find = |f: &str| {
+        files
+            .iter()
+            .find(|(name, _)| name.ends_with(&format!("/{f}")))
+    };
+    let (lex_name, lex_text) = find(LEXICON).expect("the built-in lexicon");
+    compile((lex_name, lex_text), find(NAMES), &files).expect("the rules compile")
 }
 
 /// The fixtures of a rules folder (`fixtures/<category>.toml`: notes that must fire the
@@ -359,6 +388,9 @@ struct RawRule {
     /// Phrases that, anywhere in the match's sentence, drop it.
     #[serde(default)]
     except: Vec<Spanned<String>>,
+    /// Phrases that, anywhere in the note, drop it.
+    #[serde(default)]
+    except_in_note: Vec<Spanned<String>>,
     owner: Option<Owner>,
     #[serde(default)]
     unless: Vec<Spanned<String>>,
@@ -395,6 +427,11 @@ pub fn parse_category_file(file: &str, text: &str) -> Result<CategorySpec, RuleE
             weight: r.weight,
             phrases: r.phrases.iter().map(|p| located(file, &lines, p)).collect(),
             except: r.except.iter().map(|p| located(file, &lines, p)).collect(),
+            except_in_note: r
+                .except_in_note
+                .iter()
+                .map(|p| located(file, &lines, p))
+                .collect(),
             owner: r.owner,
             unless: r.unless.iter().map(|p| located(file, &lines, p)).collect(),
             with: r.with.iter().map(|p| located(file, &lines, p)).collect(),

@@ -113,7 +113,10 @@ fn rules_explain_shows_tokens_matches_and_drops() {
         .nth(1)
         .unwrap_or_else(|| panic!("{stdout}"));
     let exception = dropped.lines().next().unwrap_or_default().trim_start();
-    assert!(exception.starts_with("prompts/rules/chasing.toml:"), "{stdout}");
+    assert!(
+        exception.starts_with("prompts/rules/chasing.toml:"),
+        "{stdout}"
+    );
     assert!(exception.contains("circle back"), "{stdout}");
 }
 

@@ -5,8 +5,8 @@
 //! matches in each chunk between boundaries ([`super::matcher`]). Each match is then checked
 //! in bounded windows: negation ("did not offer a discount"), the rule's exceptions, and
 //! ownership ("they will send" is the client's step, "I'll send" the rep's; first person inside
-//! the client's words, quoted or pasted, is the client speaking: [`super::voice`]). Conditional rules (`unless`) are settled last, on the whole
-//! note.
+//! the client's words, quoted or pasted, is the client speaking: [`super::voice`]). Conditional
+//! rules (`with`, `unless`) are read on the whole note, before overlapping hits are settled.
 
 use super::category::{Category, Level, Polarity};
 use super::phrase;
@@ -91,9 +91,10 @@ pub enum Dropped {
     /// The rule wants another party's step: `client` is whether it was read as the client's,
     /// `known` whether the subject was read at all.
     Owner { client: bool, known: bool },
-    /// One of the rule's exceptions matches near it: `by`, its number among the phrases
-    /// (`callnudge rules explain` says which one, and where it is written).
-    Excepted { by: u32 },
+    /// One of the rule's exceptions matches near it (`except`), or anywhere in the note
+    /// (`except_in_note`, then `anywhere`): `by`, its number among the phrases (`callnudge
+    /// rules explain` says which one, and where it is written).
+    Excepted { by: u32, anywhere: bool },
 }
 
 /// One candidate match and what became of it (see [`super::explain`]).
@@ -171,21 +172,28 @@ fn phrase_hits(
     let mut matches = Vec::new();
     // Chunks run from one boundary token to the next, both included, so that `^` and `$` see
     // them; no other slot matches a boundary, so no match crosses one.
-    let boundaries = tokens
+    let mut chunks = Vec::new();
+    let mut from = 0;
+    for to in tokens
         .iter()
         .enumerate()
         .filter(|(_, t)| t.kind == TokenKind::Boundary)
-        .map(|(i, _)| i);
-    let mut from = 0;
-    for to in boundaries.chain([tokens.len()]) {
+        .map(|(i, _)| i)
+        .chain([tokens.len()])
+    {
         let chunk = from..(to + 1).min(tokens.len());
         from = to;
+        // Skip chunks of nothing but boundaries.
         if tokens[chunk.clone()]
             .iter()
-            .all(|t| t.kind == TokenKind::Boundary)
+            .any(|t| t.kind != TokenKind::Boundary)
         {
-            continue; // nothing but boundaries
+            chunks.push(chunk);
         }
+    }
+    // Hits of rules with `except_in_note`, held until the whole note is read for those.
+    let mut held: Vec<(Trace, Hit)> = Vec::new();
+    for chunk in &chunks {
         phrases
             .matcher
             .with_chunk(&symbols, chunk.clone(), |found_in| {
@@ -208,7 +216,10 @@ fn phrase_hits(
                             phrase: index,
                             rule: pattern.rule,
                             span,
-                            dropped: Some(Dropped::Excepted { by }),
+                            dropped: Some(Dropped::Excepted {
+                                by,
+                                anywhere: false,
+                            }),
                         });
                         continue;
                     }
@@ -217,15 +228,47 @@ fn phrase_hits(
                         .and_then(|who| phrase::note_span(&tokens, who))
                         .map(|r| (r.start, r.end));
                     let checked = accept(rules, note, voices, pattern.rule, span.clone(), owner);
-                    trace(Trace {
+                    let traced = Trace {
                         phrase: index,
                         rule: pattern.rule,
                         span,
-                        dropped: checked.err(),
-                    });
-                    hits.extend(checked.ok());
+                        dropped: checked.as_ref().err().copied(),
+                    };
+                    match checked {
+                        Ok(hit) if !phrases.note_exceptions(pattern.rule).is_empty() => {
+                            held.push((traced, hit));
+                        }
+                        _ => {
+                            trace(traced);
+                            hits.extend(checked.ok());
+                        }
+                    }
                 }
             });
+    }
+    // `except_in_note`: each rule with a hit held is read once over every chunk.
+    let mut read: Vec<(usize, Option<u32>)> = Vec::new();
+    for (mut traced, hit) in held {
+        let rule = traced.rule;
+        let by = match read.iter().find(|(r, _)| *r == rule) {
+            Some(&(_, by)) => by,
+            None => {
+                let by = chunks.iter().find_map(|chunk| {
+                    phrases
+                        .matcher
+                        .with_chunk(&symbols, chunk.clone(), |found_in| {
+                            found_in.first_match(phrases.note_exceptions(rule), chunk.clone())
+                        })
+                });
+                read.push((rule, by));
+                by
+            }
+        };
+        traced.dropped = by.map(|by| Dropped::Excepted { by, anywhere: true });
+        trace(traced);
+        if by.is_none() {
+            hits.push(hit);
+        }
     }
 }
 
@@ -555,12 +598,22 @@ fn owner_negated(rules: &RuleSet, note: &str, owner: Option<(usize, usize)>) -> 
     })
 }
 
-/// Keeps one hit per category where spans overlap (the stronger one), then drops conditional
-/// hits whose `unless` categories are present or whose `with` categories are not, and sorts by
-/// position.
+/// Drops conditional hits whose `unless` categories are present or whose `with` categories are
+/// not, then keeps one hit per category where spans overlap (the stronger one), and sorts by
+/// position. Conditions come first: a hit its condition drops must not settle away an
+/// overlapping hit of its category (settling never changes which categories are present, so
+/// the conditions read the same either way).
 fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
     let rule = |h: &Hit| &rules.rules[h.rule];
     let strength = |h: &Hit| (rule(h).level, rule(h).weight);
+    // The categories present, one bit each (sixteen: a huge note stays linear).
+    // `with` first: a hit dropped for want of its category must not count for an `unless`.
+    let bit = |c: &Category| 1u32 << (*c as u32);
+    let present = |hits: &[Hit]| hits.iter().fold(0, |set, h| set | bit(&rule(h).category));
+    let before = present(&hits);
+    hits.retain(|h| rule(h).with.iter().all(|c| before & bit(c) != 0));
+    let after = present(&hits);
+    hits.retain(|h| !rule(h).unless.iter().any(|c| after & bit(c) != 0));
     hits.sort_by_key(|h| {
         (
             rule(h).category,
@@ -579,14 +632,6 @@ fn settle(rules: &RuleSet, mut hits: Vec<Hit>) -> Vec<Hit> {
             _ => kept.push(h),
         }
     }
-    // The categories present, one bit each (sixteen: a huge note stays linear).
-    // `with` first: a hit dropped for want of its category must not count for an `unless`.
-    let bit = |c: &Category| 1u32 << (*c as u32);
-    let present = |kept: &[Hit]| kept.iter().fold(0, |set, h| set | bit(&rule(h).category));
-    let before = present(&kept);
-    kept.retain(|h| rule(h).with.iter().all(|c| before & bit(c) != 0));
-    let after = present(&kept);
-    kept.retain(|h| !rule(h).unless.iter().any(|c| after & bit(c) != 0));
     kept.sort_by_key(|h| (h.start, h.end, rule(h).category));
     kept
 }
@@ -694,5 +739,114 @@ mod tests {
                 assert_same(&prompts.rules, &note);
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod settling {
+    //! How conditions and exceptions read the whole note, with rules written for the test
+    //! beside the built-in ones.
+    use crate::core::explain::{explain, Verdict};
+    use crate::prompts::embedded_rules_with;
+
+    fn rules_found(rules: &crate::core::RuleSet, note: &str) -> Vec<String> {
+        super::analyze(rules, note)
+            .findings
+            .iter()
+            .map(|f| f.rule.to_string())
+            .collect()
+    }
+
+    /// A stronger hit that its `with` drops does not take an overlapping hit of its category
+    /// down with it.
+    #[test]
+    fn a_hit_its_condition_drops_settles_nothing_away() {
+        let rules = embedded_rules_with(
+            "chasing.toml",
+            r#"
+[[rule]]
+id = "t-strong-conditional"
+level = "warning"
+weight = 5
+with = ["traded-concession"]
+phrases = ["zorblat (again | today)"]
+
+[[rule]]
+id = "t-weak-plain"
+level = "suggestion"
+weight = 1
+phrases = ["zorblat"]
+"#,
+        );
+        let found = rules_found(&rules, "Zorblat again.");
+        assert!(found.contains(&"t-weak-plain".to_string()), "{found:?}");
+        assert!(
+            !found.contains(&"t-strong-conditional".to_string()),
+            "{found:?}"
+        );
+        // With its condition met, the stronger one wins the overlap.
+        let found = rules_found(
+            &rules,
+            "Zorblat again. Gave 5% off only if they sign for three years.",
+        );
+        assert!(
+            found.contains(&"t-strong-conditional".to_string()),
+            "{found:?}"
+        );
+        assert!(!found.contains(&"t-weak-plain".to_string()), "{found:?}");
+    }
+
+    /// `except_in_note` drops a match from another sentence or line; `except` does not reach
+    /// that far; `rules explain` names the exception and says where it matched.
+    #[test]
+    fn except_in_note_reads_every_sentence() {
+        let rules = embedded_rules_with(
+            "chasing.toml",
+            r#"
+[[rule]]
+id = "t-noted"
+level = "warning"
+weight = 2
+phrases = ["quibbix"]
+except_in_note = ["blorft (was | is) done"]
+
+[[rule]]
+id = "t-near"
+level = "warning"
+weight = 2
+phrases = ["snarvel"]
+except = ["blorft (was | is) done"]
+"#,
+        );
+        assert!(rules_found(&rules, "Quibbix today.").contains(&"t-noted".to_string()));
+        for note in [
+            "Quibbix today. Later on the blorft was done.",
+            "- blorft is done\n- quibbix today",
+        ] {
+            assert!(
+                !rules_found(&rules, note).contains(&"t-noted".to_string()),
+                "{note}"
+            );
+        }
+        let note = "Snarvel today. Later on the blorft was done.";
+        assert!(rules_found(&rules, note).contains(&"t-near".to_string()));
+        assert!(!rules_found(&rules, "Snarvel today, the blorft was done.")
+            .contains(&"t-near".to_string()));
+
+        let e = explain(&rules, "Quibbix today. Later on the blorft was done.");
+        let c = e.candidates.iter().find(|c| c.rule == "t-noted").unwrap();
+        assert!(matches!(
+            c.verdict,
+            Verdict::Dropped(super::Dropped::Excepted { anywhere: true, .. })
+        ));
+        let (written, origin) = c.excepted_by.clone().unwrap();
+        assert_eq!(written, "blorft (was | is) done");
+        assert!(
+            origin.starts_with("prompts/rules/chasing.toml:"),
+            "{origin}"
+        );
+        assert!(e
+            .render()
+            .contains("dropped: an exception of the rule matches in the note"));
     }
 }

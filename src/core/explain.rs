@@ -110,7 +110,7 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
                 None => Verdict::Settled,
             };
             let excepted_by = match t.dropped {
-                Some(Dropped::Excepted { by }) => rules
+                Some(Dropped::Excepted { by, .. }) => rules
                     .phrases
                     .as_ref()
                     .and_then(|p| p.exception_written(by))
@@ -163,12 +163,15 @@ impl Explanation {
                     "settled away (a stronger finding of its category overlaps it, or its `unless` category is in the note)".to_string()
                 }
                 Verdict::Dropped(Dropped::Negated) => "dropped: negated by a word before it".into(),
-                Verdict::Dropped(Dropped::Excepted { .. }) => match &c.excepted_by {
-                    Some((written, origin)) => format!(
-                        "dropped: an exception of the rule matches near it\n      {origin} `{written}`"
-                    ),
-                    None => "dropped: an exception of the rule matches near it".into(),
-                },
+                Verdict::Dropped(Dropped::Excepted { anywhere, .. }) => {
+                    let place = if anywhere { "in the note" } else { "near it" };
+                    match &c.excepted_by {
+                        Some((written, origin)) => format!(
+                            "dropped: an exception of the rule matches {place}\n      {origin} `{written}`"
+                        ),
+                        None => format!("dropped: an exception of the rule matches {place}"),
+                    }
+                }
                 Verdict::Dropped(Dropped::Owner { client, known }) => format!(
                     "dropped: the rule wants another party's step; the subject reads as {}",
                     match (client, known) {

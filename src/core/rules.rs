@@ -86,6 +86,9 @@ pub struct RuleSpec {
     pub phrases: Vec<Located<String>>,
     /// Phrases that drop a match when found in its sentence.
     pub except: Vec<Located<String>>,
+    /// Phrases that drop a match when found anywhere in the note: what the rep did about it
+    /// in another sentence ("She asked for a quote. Before pricing it I asked what it's for").
+    pub except_in_note: Vec<Located<String>>,
     /// When set, a match counts only if the `{owner}` of the pattern is this party.
     pub owner: Option<Owner>,
     /// Conditional rule: it fires only when none of these categories is found in the note.
@@ -196,8 +199,10 @@ pub(crate) struct PhraseSet {
     pub patterns: Vec<PhrasePattern>,
     /// Per rule: its `except` phrases, by their number in the matcher.
     exceptions: Vec<Vec<u32>>,
-    /// Every `except` phrase as written and where, in matcher order after the patterns (for
-    /// `callnudge rules explain`; decoded only when explained).
+    /// Per rule: its `except_in_note` phrases, by their number in the matcher.
+    note_exceptions: Vec<Vec<u32>>,
+    /// Every `except` and `except_in_note` phrase as written and where, in matcher order after
+    /// the patterns (for `callnudge rules explain`; decoded only when explained).
     excepts_written: Packed<Vec<Located<String>>>,
     /// Each class and the single words in it, both sorted (for `callnudge rules explain`):
     /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one,
@@ -218,7 +223,12 @@ impl PhraseSet {
         self.exceptions.get(rule).map_or(&[], Vec::as_slice)
     }
 
-    /// The `except` phrase numbered `phrase` in the matcher, as written and where.
+    /// Rule `rule`'s `except_in_note` phrases (phrase numbers in the matcher).
+    pub fn note_exceptions(&self, rule: usize) -> &[u32] {
+        self.note_exceptions.get(rule).map_or(&[], Vec::as_slice)
+    }
+
+    /// The exception numbered `phrase` in the matcher, as written and where.
     pub fn exception_written(&self, phrase: u32) -> Option<&Located<String>> {
         let at = (phrase as usize).checked_sub(self.patterns.len())?;
         self.excepts_written.get().get(at)
@@ -293,9 +303,10 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut seen_ids: HashMap<String, Origin> = HashMap::new();
         let mut phrases = PhraseCompiler::new(&lexicon.phrases);
-        // (rule, phrase, as written and where) for patterns and for exceptions.
+        // (rule, phrase, as written and where) for patterns and for exceptions (and whether an
+        // exception reads the whole note).
         let mut phrase_rules: Vec<(usize, usize, Located<String>)> = Vec::new();
-        let mut phrase_excepts: Vec<(usize, usize, Located<String>)> = Vec::new();
+        let mut phrase_excepts: Vec<Except> = Vec::new();
 
         for file in files {
             let category = Category::from_id(&file.category.value).ok_or_else(|| {
@@ -353,8 +364,18 @@ impl RuleSet {
                 for p in &spec.phrases {
                     phrase_rules.push((rule_index, phrases.add(p)?, p.clone()));
                 }
-                for e in &spec.except {
-                    phrase_excepts.push((rule_index, phrases.add(e)?, e.clone()));
+                for (e, in_note) in spec
+                    .except
+                    .iter()
+                    .map(|e| (e, false))
+                    .chain(spec.except_in_note.iter().map(|e| (e, true)))
+                {
+                    phrase_excepts.push(Except {
+                        rule: rule_index,
+                        phrase: phrases.add(e)?,
+                        written: e.clone(),
+                        in_note,
+                    });
                 }
             }
         }
@@ -505,12 +526,21 @@ fn compile_rule(
     })
 }
 
+/// One exception of a rule: its phrase's number in the compiler, as written, and whether it
+/// reads the whole note (`except_in_note`) or the match's sentence (`except`).
+struct Except {
+    rule: usize,
+    phrase: usize,
+    written: Located<String>,
+    in_note: bool,
+}
+
 /// Compiles the collected phrases: one automaton for the patterns, a regex per pattern, and
 /// each rule's exceptions; and the first names read as names.
 fn build_phrases(
     compiler: PhraseCompiler<'_>,
     phrase_rules: &[(usize, usize, Located<String>)],
-    phrase_excepts: &[(usize, usize, Located<String>)],
+    phrase_excepts: &[Except],
     rules: &[Rule],
 ) -> Result<(PhraseSet, BTreeSet<String>), RuleError> {
     let mut compiled = compiler.finish()?;
@@ -537,11 +567,17 @@ fn build_phrases(
     // are run only around its matches.
     let indexed = sources.len();
     let mut exceptions: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
+    let mut note_exceptions: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
     let mut origins: Vec<&Origin> = patterns.iter().map(|p| &p.written.origin).collect();
-    for (rule, index, written) in phrase_excepts {
-        exceptions[*rule].push(sources.len() as u32);
-        sources.push(take(*index));
-        origins.push(&written.origin);
+    for e in phrase_excepts {
+        let of_rule = if e.in_note {
+            &mut note_exceptions[e.rule]
+        } else {
+            &mut exceptions[e.rule]
+        };
+        of_rule.push(sources.len() as u32);
+        sources.push(take(e.phrase));
+        origins.push(&e.written.origin);
     }
     let programs = sources
         .iter()
@@ -561,7 +597,8 @@ fn build_phrases(
         matcher,
         patterns,
         exceptions,
-        excepts_written: Packed::new(phrase_excepts.iter().map(|(_, _, w)| w.clone()).collect()),
+        note_exceptions,
+        excepts_written: Packed::new(phrase_excepts.iter().map(|e| e.written.clone()).collect()),
     };
     Ok((set, compiled.first_names))
 }
