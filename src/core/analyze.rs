@@ -91,6 +91,8 @@ pub enum Dropped {
     /// The rule wants another party's step: `client` is whether it was read as the client's,
     /// `known` whether the subject was read at all.
     Owner { client: bool, known: bool },
+    /// A step the rule's owner takes, asked about in a question: nobody's step yet.
+    Question,
     /// One of the rule's exceptions matches near it (`except`), or anywhere in the note
     /// (`except_in_note`, then `anywhere`): `by`, its number among the phrases (`callnudge
     /// rules explain` says which one, and where it is written).
@@ -301,12 +303,27 @@ fn accept(
                 known: party != Party::Unknown,
             });
         }
+        // A step asked about is nobody's yet: "Shall I send the quote by Friday?", "Could we
+        // get 20 minutes with your CFO next week to confirm scope?".
+        if in_question(note, span.end) {
+            return Err(Dropped::Question);
+        }
     }
     Ok(Hit {
         rule: rule_index,
         start: span.start,
         end: span.end,
     })
+}
+
+/// Whether the sentence going on at `at` ends in a question mark (looked for within 160 bytes:
+/// a question is short, and a note-long dictated sentence stays linear).
+fn in_question(note: &str, at: usize) -> bool {
+    let end = text::floor_boundary(note, (at + 160).min(note.len()));
+    note[at..end]
+        .chars()
+        .find(|c| matches!(c, '.' | '!' | '?' | ';' | '\n'))
+        == Some('?')
 }
 
 /// The word at `at` when it is a first-person possessive ("our", "my"): its span. ("I" and

@@ -163,6 +163,9 @@ impl Explanation {
                     "settled away (a stronger finding of its category overlaps it, or its `unless` category is in the note)".to_string()
                 }
                 Verdict::Dropped(Dropped::Negated) => "dropped: negated by a word before it".into(),
+                Verdict::Dropped(Dropped::Question) => {
+                    "dropped: its sentence is a question, so the step is nobody's yet".into()
+                }
                 Verdict::Dropped(Dropped::Excepted { anywhere, .. }) => {
                     let place = if anywhere { "in the note" } else { "near it" };
                     match &c.excepted_by {
