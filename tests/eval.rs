@@ -103,12 +103,12 @@
 //!   sellers to universities, school districts and hospitals): written at the start of the
 //!   eighth session, before any of its changes, 0.837 (precision 0.90, recall 0.78), 0.833 at
 //!   its end; read by two helpers in the ninth (0.833 -> 0.928 on it).
-//! - `tests/eval/next/round-39.jsonl` (120 notes, two writers, 16 new industries; sellers to
-//!   farms, food processors and kitchens, professional-services sellers writing reflective
-//!   paragraphs, transport and fleet services, security and safety products; timestamped
-//!   lines, a comment under a forwarded thread, voice memos with no punctuation, two languages
-//!   in a sentence): written in the eighth session after round 36 was read, never read: 0.782
-//!   (precision 0.91, recall 0.68; 0.781 with the session's first build).
+//!   Round 39 (120 notes, two writers, 16 new industries; sellers to farms, food processors
+//!   and kitchens, professional-services sellers writing reflective paragraphs, transport and
+//!   fleet services, security and safety products; timestamped lines, a comment under a
+//!   forwarded thread, voice memos with no punctuation, two languages in a sentence): written in
+//!   the eighth session after round 36 was read, 0.782 (precision 0.91, recall 0.68) until read
+//!   by two helpers in the ninth (0.782 -> 0.925 on it).
 //! - `tests/eval/next/round-40.jsonl` (120 notes, two writers, 16 new industries; agency,
 //!   hospitality and event account managers texting their manager with emoji, dental,
 //!   veterinary and lab-supply reps filling a recap template in the wrong fields, property and
@@ -327,6 +327,7 @@ fn fresh_rounds_micro_f1() {
         ("round 36", include_str!("eval/fresh/round-36.jsonl")),
         ("round 37", include_str!("eval/fresh/round-37.jsonl")),
         ("round 38", include_str!("eval/fresh/round-38.jsonl")),
+        ("round 39", include_str!("eval/fresh/round-39.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -345,8 +346,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 39", include_str!("eval/next/round-39.jsonl"), 0.75),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 40", include_str!("eval/next/round-40.jsonl"), 0.78),
     ("round 41", include_str!("eval/next/round-41.jsonl"), 0.78),
 ];
