@@ -11,7 +11,8 @@
 //! is an amount with a currency code beside it ("CAD 500,000", "Rs 4,500") one money token.
 //! **Invariant:** spans are in order, do not overlap, lie on char boundaries, and a word's span
 //! holds exactly its text; one pass over the note, then one over its tokens for numbers said in
-//! words and one for currency codes (in place); no allocation per token beyond the vector.
+//! words, one for currency codes and one for lakhs and crores (in place); no allocation per
+//! token beyond the vector.
 
 use currency::{is_amount_unit, is_currency, letter_money};
 use std::ops::Range;
@@ -128,6 +129,7 @@ pub fn tokenize(note: &str) -> Vec<Token> {
     }
     spoken::merge_spoken_numbers(note, &mut out);
     currency::merge_currency_codes(note, &mut out);
+    currency::mark_lakhs_and_crores(note, &mut out);
     out
 }
 
@@ -204,6 +206,7 @@ fn word_end(note: &str, start: usize) -> usize {
             let digits = prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit());
             let ok = match c {
                 '.' | ',' => digits || (c == '.' && prev.is_alphabetic() && at - start == 1),
+                '/' => !joins_two_words(&note[start..at], &note[after..]),
                 _ => true,
             };
             if ok {
@@ -225,6 +228,22 @@ fn word_end(note: &str, start: usize) -> usize {
         break;
     }
     end.max(start + note[start..].chars().next().map_or(1, char::len_utf8))
+}
+
+/// Whether a slash between `left` (the word so far) and `right` (the rest of the note) joins
+/// two words, each read on its own ("breakdowns/wk", "buyer/owner"), rather than making one
+/// ("w/o", "f/u", "km/h", "24/7", "go/no-go", and names in capitals, "CIPS/DCVG"): at least
+/// three lower-case letters before it, since the last slash or hyphen, and two after.
+fn joins_two_words(left: &str, right: &str) -> bool {
+    let before = left.rsplit(['/', '-']).next().unwrap_or(left);
+    let after = right
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    before.len() >= 3
+        && before.bytes().all(|b| b.is_ascii_lowercase())
+        && after.len() >= 2
+        && after.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// Pushes a word, number or amount, splitting off a contraction's ending.
@@ -565,6 +584,27 @@ mod tests {
                 (Word, "on"),
                 (Number, "3.5"),
             ]
+        );
+        // A slash between two lower-case words parts them; one in a shorthand, a date or a
+        // name in capitals does not.
+        let words = |note| -> Vec<&str> { show(note).into_iter().map(|(_, w)| w).collect() };
+        assert_eq!(
+            words("~2 breakdowns/wk, buyer/owner"),
+            [
+                "~",
+                "2",
+                "breakdowns",
+                "/",
+                "wk",
+                ",",
+                "buyer",
+                "/",
+                "owner"
+            ]
+        );
+        assert_eq!(
+            words("w/o f/u km/h 24/7 go/no-go CIPS/DCVG"),
+            ["w/o", "f/u", "km/h", "24/7", "go/no-go", "CIPS/DCVG"]
         );
         assert_eq!(
             show("rework eat ~₩8M/month, ₹2,00,000"),

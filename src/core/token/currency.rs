@@ -2,7 +2,8 @@
 //! "R90k", "40k"), and amounts written with a currency code beside them, as reps abroad write
 //! them: "CAD 500,000", "500,000 CAD", "KES 14 million" ("KES 14", then the word, as "$14
 //! million" reads), "Rs 4,500", "R$ 3M", "US$40k". The pass over a note's tokens that makes
-//! the code and its number one amount of money (`{money}`) is here too.
+//! the code and its number one amount of money (`{money}`) is here too, and the one that reads
+//! a number in lakhs or crores as money with no currency named ("2.4 lakh a month").
 //!
 //! **Invariant:** the pass keeps the tokens' order and spans (an amount's span covers its
 //! code and number), joins only a code and a number one space apart or touching, and moves
@@ -230,9 +231,40 @@ pub(super) fn merge_currency_codes(note: &str, tokens: &mut Vec<Token>) {
     tokens.truncate(kept);
 }
 
+/// Words that make the number before them an amount of money on their own, with no currency
+/// named: Indian notes count rupees in lakhs and crores ("2.4 lakh", "1.1 lakh per month").
+const MONEY_SCALES: [&str; 6] = ["lakh", "lakhs", "lac", "lacs", "crore", "crores"];
+
+/// Makes each number before a [`MONEY_SCALES`] word an amount of money, in place: the number
+/// alone, as "KES 14" of "KES 14 million" is.
+pub(super) fn mark_lakhs_and_crores(note: &str, tokens: &mut [Token]) {
+    for i in 1..tokens.len() {
+        let text = &note[tokens[i].span.clone()];
+        // Most words are turned away by their first letter and length.
+        if tokens[i - 1].kind == TokenKind::Number
+            && matches!(text.as_bytes().first(), Some(b'l' | b'L' | b'c' | b'C'))
+            && (3..=6).contains(&text.len())
+            && MONEY_SCALES.iter().any(|s| s.eq_ignore_ascii_case(text))
+        {
+            tokens[i - 1].kind = TokenKind::Money;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::core::token::{tokenize, TokenKind};
+
+    #[test]
+    fn a_number_in_lakhs_or_crores_is_money() {
+        let note = "paying 2.4 lakh a month, 1 crore budget, 12 lacquer tins";
+        let money: Vec<_> = tokenize(note)
+            .into_iter()
+            .filter(|t| t.kind == TokenKind::Money)
+            .map(|t| &note[t.span])
+            .collect();
+        assert_eq!(money, ["2.4", "1"]);
+    }
 
     fn money(note: &str) -> Vec<&str> {
         tokenize(note)
