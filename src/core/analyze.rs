@@ -601,7 +601,42 @@ fn negated(rules: &RuleSet, note: &str, at: usize, owner: Option<(usize, usize)>
         next.clone_from(&word);
         negates
     };
-    text::words_before(note, at).any(&mut negates) || owner_negated(rules, note, owner)
+    // A subject of its own between a negator and the match opens a clause of its own, as a
+    // dictated note writes one with no comma ("no real update he said it looks great", "it
+    // won't happen again we'll cover the freight"), unless what comes before it thinks or
+    // says it ("don't think we'll need to", "not sure they'll send", "no way we give 10%").
+    let mut before = text::words_before(note, at).peekable();
+    while let Some(raw) = before.next() {
+        if negates(raw) {
+            return true;
+        }
+        if is_personal_subject(raw)
+            && !before
+                .peek()
+                .is_some_and(|w| THINKING.iter().any(|t| w.eq_ignore_ascii_case(t)))
+        {
+            break;
+        }
+    }
+    owner_negated(rules, note, owner)
+}
+
+/// Words before a subject through which a negation reaches into its clause.
+const THINKING: [&str; 16] = [
+    "think", "thinks", "thought", "sure", "way", "say", "says", "said", "expect", "believe",
+    "guess", "reckon", "suppose", "hope", "mean", "that",
+];
+
+/// "I", "we", "he", "she", "they", "you", with a contraction or not ("we'll", "theyre").
+fn is_personal_subject(raw: &str) -> bool {
+    let word = raw.split(['\'', '’']).next().unwrap_or(raw);
+    let word = match token::bare_contraction(word) {
+        Some(cut) if !word.contains(['\'', '’']) && raw.len() == word.len() => &word[..cut],
+        _ => word,
+    };
+    ["i", "we", "he", "she", "they", "you"]
+        .iter()
+        .any(|p| word.eq_ignore_ascii_case(p))
 }
 
 /// Whether the match's own subject negates it ("not send the quote" after "we did"; "nobody").
