@@ -109,13 +109,12 @@
 //!   forwarded thread, voice memos with no punctuation, two languages in a sentence): written in
 //!   the eighth session after round 36 was read, 0.782 (precision 0.91, recall 0.68) until read
 //!   by two helpers in the ninth (0.782 -> 0.925 on it).
-//! - `tests/eval/next/round-40.jsonl` (120 notes, two writers, 16 new industries; agency,
-//!   hospitality and event account managers texting their manager with emoji, dental,
-//!   veterinary and lab-supply reps filling a recap template in the wrong fields, property and
-//!   facilities sellers writing long site-visit notes with headers, pharmacy and retail reps
-//!   with store codes and promo terms, dictation mistakes left in, first and third person
-//!   mixed): written at the start of the ninth session, before any of its changes, never
-//!   read: 0.806 (precision 0.93, recall 0.71).
+//!   Round 40 (120 notes, two writers, 16 new industries; agency, hospitality and event account
+//!   managers texting their manager with emoji, dental, veterinary and lab-supply reps filling a
+//!   recap template in the wrong fields, property and facilities sellers writing long site-visit
+//!   notes with headers, pharmacy and retail reps with store codes and promo terms): written at
+//!   the start of the ninth session, 0.806 (precision 0.93, recall 0.71), 0.817 after the
+//!   session's engine changes; read by two helpers in the ninth (0.817 -> 0.923 on it).
 //! - `tests/eval/next/round-41.jsonl` (120 notes, two writers, 16 new industries; automation,
 //!   robotics and test-equipment sellers writing part numbers, small-business insurance and
 //!   benefits brokers, notes typed by an assistant in the third person, trade-show notes
@@ -334,6 +333,7 @@ fn fresh_rounds_micro_f1() {
         ("round 37", include_str!("eval/fresh/round-37.jsonl")),
         ("round 38", include_str!("eval/fresh/round-38.jsonl")),
         ("round 39", include_str!("eval/fresh/round-39.jsonl")),
+        ("round 40", include_str!("eval/fresh/round-40.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -352,8 +352,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 40", include_str!("eval/next/round-40.jsonl"), 0.78),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 41", include_str!("eval/next/round-41.jsonl"), 0.78),
     ("round 42", include_str!("eval/next/round-42.jsonl"), 0.81),
 ];
