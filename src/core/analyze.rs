@@ -248,24 +248,31 @@ fn phrase_hits(
                 }
             });
     }
-    // `except_in_note`: each rule with a hit held is read once over every chunk.
+    // `except_in_note`: one more pass over the chunks, for the rules with a hit held, each
+    // until one of its exceptions is found.
     let mut read: Vec<(usize, Option<u32>)> = Vec::new();
+    for (traced, _) in &held {
+        if !read.iter().any(|(r, _)| *r == traced.rule) {
+            read.push((traced.rule, None));
+        }
+    }
+    for chunk in &chunks {
+        if read.iter().all(|(_, by)| by.is_some()) {
+            break;
+        }
+        phrases
+            .matcher
+            .with_chunk(&symbols, chunk.clone(), |found_in| {
+                for (rule, by) in read.iter_mut().filter(|(_, by)| by.is_none()) {
+                    *by = found_in.first_match(phrases.note_exceptions(*rule), chunk.clone());
+                }
+            });
+    }
     for (mut traced, hit) in held {
-        let rule = traced.rule;
-        let by = match read.iter().find(|(r, _)| *r == rule) {
-            Some(&(_, by)) => by,
-            None => {
-                let by = chunks.iter().find_map(|chunk| {
-                    phrases
-                        .matcher
-                        .with_chunk(&symbols, chunk.clone(), |found_in| {
-                            found_in.first_match(phrases.note_exceptions(rule), chunk.clone())
-                        })
-                });
-                read.push((rule, by));
-                by
-            }
-        };
+        let by = read
+            .iter()
+            .find(|(r, _)| *r == traced.rule)
+            .and_then(|(_, by)| *by);
         traced.dropped = by.map(|by| Dropped::Excepted { by, anywhere: true });
         trace(traced);
         if by.is_none() {
@@ -630,10 +637,7 @@ const THINKING: [&str; 16] = [
 /// "I", "we", "he", "she", "they", "you", with a contraction or not ("we'll", "theyre").
 fn is_personal_subject(raw: &str) -> bool {
     let word = raw.split(['\'', '’']).next().unwrap_or(raw);
-    let word = match token::bare_contraction(word) {
-        Some(cut) if !word.contains(['\'', '’']) && raw.len() == word.len() => &word[..cut],
-        _ => word,
-    };
+    let word = token::bare_contraction(word).map_or(word, |cut| &word[..cut]);
     ["i", "we", "he", "she", "they", "you"]
         .iter()
         .any(|p| word.eq_ignore_ascii_case(p))
