@@ -89,7 +89,8 @@ pub enum RulesCommand {
     },
     /// Show how a note is read: its tokens and the lexicon classes of each word, every phrase
     /// or pattern that matched (and where it is written), and why a match was dropped
-    /// (negation, owner, exception) or settled away.
+    /// (negation, owner, a question, or an exception, named with its file and line) or settled
+    /// away.
     Explain {
         /// The note, in quotes (standard input when none is given).
         note: Vec<String>,
