@@ -803,91 +803,70 @@ mod settling {
     //! How conditions and exceptions read the whole note, with rules written for the test
     //! beside the built-in ones.
     use crate::core::explain::{explain, Verdict};
+    use crate::core::RuleSet;
     use crate::prompts::embedded_rules_with;
 
-    fn rules_found(rules: &crate::core::RuleSet, note: &str) -> Vec<String> {
+    /// A rule as a rules file writes it: `body` holds its phrases and conditions.
+    fn rule(id: &str, level: &str, weight: u8, body: &str) -> String {
+        format!("\n[[rule]]\nid = \"{id}\"\nlevel = \"{level}\"\nweight = {weight}\n{body}\n")
+    }
+
+    /// Whether rule `id` is among the findings on `note`.
+    fn finds(rules: &RuleSet, note: &str, id: &str) -> bool {
         super::analyze(rules, note)
             .findings
             .iter()
-            .map(|f| f.rule.to_string())
-            .collect()
+            .any(|f| *f.rule == *id)
     }
 
     /// A stronger hit that its `with` drops does not take an overlapping hit of its category
     /// down with it.
     #[test]
     fn a_hit_its_condition_drops_settles_nothing_away() {
+        let strong = r#"with = ["traded-concession"]
+phrases = ["zorblat (again | today)"]"#;
         let rules = embedded_rules_with(
             "chasing.toml",
-            r#"
-[[rule]]
-id = "t-strong-conditional"
-level = "warning"
-weight = 5
-with = ["traded-concession"]
-phrases = ["zorblat (again | today)"]
-
-[[rule]]
-id = "t-weak-plain"
-level = "suggestion"
-weight = 1
-phrases = ["zorblat"]
-"#,
+            &(rule("t-strong", "warning", 5, strong)
+                + &rule("t-weak", "suggestion", 1, r#"phrases = ["zorblat"]"#)),
         );
-        let found = rules_found(&rules, "Zorblat again.");
-        assert!(found.contains(&"t-weak-plain".to_string()), "{found:?}");
-        assert!(
-            !found.contains(&"t-strong-conditional".to_string()),
-            "{found:?}"
-        );
+        assert!(finds(&rules, "Zorblat again.", "t-weak"));
+        assert!(!finds(&rules, "Zorblat again.", "t-strong"));
         // With its condition met, the stronger one wins the overlap.
-        let found = rules_found(
-            &rules,
-            "Zorblat again. Gave 5% off only if they sign for three years.",
-        );
-        assert!(
-            found.contains(&"t-strong-conditional".to_string()),
-            "{found:?}"
-        );
-        assert!(!found.contains(&"t-weak-plain".to_string()), "{found:?}");
+        let traded = "Zorblat again. Gave 5% off only if they sign for three years.";
+        assert!(finds(&rules, traded, "t-strong"));
+        assert!(!finds(&rules, traded, "t-weak"));
     }
 
     /// `except_in_note` drops a match from another sentence or line; `except` does not reach
     /// that far; `rules explain` names the exception and says where it matched.
     #[test]
     fn except_in_note_reads_every_sentence() {
+        let noted = r#"phrases = ["quibbix"]
+except_in_note = ["blorft (was | is) done"]"#;
+        let near = r#"phrases = ["snarvel"]
+except = ["blorft (was | is) done"]"#;
         let rules = embedded_rules_with(
             "chasing.toml",
-            r#"
-[[rule]]
-id = "t-noted"
-level = "warning"
-weight = 2
-phrases = ["quibbix"]
-except_in_note = ["blorft (was | is) done"]
-
-[[rule]]
-id = "t-near"
-level = "warning"
-weight = 2
-phrases = ["snarvel"]
-except = ["blorft (was | is) done"]
-"#,
+            &(rule("t-noted", "warning", 2, noted) + &rule("t-near", "warning", 2, near)),
         );
-        assert!(rules_found(&rules, "Quibbix today.").contains(&"t-noted".to_string()));
+        assert!(finds(&rules, "Quibbix today.", "t-noted"));
         for note in [
             "Quibbix today. Later on the blorft was done.",
             "- blorft is done\n- quibbix today",
         ] {
-            assert!(
-                !rules_found(&rules, note).contains(&"t-noted".to_string()),
-                "{note}"
-            );
+            assert!(!finds(&rules, note, "t-noted"), "{note}");
         }
-        let note = "Snarvel today. Later on the blorft was done.";
-        assert!(rules_found(&rules, note).contains(&"t-near".to_string()));
-        assert!(!rules_found(&rules, "Snarvel today, the blorft was done.")
-            .contains(&"t-near".to_string()));
+        assert!(finds(
+            &rules,
+            "Snarvel today. Later on the blorft was done.",
+            "t-near"
+        ));
+        assert!(!finds(
+            &rules,
+            "Snarvel today, the blorft was done.",
+            "t-near"
+        ));
 
         let e = explain(&rules, "Quibbix today. Later on the blorft was done.");
         let c = e.candidates.iter().find(|c| c.rule == "t-noted").unwrap();
