@@ -299,7 +299,7 @@ fn accept(
         // A phrase with no `{who}` that opens on "our" or "my" ("our fleet manager will send
         // you"): that word says who acts, the client in a client's pasted email.
         let owner_span = owner_span.or_else(|| first_person_at(rules, note, span.start));
-        let party = party_of(rules, note, owner_span, voices);
+        let party = party_of(rules, note, span.start, owner_span, voices);
         let accepted = match wanted {
             Owner::Rep => party == Party::Rep,
             Owner::Client => party == Party::Client,
@@ -370,7 +370,8 @@ fn base(word: &str) -> &str {
 }
 
 /// Whose step a match describes. No subject, or a word that is not a subject ("then"), is the
-/// rep's own to-do list; a name is the client: a capitalised word unless the lexicon says it
+/// rep's own to-do list, except in the client's words (a request of the rep, or the client's
+/// own step: nobody's); a name is the client: a capitalised word unless the lexicon says it
 /// is not a subject ("Happy to send"), a first name or a title in any case, or the word after
 /// a title ("dr alvi"); after a determiner the noun phrase names the client when
 /// one of its words is a client word ("their VP Sales", "their ops manager"; "their plan" is
@@ -380,6 +381,7 @@ fn base(word: &str) -> &str {
 fn party_of(
     rules: &RuleSet,
     note: &str,
+    at: usize,
     span: Option<(usize, usize)>,
     voices: &OnceCell<Voices>,
 ) -> Party {
@@ -389,6 +391,13 @@ fn party_of(
     let span =
         span.map(|(start, end)| relative_antecedent(note, start, end).unwrap_or((start, end)));
     let Some((start, end)) = span else {
+        // No subject: the rep's own to-do in the rep's words; in the client's words ("Please
+        // send the price list", "Will circle back soon") a request of the rep, or the client's
+        // own step, so no step of the rep's.
+        let voices = voices.get_or_init(|| Voices::of(&rules.words.rep_quote_markers, note));
+        if voices.client_speaks_at(at) {
+            return Party::Unknown;
+        }
         return Party::Rep;
     };
     // A contraction's ending names no one: the word it hangs on does ("'m" of "I'm gonna

@@ -177,7 +177,8 @@ fn clause_words(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
 }
 
 /// The byte ranges inside double quotes (straight or curly), quote marks excluded.
-/// An unclosed quote runs to the end of its line.
+/// An unclosed quote runs to the end of its line; a straight quote after a digit is inches
+/// ("6\" valves") and opens none.
 pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
@@ -191,6 +192,8 @@ pub fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
             continue;
         };
         match (open, c) {
+            // A straight quote after a digit is inches ("6\" gate valves", "5/8\" meters").
+            (None, '"') if text[..i].ends_with(|p: char| p.is_ascii_digit()) => {}
             (None, '"') | (None, '“') | (None, '«') => open = Some((i + c.len_utf8(), c)),
             (Some((start, '"')), '"') | (Some((start, '“')), '”') | (Some((start, '«')), '»') =>
             {
@@ -344,6 +347,10 @@ mod tests {
         let t = "— it’s «on me» café \"unclosed\nnext";
         let q: Vec<&str> = quoted_ranges(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(q, ["on me", "unclosed"]);
+        // A straight quote after a digit is inches, and opens nothing.
+        let t = "rev'd qte on 6\" gate vlvs, 5/8\" meters, she said \"fine\"";
+        let q: Vec<&str> = quoted_ranges(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(q, ["fine"]);
     }
 
     #[test]

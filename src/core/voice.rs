@@ -5,7 +5,7 @@
 //! - a pasted email that has a `From:` line, or a forwarded message's own header line ("FW from
 //!   Linda (HR Director):", "Email from Dana:"): from that line to the end of its signature, or to
 //!   where the rep's own words take over (a line that starts with "My reply", "->", a second
-//!   greeting: the rep's answer);
+//!   greeting: the rep's answer; a rule of dashes followed by words that are no signature);
 //! - reply lines quoted with `>` ("> can you send the price list"), unless they are signed by
 //!   the one the client's pasted email greets ("Hi Mark," … "> Mark": the rep's own reply).
 //!
@@ -145,8 +145,23 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
             if email.quoted.is_none() && body {
                 email.quoted = Some(raw.starts_with('>'));
             }
+            // A rule of dashes under the email's body, then words that are no signature: the
+            // rep's comment below what was pasted ("---\nSent the quote 10 min later").
+            let ruled_off = || {
+                (email.body || email.greeted)
+                    && line.chars().count() >= 2
+                    && line
+                        .chars()
+                        .all(|c| matches!(c, '-' | '_' | '—' | '–' | '='))
+                    && lines[i + 1..]
+                        .iter()
+                        .map(|l| l.2)
+                        .find(|l| !l.is_empty())
+                        .is_some_and(|l| !is_signature(l) && from_header_sender(l).is_none())
+            };
             let ends = opens(i)
                 || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
+                || ruled_off()
                 || rep_takes_over(line, markers)
                 || (email.greeted && is_greeting(line))
                 || (email.signed && !line.is_empty() && !is_signature(line))
@@ -422,6 +437,21 @@ mod tests {
 
     fn client_at(note: &str, words: &str) -> bool {
         Voices::of(&markers(), note).client_speaks_at(note.find(words).unwrap())
+    }
+
+    #[test]
+    fn a_rule_of_dashes_under_a_pasted_email_hands_back_to_the_rep() {
+        let note = "From: Mike Alvarez (Youth Ministry)\nSubject: pricing\nHi Tom, can you send \
+                    pricing for 400 members?\n---\nSent the quote ten minutes later. Will \
+                    follow up next week.";
+        assert!(client_at(note, "can you send"));
+        assert!(!client_at(note, "Sent the quote"));
+        assert!(!client_at(note, "Will follow up"));
+        // A signature's own rule ("--" then a name) is still the client's.
+        let signed = "From: Greg Tate <greg@oakfield.edu>\nSubject: Re: proposal\nHi Sam,\nThe \
+                      team loves it. Will circle back soon.\n--\nGreg Tate\nFacilities Director";
+        assert!(client_at(signed, "Will circle back"));
+        assert!(client_at(signed, "Facilities Director"));
     }
 
     #[test]
