@@ -50,7 +50,8 @@ impl Voices {
         let mut pasted: Vec<(Range<usize>, bool)> = pasted_emails(note, markers)
             .into_iter()
             .map(|r| {
-                let rep = rep_heads(r.start);
+                // "From: me" is the rep's own sent email.
+                let rep = rep_heads(r.start) || sender_of(note, &r) == "me";
                 (r, rep)
             })
             .collect();
@@ -71,7 +72,20 @@ impl Voices {
                 }
                 let signed_by_greeted = signature(note, &r)
                     .is_some_and(|n| seen.iter().any(|g| g.eq_ignore_ascii_case(n)));
-                let rep = rep_heads(r.start) || signed_by_greeted;
+                // Right under a client's pasted email, a run of `>` lines is the message it
+                // answers or the rep's answer pasted below it: the rep's, unless the email's
+                // sender signs it or is named as its writer ("On 2 Oct, Gail wrote:"). A run
+                // with a `From:` line of its own stays the client's: the email above may be
+                // the rep's own, sent under the rep's name.
+                let answers_client = pasted[..emails]
+                    .iter()
+                    .filter(|(e, rep)| !rep && e.end <= r.start)
+                    .find(|(e, _)| note[e.end..r.start].trim().is_empty())
+                    .is_some_and(|(e, _)| {
+                        !written_by(note, &r, &sender_of(note, e))
+                            && from_header_sender(first_line(note, &r)).is_none()
+                    });
+                let rep = rep_heads(r.start) || signed_by_greeted || answers_client;
                 pasted.push((r, rep));
             }
         }
@@ -159,8 +173,11 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
                         .find(|l| !l.is_empty())
                         .is_some_and(|l| !is_signature(l) && from_header_sender(l).is_none())
             };
+            // An email whose body is not quoted ends where quoted lines start: the earlier
+            // message it answers.
             let ends = opens(i)
                 || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
+                || (email.quoted == Some(false) && raw.starts_with('>'))
                 || ruled_off()
                 || rep_takes_over(line, markers)
                 || (email.greeted && is_greeting(line))
@@ -243,6 +260,54 @@ fn signature<'a>(note: &'a str, run: &Range<usize>) -> Option<&'a str> {
         && name.chars().all(char::is_alphabetic))
     .then_some(name)
 }
+
+/// The first word of the sender a pasted email's header line names, lower case ("gail").
+fn sender_of(note: &str, email: &Range<usize>) -> String {
+    let first = note[email.clone()].lines().next().unwrap_or("");
+    from_header_sender(first.trim().trim_start_matches(['>', ' ', '\t']))
+        .and_then(|s| {
+            s.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+        })
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// Whether a run of `>` lines is `sender`'s (a first word, lower case): signed with that name,
+/// or opened by a line naming them as its writer ("On 2 Oct, Gail Ostrander wrote:").
+fn written_by(note: &str, run: &Range<usize>, sender: &str) -> bool {
+    if sender.is_empty() {
+        return false;
+    }
+    if signature(note, run).is_some_and(|n| n.eq_ignore_ascii_case(sender)) {
+        return true;
+    }
+    let first = first_line(note, run).to_lowercase();
+    let attributes = ATTRIBUTIONS.iter().any(|w| first.contains(w)) && first.ends_with(':');
+    attributes
+        && first
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == sender)
+}
+
+/// The first line of a run of `>` lines that says something, without its `>`s.
+fn first_line<'a>(note: &'a str, run: &Range<usize>) -> &'a str {
+    note[run.clone()]
+        .lines()
+        .map(|l| l.trim_start_matches(['>', ' ', '\t']).trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// The words of a reply's attribution line, "On Tue, Gail wrote:", in the languages reps paste.
+const ATTRIBUTIONS: [&str; 6] = [
+    " wrote",
+    " schrieb",
+    " escribió",
+    " a écrit",
+    " ha scritto",
+    " schreef",
+];
 
 /// Who the greeting lines of the client's pasted emails greet ("Hi Mark," → "Mark"), with
 /// where each line starts, in order.
@@ -569,6 +634,34 @@ mod tests {
         assert!(!client_at(thread, "I'll have"));
         let other = thread.replace("> Mark", "> Gail");
         assert!(client_at(&other, "I'll have"));
+        // Right under the client's email, `>` lines are the rep's: the message it answers or
+        // the rep's answer, unless the sender signs them or is named as their writer.
+        let answered = "From: procurement@fest.org\nDear supplier,\nPlease price 400m of \
+                        barrier.\nRegards,\nProcurement Team\n\n>> quote submitted 3pm. I'll \
+                        ring Monday.";
+        assert!(client_at(answered, "Please price"));
+        assert!(!client_at(answered, "I'll ring"));
+        let unsigned = "From: Wendy Tran\nHi Sam, I'll bring the yield maps. Can you bring the \
+                        numbers?\n\n> Will do. I'll bring them Tuesday.";
+        assert!(client_at(unsigned, "I'll bring the yield"));
+        assert!(!client_at(unsigned, "I'll bring them"));
+        let quoted = "From: Helen Price <h@nhs.net>\nHi Sam,\nI'll send the summary.\nHelen\n\n\
+                      > On 2 Oct, Sam Ellis wrote:\n> Hi Helen, I'll call Friday.";
+        assert!(!client_at(quoted, "I'll call"));
+        let own = quoted.replace("Sam Ellis wrote", "Helen Price wrote");
+        assert!(client_at(&own, "I'll call"));
+        // A run with a header of its own is its sender's.
+        let headed = "From: Sam <sam@av.co.uk>\nTo: Fiona (COO)\nFiona, peers saved 18%.\n\n\
+                      > From: Fiona Walsh\n> Sam - useful call. I'll get our FD in on the 22nd.";
+        assert!(client_at(headed, "I'll get our FD"));
+        // Under the rep's own sent email, the client's answer.
+        let sent = "From: me\nTo: Daniel (VP Ops)\nDaniel, peers pulled renewals forward.\n\n\
+                    > Daniel: Good catch. I'll have Ana pull the timing.";
+        assert!(!client_at(sent, "peers pulled"));
+        assert!(client_at(sent, "I'll have Ana"));
+        // Not under an email (words of the rep's between): the client's, as before.
+        let apart = answered.replace("\n\n>>", "\nsent it.\n>>");
+        assert!(client_at(&apart, "I'll ring"));
         // The rep's own message greets the client, who answers in `>` lines and signs them.
         let asked = "Hi Greg,\nWhat is behind the change?\n\n> We failed the audit. I'll send the \
                      findings.\n> Greg\n";
