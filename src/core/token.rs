@@ -564,6 +564,14 @@ mod tests {
         assert_eq!(boundaries("from 1 Sept. Status: done"), [11]);
         assert_eq!(boundaries("site visit Sat. 14th"), Vec::<usize>::new());
         assert_eq!(boundaries("we sat. 2 hours later"), [6]);
+        // A day's dot before its month, as in European dates; not a count's before a word.
+        assert_eq!(
+            boundaries("presents to the CPO on 3. October, then 15. Sept"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(boundaries("ordered 3. may need more"), [9]);
+        assert_eq!(boundaries("sent 40. October is busy"), [7]);
+        assert_eq!(boundaries("sent 3. Then called"), [6]);
     }
 
     #[test]

@@ -383,7 +383,7 @@ fn is_header(line: &str) -> bool {
 }
 
 /// A line where the rep's own words start again: one led by a rep marker ("My reply: …",
-/// "my note: …") or an arrow ("-> told him…", "→ done").
+/// "my note: …", "---- my reply ----") or an arrow ("-> told him…", "→ done").
 fn rep_takes_over(line: &str, markers: &[String]) -> bool {
     if ["->", "→", "=>", "—>", "-->"]
         .iter()
@@ -391,6 +391,7 @@ fn rep_takes_over(line: &str, markers: &[String]) -> bool {
     {
         return true;
     }
+    let line = line.trim_start_matches(['-', '—', '–', '=', '*', '_', ' ']);
     let head: String = line.chars().take(24).collect::<String>().to_lowercase();
     markers
         .iter()
@@ -585,6 +586,11 @@ mod tests {
             (
                 "From: Ana\nThanks for today. Thanks, Ana\nMy reply: we will hold the rate",
                 "we will hold",
+            ),
+            (
+                "From: Eva (Buyer)\nHi, can you do better? Eva\n---- my reply ----\nEva, we \
+                 can go to 38 if you bring the other ports",
+                "we can go",
             ),
         ] {
             assert!(!client_at(note, rep), "{note}");

@@ -1,9 +1,10 @@
 //! Dots that end no sentence: a title's ("Dr. Patel"), a shorthand's before what it goes on
-//! to ("approx. 120k", "v. excited", "Sept. 15"). The tokenizer asks here before it makes a
-//! `.` a sentence's end.
+//! to ("approx. 120k", "v. excited", "Sept. 15"), a day's before its month, as in European
+//! dates ("on 3. October"). The tokenizer asks here before it makes a `.` a sentence's end.
 //!
-//! **Invariant:** only a single `.` right after a word, then one space and a word, a number or
-//! an amount on the same line, goes on; every other dot ends its sentence as before.
+//! **Invariant:** only a single `.` right after a word or a day's number, then one space and a
+//! word, a number or an amount on the same line, goes on; every other dot ends its sentence as
+//! before.
 
 use super::currency::is_currency;
 use super::{Token, TokenKind};
@@ -30,9 +31,64 @@ const BEFORE_NUMBERS: [&str; 22] = [
     "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 ];
 
-/// Whether the single `.` at `i` closes a title or a shorthand just before it that the text
-/// after it (one space, then a word, a number or an amount) goes on from.
+/// Months, whose name after a day's number and a dot goes on with the date ("3. October",
+/// "15. Sept"); "may" and "march" only with a capital.
+const MONTHS: [&str; 21] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sept",
+    "oct",
+    "nov",
+];
+
+/// Whether the `.` at `i` closes a day's number that a month's name follows ("presents to the
+/// CPO on 3. October").
+fn day_before_month(note: &str, out: &[Token], i: usize) -> bool {
+    let day = out
+        .last()
+        .filter(|t| t.kind == TokenKind::Number && t.span.end == i)
+        .map(|t| &note[t.span.clone()]);
+    let is_day = day.is_some_and(|d| {
+        d.len() <= 2
+            && d.bytes().all(|b| b.is_ascii_digit())
+            && (1..=31).contains(&d.parse::<u8>().unwrap_or(0))
+    });
+    let Some(after) = note[i + 1..].strip_prefix(' ') else {
+        return false;
+    };
+    let month: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    is_day
+        && MONTHS.iter().any(|m| month.eq_ignore_ascii_case(m))
+        && (!["may", "march"].contains(&month.to_ascii_lowercase().as_str())
+            || month.starts_with(char::is_uppercase))
+}
+
+/// Whether the single `.` at `i` closes a title or a shorthand just before it, or a day before
+/// its month, that the text after it (one space, then a word, a number or an amount) goes on
+/// from.
 pub(super) fn goes_on(note: &str, out: &[Token], i: usize) -> bool {
+    if day_before_month(note, out, i) {
+        return true;
+    }
     let Some(last) = out
         .last()
         .filter(|t| t.kind == TokenKind::Word && t.span.end == i)
