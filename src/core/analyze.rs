@@ -176,6 +176,20 @@ fn phrase_hits(
     let mut symbols = Vec::new();
     phrases.encoder.encode(note, &tokens, &mut symbols);
     let wanted = |p: usize| rules.rules[phrases.patterns[p].rule].enabled;
+    // An exception that opens on "our" or "we" speaks of the rep's side: in the client's
+    // pasted or quoted words those words are the client's ("From: Priya … Our churn is 3.1%
+    // monthly"), and it excepts nothing there.
+    let speaks = |phrase: u32, at: usize| {
+        !phrases.exception_in_first_person(phrase)
+            || !tokens[at..]
+                .iter()
+                .find(|t| t.kind != TokenKind::Boundary)
+                .is_some_and(|t| {
+                    voices
+                        .get_or_init(|| Voices::of(&rules.words.rep_quote_markers, note))
+                        .client_speaks_at(t.span.start)
+                })
+    };
     let mut matches = Vec::new();
     // Chunks run from one boundary token to the next, both included, so that `^` and `$` see
     // them; no other slot matches a boundary, so no match crosses one.
@@ -217,7 +231,8 @@ fn phrase_hits(
                         .start
                         .max(found.span.start.saturating_sub(EXCEPTION_REACH))
                         ..chunk.end.min(found.span.end + EXCEPTION_REACH);
-                    if let Some(by) = found_in.first_match(phrases.exceptions(pattern.rule), window)
+                    if let Some(by) =
+                        found_in.first_match(phrases.exceptions(pattern.rule), window, speaks)
                     {
                         trace(Trace {
                             phrase: index,
@@ -269,7 +284,8 @@ fn phrase_hits(
             .matcher
             .with_chunk(&symbols, chunk.clone(), |found_in| {
                 for (rule, by) in read.iter_mut().filter(|(_, by)| by.is_none()) {
-                    *by = found_in.first_match(phrases.note_exceptions(*rule), chunk.clone());
+                    *by =
+                        found_in.first_match(phrases.note_exceptions(*rule), chunk.clone(), speaks);
                 }
             });
     }

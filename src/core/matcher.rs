@@ -384,8 +384,14 @@ impl Chunk<'_> {
     }
 
     /// The first of `phrases` (exceptions, not indexed) that matches inside `window`, a part of
-    /// the chunk. Each runs only if everything it needs is in the chunk.
-    pub fn first_match(&mut self, phrases: &[u32], window: Range<usize>) -> Option<u32> {
+    /// the chunk, at a start (a token of the chunk) that `starts_ok` accepts for it. Each runs
+    /// only if everything it needs is in the chunk.
+    pub fn first_match(
+        &mut self,
+        phrases: &[u32],
+        window: Range<usize>,
+        mut starts_ok: impl FnMut(u32, usize) -> bool,
+    ) -> Option<u32> {
         if phrases.is_empty() {
             return None;
         }
@@ -403,13 +409,21 @@ impl Chunk<'_> {
             let Some(starts) = Matcher::starts(needs, &self.chunk, self.scratch) else {
                 return false;
             };
-            let starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
-            self.matcher.programs[p].get().matches_in(
+            let mut starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
+            let program = self.matcher.programs[p].get();
+            // The leftmost match first; one turned down, the next start after it.
+            while let Some(found) = program.first_in(
                 self.symbols,
                 window.clone(),
-                starts,
+                starts.clone(),
                 &mut self.scratch.program,
-            )
+            ) {
+                if starts_ok(p as u32, found.span.start) {
+                    return true;
+                }
+                starts.start = found.span.start + 1;
+            }
+            false
         })
     }
 }

@@ -234,24 +234,24 @@ impl Program {
         }
     }
 
-    /// Whether the program matches inside `range` of `symbols`, starting inside `starts`.
-    pub(crate) fn matches_in(
+    /// The leftmost-first match inside `range` of `symbols` that starts inside `starts`.
+    pub(crate) fn first_in(
         &self,
         symbols: &[Symbol],
         range: Range<usize>,
         starts: Range<usize>,
         scratch: &mut Scratch,
-    ) -> bool {
+    ) -> Option<Found> {
         let end = range.end.min(symbols.len());
         let from = range.start.max(starts.start);
         if starts.is_empty() || from > end {
-            return false;
+            return None;
         }
         let last_start = end.min(starts.end - 1);
-        from <= last_start
-            && self
-                .find_from(symbols, from, end, last_start, scratch)
-                .is_some()
+        if from > last_start {
+            return None;
+        }
+        self.find_from(symbols, from, end, last_start, scratch)
     }
 
     /// Whether the program matches anywhere inside `range` of `symbols`.

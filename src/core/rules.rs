@@ -204,6 +204,10 @@ pub(crate) struct PhraseSet {
     /// Every `except` and `except_in_note` phrase as written and where, in matcher order after
     /// the patterns (for `callnudge rules explain`; decoded only when explained).
     excepts_written: Packed<Vec<Located<String>>>,
+    /// Per exception, in matcher order after the patterns: whether it opens on the first
+    /// person only ("(our | my) …2 price", "(we | i) offered"), words that mean the client in
+    /// the client's own pasted or quoted words.
+    excepts_first_person: Vec<bool>,
     /// Each class and the single words in it, both sorted (for `callnudge rules explain`):
     /// vectors, not trees, so that the compiled-rules cache loads them without rebuilding one,
     /// and decoded only when explained.
@@ -228,11 +232,60 @@ impl PhraseSet {
         self.note_exceptions.get(rule).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether the exception numbered `phrase` in the matcher opens on the first person only:
+    /// such an exception speaks of the rep's side only where the rep speaks.
+    pub fn exception_in_first_person(&self, phrase: u32) -> bool {
+        (phrase as usize)
+            .checked_sub(self.patterns.len())
+            .and_then(|at| self.excepts_first_person.get(at))
+            .copied()
+            .unwrap_or(false)
+    }
+
     /// The exception numbered `phrase` in the matcher, as written and where.
     pub fn exception_written(&self, phrase: u32) -> Option<&Located<String>> {
         let at = (phrase as usize).checked_sub(self.patterns.len())?;
         self.excepts_written.get().get(at)
     }
+}
+
+/// Whether a phrase as written opens on the first person only: its first slot a word such as
+/// "our" or "we", or a group of nothing else ("(our | my)", "(i | we | i 'm)").
+fn opens_in_first_person(phrase: &str) -> bool {
+    const FIRST_PERSON: [&str; 9] = [
+        "i",
+        "we",
+        "our",
+        "my",
+        "us",
+        "me",
+        "myself",
+        "ours",
+        "ourselves",
+    ];
+    let phrase = phrase.trim_start();
+    let first_slot = match phrase.strip_prefix('(') {
+        Some(group) => {
+            let mut depth = 0;
+            let end = group
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += i32::from(c == '(') - i32::from(c == ')');
+                    depth < 0
+                })
+                .map_or(group.len(), |(i, _)| i);
+            &group[..end]
+        }
+        None => phrase.split_whitespace().next().unwrap_or(""),
+    };
+    let mut alternatives = first_slot.split('|').map(|a| {
+        a.split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['"', '\''])
+            .to_lowercase()
+    });
+    !first_slot.contains('(') && alternatives.all(|a| FIRST_PERSON.contains(&a.as_str()))
 }
 
 /// Compiles one phrase's expression, or says at `origin` why it cannot be.
@@ -599,6 +652,38 @@ fn build_phrases(
         exceptions,
         note_exceptions,
         excepts_written: Packed::new(phrase_excepts.iter().map(|e| e.written.clone()).collect()),
+        excepts_first_person: phrase_excepts
+            .iter()
+            .map(|e| opens_in_first_person(&e.written.value))
+            .collect(),
     };
     Ok((set, compiled.first_names))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opens_in_first_person;
+
+    #[test]
+    fn an_exception_opens_in_the_first_person_only_with_first_person_words() {
+        for phrase in [
+            "(our | my) …2 price",
+            "(we | i) offered",
+            "our team",
+            "(i 'm | we 're) …2 keen",
+            "\"our\" own VP",
+        ] {
+            assert!(opens_in_first_person(phrase), "{phrase}");
+        }
+        for phrase in [
+            "(our | the) price",
+            "(our | my | his | her) {leader_title} wants to see",
+            "their churn",
+            "((our | my) team | they)",
+            "{rep} offered",
+            "",
+        ] {
+            assert!(!opens_in_first_person(phrase), "{phrase}");
+        }
+    }
 }
