@@ -122,12 +122,13 @@
 //!   leaders, chat-thread replies to a manager, sales-methodology jargon): written in the ninth
 //!   session after round 38 was read, 0.803 (precision 0.90, recall 0.72), 0.809 at the start
 //!   of the tenth; read by two helpers in the tenth (0.809 -> 0.945 on it).
-//! - `tests/eval/next/round-42.jsonl` (120 notes, two writers, 16 new industries; data, cloud
-//!   and security sellers writing acronyms, food-ingredient and packaging sellers writing about
-//!   trials and launches, printing and signage sellers to franchise owners, pumps and water
-//!   equipment sold to utilities by tender; lists of open questions, notes dictated on a noisy
-//!   line, reminders to self, agenda lines, hedges): written in the ninth session after round
-//!   39 was read, never read: 0.835 (precision 0.93, recall 0.76).
+//!   Round 42 (120 notes, two writers, 16 new industries; data, cloud and security sellers
+//!   writing acronyms, food-ingredient and packaging sellers writing about trials and
+//!   launches, printing and signage sellers to franchise owners, pumps and water equipment
+//!   sold to utilities by tender; lists of open questions, notes dictated on a noisy line,
+//!   reminders to self, agenda lines, hedges): written in the ninth session after round 39 was
+//!   read, 0.835 (precision 0.93, recall 0.76), unchanged until read by two helpers in the
+//!   tenth (0.835 -> 0.952 on it).
 //! - `tests/eval/next/round-43.jsonl` (120 notes, two writers, 16 new industries; payroll, HR
 //!   and scheduling software sold to owners of restaurants, clinics and trades, service
 //!   contracts for imaging and lab equipment sold to hospital biomed and lab directors, solar,
@@ -360,6 +361,7 @@ fn fresh_rounds_micro_f1() {
         ("round 39", include_str!("eval/fresh/round-39.jsonl")),
         ("round 40", include_str!("eval/fresh/round-40.jsonl")),
         ("round 41", include_str!("eval/fresh/round-41.jsonl")),
+        ("round 42", include_str!("eval/fresh/round-42.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -378,8 +380,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 42", include_str!("eval/next/round-42.jsonl"), 0.81),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 43", include_str!("eval/next/round-43.jsonl"), 0.77),
     ("round 44", include_str!("eval/next/round-44.jsonl"), 0.81),
 ];
