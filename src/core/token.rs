@@ -625,6 +625,11 @@ mod tests {
                 (Money, "₹2,00,000"),
             ]
         );
+        // What an amount in letters is per goes with it, as with a sign ("₩8M/month").
+        assert_eq!(
+            show("R2.4m/yr, R2/yr"),
+            vec![(Money, "R2.4m/yr"), (Punct, ","), (Word, "R2/yr")]
+        );
         // Letters before the amount: rand, rupees, ringgit; not a release or a room.
         assert_eq!(
             show("costs R90k a month, R6.50 a litre, Rs4,500 each, RM2.5m, R2 of the tender, R1.5"),

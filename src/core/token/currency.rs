@@ -27,13 +27,21 @@ const CURRENCIES: [char; 15] = [
 /// as "R" and "s450".
 const LETTER_CURRENCIES: [&str; 6] = ["Rs", "RM", "Rp", "Ksh", "KSh", "R"];
 
-/// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450";
-/// not "R2", "R1.5" or "RM3" (a release, a round, a room): an amount takes a unit, cents or
-/// three digits.
+/// Whether `text` is an amount after a letter currency: "R90k", "R6.50", "R1,200", "Rs450",
+/// with what it is per ("R2.4m/yr", as "₩8M/month"); not "R2", "R1.5" or "RM3" (a release, a
+/// round, a room): an amount takes a unit, cents or three digits.
 pub(super) fn letter_money(text: &str) -> bool {
     LETTER_CURRENCIES.iter().any(|sign| {
         let Some(amount) = text.strip_prefix(sign) else {
             return false;
+        };
+        let amount = match amount.split_once('/') {
+            Some((amount, per))
+                if !per.is_empty() && per.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                amount
+            }
+            _ => amount,
         };
         let digits = amount.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
