@@ -150,7 +150,14 @@ fn window_start(text: &str, line_start: usize, at: usize) -> usize {
 
 /// The end of the window after `at` on its line: at most [`CONTEXT_CHARS`] on.
 fn window_end(text: &str, at: usize) -> usize {
+    // Only the next characters the window can show are read: a note of one long line stays
+    // linear however many findings it has.
     let rest = &text[at..];
+    let reach = rest
+        .char_indices()
+        .nth(CONTEXT_CHARS + 1)
+        .map_or(rest.len(), |(i, _)| i);
+    let rest = &rest[..reach];
     let line_end = rest.find('\n').unwrap_or(rest.len());
     match rest[..line_end].char_indices().nth(CONTEXT_CHARS) {
         None => at + line_end,
@@ -183,12 +190,12 @@ fn write_human(input: &Input, report: &Report, out: &mut impl Write) -> io::Resu
         )?;
         let from = window_start(text, position.line_start, f.start);
         let to = window_end(text, f.end.min(text.len()).max(f.start));
-        let mark_end = text[f.start..]
-            .find('\n')
-            .map_or(f.end, |i| f.end.min(f.start + i));
+        let end = f.end.min(text.len()).max(f.start);
+        let mark_end = text[f.start..end].find('\n').map_or(end, |i| f.start + i);
+        let after = &text[to..];
         let (cut_before, cut_after) = (
             from > position.line_start,
-            text[to..].lines().next().is_some_and(|l| !l.is_empty()),
+            !(after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n")),
         );
         let lead = if cut_before { "…" } else { "" };
         let shown = &text[from..to];

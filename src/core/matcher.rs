@@ -409,21 +409,25 @@ impl Chunk<'_> {
             let Some(starts) = Matcher::starts(needs, &self.chunk, self.scratch) else {
                 return false;
             };
-            let mut starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
+            let starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
             let program = self.matcher.programs[p].get();
-            // The leftmost match first; one turned down, the next start after it.
-            while let Some(found) = program.first_in(
-                self.symbols,
-                window.clone(),
-                starts.clone(),
-                &mut self.scratch.program,
-            ) {
-                if starts_ok(p as u32, found.span.start) {
-                    return true;
-                }
-                starts.start = found.span.start + 1;
+            // The leftmost match first, as most are taken; one turned down, the matches after
+            // it, in one pass (not a search from each start: a long chunk stays linear).
+            let scratch = &mut self.scratch.program;
+            let Some(first) =
+                program.first_in(self.symbols, window.clone(), starts.clone(), scratch)
+            else {
+                return false;
+            };
+            if starts_ok(p as u32, first.span.start) {
+                return true;
             }
-            false
+            let mut taken = false;
+            let after = first.span.end.max(first.span.start + 1)..starts.end;
+            program.find_iter(self.symbols, window.clone(), after, scratch, |m| {
+                taken = taken || starts_ok(p as u32, m.span.start);
+            });
+            taken
         })
     }
 }

@@ -252,17 +252,8 @@ impl PhraseSet {
 /// Whether a phrase as written opens on the first person only: its first slot a word such as
 /// "our" or "we", or a group of nothing else ("(our | my)", "(i | we | i 'm)").
 fn opens_in_first_person(phrase: &str) -> bool {
-    const FIRST_PERSON: [&str; 9] = [
-        "i",
-        "we",
-        "our",
-        "my",
-        "us",
-        "me",
-        "myself",
-        "ours",
-        "ourselves",
-    ];
+    #[rustfmt::skip]
+    const FIRST_PERSON: [&str; 9] = ["i", "we", "our", "my", "us", "me", "myself", "ours", "ourselves"];
     let phrase = phrase.trim_start();
     let first_slot = match phrase.strip_prefix('(') {
         Some(group) => {

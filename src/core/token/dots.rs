@@ -33,27 +33,10 @@ const BEFORE_NUMBERS: [&str; 22] = [
 
 /// Months, whose name after a day's number and a dot goes on with the date ("3. October",
 /// "15. Sept"); "may" and "march" only with a capital.
+#[rustfmt::skip]
 const MONTHS: [&str; 21] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sept",
-    "oct",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "apr", "jun", "jul", "aug", "sept", "oct",
     "nov",
 ];
 
