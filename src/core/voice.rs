@@ -77,10 +77,12 @@ impl Voices {
                 // sender signs it or is named as its writer ("On 2 Oct, Gail wrote:"). A run
                 // with a `From:` line of its own stays the client's: the email above may be
                 // the rep's own, sent under the rep's name.
-                let answers_client = pasted[..emails]
-                    .iter()
-                    .filter(|(e, rep)| !rep && e.end <= r.start)
-                    .find(|(e, _)| note[e.end..r.start].trim().is_empty())
+                // (Emails do not overlap: the one above is the last that ends before the run.)
+                let above = pasted[..emails].partition_point(|(e, _)| e.end <= r.start);
+                let answers_client = above
+                    .checked_sub(1)
+                    .map(|i| &pasted[i])
+                    .filter(|(e, rep)| !rep && note[e.end..r.start].trim().is_empty())
                     .is_some_and(|(e, _)| {
                         !written_by(note, &r, &sender_of(note, e))
                             && from_header_sender(first_line(note, &r)).is_none()
