@@ -384,8 +384,9 @@ impl Chunk<'_> {
     }
 
     /// The first of `phrases` (exceptions, not indexed) that matches inside `window`, a part of
-    /// the chunk, at a start (a token of the chunk) that `starts_ok` accepts for it. Each runs
-    /// only if everything it needs is in the chunk.
+    /// the chunk, at a start (a token of the chunk) that `starts_ok` accepts for it: its
+    /// leftmost match, or one of the matches after it that do not overlap it. Each runs only if
+    /// everything it needs is in the chunk.
     pub fn first_match(
         &mut self,
         phrases: &[u32],
@@ -412,7 +413,8 @@ impl Chunk<'_> {
             let starts = starts.start.max(window.start)..starts.end.min(window.end + 1);
             let program = self.matcher.programs[p].get();
             // The leftmost match first, as most are taken; one turned down, the matches after
-            // it, in one pass (not a search from each start: a long chunk stays linear).
+            // it (not those inside it), in one pass: not a search from each start, so a long
+            // chunk stays linear.
             let scratch = &mut self.scratch.program;
             let Some(first) =
                 program.first_in(self.symbols, window.clone(), starts.clone(), scratch)

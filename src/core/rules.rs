@@ -265,6 +265,13 @@ fn opens_in_first_person(phrase: &str) -> bool {
                     depth < 0
                 })
                 .map_or(group.len(), |(i, _)| i);
+            // An optional group ("(our | my)? price") may open on what follows it.
+            if group[end..]
+                .get(1..)
+                .is_some_and(|rest| rest.starts_with('?'))
+            {
+                return false;
+            }
             &group[..end]
         }
         None => phrase.split_whitespace().next().unwrap_or(""),
@@ -671,6 +678,7 @@ mod tests {
             "(our | my | his | her) {leader_title} wants to see",
             "their churn",
             "((our | my) team | they)",
+            "(our | my)? price",
             "{rep} offered",
             "",
         ] {

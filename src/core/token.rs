@@ -572,6 +572,8 @@ mod tests {
         assert_eq!(boundaries("ordered 3. may need more"), [9]);
         assert_eq!(boundaries("sent 40. October is busy"), [7]);
         assert_eq!(boundaries("sent 3. Then called"), [6]);
+        assert_eq!(boundaries("on 1. Dec and 2. Mar"), Vec::<usize>::new());
+        assert_eq!(boundaries("we did 3. mar the finish"), [8]);
     }
 
     #[test]
@@ -627,8 +629,14 @@ mod tests {
         );
         // What an amount in letters is per goes with it, as with a sign ("₩8M/month").
         assert_eq!(
-            show("R2.4m/yr, R2/yr"),
-            vec![(Money, "R2.4m/yr"), (Punct, ","), (Word, "R2/yr")]
+            show("R2.4m/yr, R2/yr, R101/B"),
+            vec![
+                (Money, "R2.4m/yr"),
+                (Punct, ","),
+                (Word, "R2/yr"),
+                (Punct, ","),
+                (Word, "R101/B")
+            ]
         );
         // Letters before the amount: rand, rupees, ringgit; not a release or a room.
         assert_eq!(

@@ -7,7 +7,9 @@
 //!   where the rep's own words take over (a line that starts with "My reply", "->", a second
 //!   greeting: the rep's answer; a rule of dashes followed by words that are no signature);
 //! - reply lines quoted with `>` ("> can you send the price list"), unless they are signed by
-//!   the one the client's pasted email greets ("Hi Mark," … "> Mark": the rep's own reply).
+//!   the one the client's pasted email greets ("Hi Mark," … "> Mark": the rep's own reply),
+//!   or stand right under a client's pasted email (the message it answers, or the rep's answer
+//!   pasted below it) and are neither signed by its sender nor headed as theirs.
 //!
 //! Inside the client's words "I" and "we" are the client and "you" the rep. Words led in by one
 //! of the lexicon's `rep_quote_markers` ("My reply:", "Email to Dana:") are the rep's own.
@@ -22,6 +24,8 @@ pub(crate) struct Voices {
     /// Quotations, in order, each with whether the rep speaks in it.
     quotes: Vec<(Range<usize>, bool)>,
     /// Pasted emails and `>` reply lines, in order, each with whether the rep speaks in it.
+    /// They may nest (reply lines around a quoted email): here cut into parts that do not
+    /// overlap, each part as the innermost of them reads, so that a lookup is a binary search.
     pasted: Vec<(Range<usize>, bool)>,
 }
 
@@ -51,7 +55,7 @@ impl Voices {
             .into_iter()
             .map(|r| {
                 // "From: me" is the rep's own sent email.
-                let rep = rep_heads(r.start) || sender_of(note, &r) == "me";
+                let rep = rep_heads(r.start) || sent_by_me(note, &r);
                 (r, rep)
             })
             .collect();
@@ -61,10 +65,13 @@ impl Voices {
         let greeted = greeted_in_client_emails(note, &pasted);
         let (mut seen, mut passed): (Vec<&str>, usize) = (Vec::new(), 0);
         for r in reply_lines(note) {
-            if !pasted[..emails]
-                .iter()
-                .any(|(e, _)| e.start <= r.start && r.end <= e.end)
-            {
+            // Emails do not overlap, in order: the one a run could be inside, and the one
+            // above it, are found by where the run starts.
+            let inside = pasted[..emails].partition_point(|(e, _)| e.start <= r.start);
+            let in_email = inside
+                .checked_sub(1)
+                .is_some_and(|i| r.end <= pasted[i].0.end);
+            if !in_email {
                 // The names greeted before this run (each client email read once).
                 while let Some(&(_, name)) = greeted.get(passed).filter(|(at, _)| *at < r.start) {
                     seen.push(name);
@@ -77,12 +84,11 @@ impl Voices {
                 // sender signs it or is named as its writer ("On 2 Oct, Gail wrote:"). A run
                 // with a `From:` line of its own stays the client's: the email above may be
                 // the rep's own, sent under the rep's name.
-                // (Emails do not overlap: the one above is the last that ends before the run.)
                 let above = pasted[..emails].partition_point(|(e, _)| e.end <= r.start);
                 let answers_client = above
                     .checked_sub(1)
                     .map(|i| &pasted[i])
-                    .filter(|(e, rep)| !rep && note[e.end..r.start].trim().is_empty())
+                    .filter(|(e, rep)| !rep && note[e.end..r.start].trim_end().is_empty())
                     .is_some_and(|(e, _)| {
                         !written_by(note, &r, &sender_of(note, e))
                             && from_header_sender(first_line(note, &r)).is_none()
@@ -92,7 +98,10 @@ impl Voices {
             }
         }
         pasted.sort_by_key(|(r, _)| r.start);
-        Voices { quotes, pasted }
+        Voices {
+            quotes,
+            pasted: innermost(&pasted),
+        }
     }
 
     /// Whether the client speaks at byte `at`: inside a quotation, else inside a pasted email
@@ -102,15 +111,39 @@ impl Voices {
         // Quotations never overlap: the one that ends after `at` is the only candidate.
         let i = self.quotes.partition_point(|(r, _)| r.end <= at);
         let quote = self.quotes.get(i).filter(|(r, _)| r.start <= at);
-        // Pasted parts may nest (reply lines around a quoted email): a few, searched whole.
         let pasted = || {
-            self.pasted
-                .iter()
-                .filter(|(r, _)| r.contains(&at))
-                .max_by_key(|(r, _)| r.start)
+            let i = self.pasted.partition_point(|(r, _)| r.end <= at);
+            self.pasted.get(i).filter(|(r, _)| r.start <= at)
         };
         quote.or_else(pasted).is_some_and(|&(_, rep)| !rep)
     }
+}
+
+/// `ranges` (sorted by start, any two apart, nested or overlapping) cut into parts that do not
+/// overlap, in order, each with the flag of the range that starts last among those holding it
+/// (the innermost).
+fn innermost(ranges: &[(Range<usize>, bool)]) -> Vec<(Range<usize>, bool)> {
+    let mut points: Vec<usize> = ranges.iter().flat_map(|(r, _)| [r.start, r.end]).collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut out: Vec<(Range<usize>, bool)> = Vec::new();
+    let (mut open, mut next): (Vec<usize>, usize) = (Vec::new(), 0);
+    for w in points.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        while next < ranges.len() && ranges[next].0.start <= from {
+            open.push(next);
+            next += 1;
+        }
+        while open.last().is_some_and(|&i| ranges[i].0.end <= from) {
+            open.pop();
+        }
+        let Some(&i) = open.last() else { continue };
+        match out.last_mut() {
+            Some((last, rep)) if last.end == from && *rep == ranges[i].1 => last.end = to,
+            _ => out.push((from..to, ranges[i].1)),
+        }
+    }
+    out
 }
 
 /// A pasted email being read: where it starts, whether its greeting and its sign-off have
@@ -121,7 +154,8 @@ struct Email {
     signed: bool,
     /// Whether the line before was blank (a name alone after one signs the email off).
     blank_before: bool,
-    /// Whether its body is quoted with `>` (then it ends with the first line that is not).
+    /// Whether its body is quoted with `>` (then it ends with the first line that is not; if
+    /// not, it ends at a quote below it that no line of its own follows).
     quoted: Option<bool>,
     /// Whether a line of its body (not a header, not the greeting) has been read.
     body: bool,
@@ -131,8 +165,8 @@ struct Email {
 
 /// The pasted emails of `note` that have a `From:` line, each from that line to the end of its
 /// signature, to a line where the rep's words take over (one led by a rep marker or an arrow),
-/// to a second greeting (the rep's answer below it), or, for an email with no greeting, to its
-/// first blank line after some body. Another `From:` line starts another. A `From:` line opens
+/// to a second greeting (the rep's answer below it), to a quote below its unquoted body, or,
+/// for an email with no greeting, to its first blank line after some body. Another `From:` line starts another. A `From:` line opens
 /// an email only when it looks like a header: an address, a name with a title or company
 /// ("Gina Park (Category Manager)", "QA, Northfield Creamery"), or a header or greeting next
 /// ("From: Tues call w/ Gina" is the rep's own heading).
@@ -175,11 +209,19 @@ fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
                         .find(|l| !l.is_empty())
                         .is_some_and(|l| !is_signature(l) && from_header_sender(l).is_none())
             };
-            // An email whose body is not quoted ends where quoted lines start: the earlier
-            // message it answers.
+            // An email whose body is not quoted ends where quoted lines start, the earlier
+            // message it answers below it; not where the sender goes on writing after the
+            // quote (an inline reply: "> Can you commit to 40 doors?\nWe can't until Q3").
+            let quote_below = || {
+                raw.starts_with('>')
+                    && lines[i..]
+                        .iter()
+                        .find(|l| !l.1.starts_with('>'))
+                        .is_none_or(|l| l.1.is_empty())
+            };
             let ends = opens(i)
                 || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
-                || (email.quoted == Some(false) && raw.starts_with('>'))
+                || (email.quoted == Some(false) && quote_below())
                 || ruled_off()
                 || rep_takes_over(line, markers)
                 || (email.greeted && is_greeting(line))
@@ -273,6 +315,17 @@ fn sender_of(note: &str, email: &Range<usize>) -> String {
         })
         .unwrap_or_default()
         .to_lowercase()
+}
+
+/// Whether a pasted email's header line names the rep as its sender: "From: me", "from: Me
+/// (sent 9:14)" (not "From: me.chen@acme.com", "From: ME Foods").
+fn sent_by_me(note: &str, email: &Range<usize>) -> bool {
+    let first = note[email.clone()].lines().next().unwrap_or("");
+    from_header_sender(first.trim().trim_start_matches(['>', ' ', '\t'])).is_some_and(|s| {
+        let s = s.trim();
+        let word = s.split([' ', '(', ',', '→', '-']).next().unwrap_or("");
+        word.eq_ignore_ascii_case("me")
+    })
 }
 
 /// Whether a run of `>` lines is `sender`'s (a first word, lower case): signed with that name,
@@ -393,7 +446,15 @@ fn rep_takes_over(line: &str, markers: &[String]) -> bool {
     {
         return true;
     }
-    let line = line.trim_start_matches(['-', '—', '–', '=', '*', '_', ' ']);
+    // A marker between rules of signs ("---- my reply ----"); not after a bullet ("- I sent
+    // the PO to finance" in the client's list goes on being theirs).
+    let signs = ['-', '—', '–', '=', '*', '_'];
+    let rule = line.chars().take_while(|c| signs.contains(c)).count();
+    let line = if rule >= 2 {
+        line.trim_start_matches(signs).trim_start()
+    } else {
+        line
+    };
     let head: String = line.chars().take(24).collect::<String>().to_lowercase();
     markers
         .iter()
@@ -662,6 +723,18 @@ mod tests {
         let headed = "From: Sam <sam@av.co.uk>\nTo: Fiona (COO)\nFiona, peers saved 18%.\n\n\
                       > From: Fiona Walsh\n> Sam - useful call. I'll get our FD in on the 22nd.";
         assert!(client_at(headed, "I'll get our FD"));
+        // A sender who writes on after a quote replies inline: all of it is theirs.
+        let inline = "From: Gail <g@x.com>\nHi Mark,\nThanks for the quote.\n> Can you commit \
+                      to 40 doors?\nWe can't commit until Q3. I'll confirm Friday.\nGail";
+        assert!(client_at(inline, "I'll confirm"));
+        // A bullet of the client's that opens like a marker is still the client's.
+        let bullets = "From: Ann (Ops)\nHi Sam,\nUpdates:\n- I sent the PO to finance\n- we \
+                       start Monday\nAnn";
+        assert!(client_at(bullets, "I sent the PO"));
+        assert!(client_at(bullets, "we start"));
+        // "From: me" only when the sender is "me", not an address or a name that starts so.
+        let address = "From: me.chen@acme.com\nHi Sam, we'll sign Friday.";
+        assert!(client_at(address, "we'll sign"));
         // Under the rep's own sent email, the client's answer.
         let sent = "From: me\nTo: Daniel (VP Ops)\nDaniel, peers pulled renewals forward.\n\n\
                     > Daniel: Good catch. I'll have Ana pull the timing.";
@@ -674,6 +747,20 @@ mod tests {
         let asked = "Hi Greg,\nWhat is behind the change?\n\n> We failed the audit. I'll send the \
                      findings.\n> Greg\n";
         assert!(client_at(asked, "I'll send"));
+    }
+
+    #[test]
+    fn nested_parts_read_as_the_innermost() {
+        let parts = innermost(&[(0..10, false), (2..5, true), (5..7, true), (12..15, false)]);
+        assert_eq!(
+            parts,
+            [(0..2, false), (2..7, true), (7..10, false), (12..15, false)]
+        );
+        // Overlapping: the later start holds where both do.
+        assert_eq!(
+            innermost(&[(0..6, false), (4..9, true)]),
+            [(0..4, false), (4..9, true)]
+        );
     }
 
     proptest::proptest! {

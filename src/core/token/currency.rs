@@ -36,11 +36,7 @@ pub(super) fn letter_money(text: &str) -> bool {
             return false;
         };
         let amount = match amount.split_once('/') {
-            Some((amount, per))
-                if !per.is_empty() && per.chars().all(|c| c.is_ascii_alphabetic()) =>
-            {
-                amount
-            }
+            Some((amount, per)) if PER_UNITS.iter().any(|u| per.eq_ignore_ascii_case(u)) => amount,
             _ => amount,
         };
         let digits = amount.bytes().take_while(u8::is_ascii_digit).count();
@@ -61,6 +57,13 @@ pub(super) fn letter_money(text: &str) -> bool {
                     && (cents || number.bytes().filter(u8::is_ascii_digit).count() >= 3)))
     })
 }
+
+/// What an amount in letters may be per ("R2.4m/yr"): not any letters ("R101/B" is a room).
+#[rustfmt::skip]
+const PER_UNITS: [&str; 16] = [
+    "yr", "year", "pa", "mo", "mth", "month", "wk", "week", "day", "hr", "hour", "unit", "ea",
+    "kg", "ton", "site",
+];
 
 /// Whether `unit` makes the number before it an amount of money: "40k", "2.5m", "R90k".
 pub(super) fn is_amount_unit(unit: &str) -> bool {

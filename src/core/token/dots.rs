@@ -32,37 +32,38 @@ const BEFORE_NUMBERS: [&str; 22] = [
 ];
 
 /// Months, whose name after a day's number and a dot goes on with the date ("3. October",
-/// "15. Sept"); "may" and "march" only with a capital.
+/// "15. Sept", "1. Dec"); "may", "march" and "mar" only with a capital.
 #[rustfmt::skip]
-const MONTHS: [&str; 21] = [
+const MONTHS: [&str; 24] = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "apr", "jun", "jul", "aug", "sept", "oct",
-    "nov",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
 ];
 
 /// Whether the `.` at `i` closes a day's number that a month's name follows ("presents to the
 /// CPO on 3. October").
 fn day_before_month(note: &str, out: &[Token], i: usize) -> bool {
-    let day = out
+    let is_day = out
         .last()
         .filter(|t| t.kind == TokenKind::Number && t.span.end == i)
-        .map(|t| &note[t.span.clone()]);
-    let is_day = day.is_some_and(|d| {
-        d.len() <= 2
-            && d.bytes().all(|b| b.is_ascii_digit())
-            && (1..=31).contains(&d.parse::<u8>().unwrap_or(0))
-    });
+        .map(|t| &note[t.span.clone()])
+        .is_some_and(|d| {
+            d.len() <= 2
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && (1..=31).contains(&d.parse::<u8>().unwrap_or(0))
+        });
+    if !is_day {
+        return false;
+    }
     let Some(after) = note[i + 1..].strip_prefix(' ') else {
         return false;
     };
-    let month: String = after
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect();
-    is_day
-        && MONTHS.iter().any(|m| month.eq_ignore_ascii_case(m))
-        && (!["may", "march"].contains(&month.to_ascii_lowercase().as_str())
-            || month.starts_with(char::is_uppercase))
+    let month = &after[..after.bytes().take_while(u8::is_ascii_alphabetic).count()];
+    MONTHS.iter().any(|m| month.eq_ignore_ascii_case(m))
+        && (!["may", "march", "mar"]
+            .iter()
+            .any(|m| month.eq_ignore_ascii_case(m))
+            || month.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 /// Whether the single `.` at `i` closes a title or a shorthand just before it, or a day before
