@@ -1,0 +1,323 @@
+//! Pasted emails: where a message pasted into a note starts (a `From:` line that looks like a
+//! header, or a forwarded message's own header line) and where it ends (its signature, a
+//! line where the rep's words take over, a second greeting, a quote below it, a rule of
+//! dashes); and the lines that make one up: headers, greetings, sign-offs, signatures.
+//!
+//! **Invariant:** pure and total: any text gives ranges on line starts, in order, that do not
+//! overlap.
+
+use crate::core::text;
+use std::ops::Range;
+
+/// A pasted email being read: where it starts, whether its greeting and its sign-off have
+/// been seen.
+struct Email {
+    start: usize,
+    greeted: bool,
+    signed: bool,
+    /// Whether the line before was blank (a name alone after one signs the email off).
+    blank_before: bool,
+    /// Whether its body is quoted with `>` (then it ends with the first line that is not; if
+    /// not, it ends at a quote below it that no line of its own follows).
+    quoted: Option<bool>,
+    /// Whether a line of its body (not a header, not the greeting) has been read.
+    body: bool,
+    /// The first word of the sender's name on the `From:` line, lower case ("gina").
+    sender: String,
+}
+
+/// The pasted emails of `note` that have a `From:` line, each from that line to the end of its
+/// signature, to a line where the rep's words take over (one led by a rep marker or an arrow),
+/// to a second greeting (the rep's answer below it), to a quote below its unquoted body, or,
+/// for an email with no greeting, to its first blank line after some body. Another `From:` line starts another. A `From:` line opens
+/// an email only when it looks like a header: an address, a name with a title or company
+/// ("Gina Park (Category Manager)", "QA, Northfield Creamery"), or a header or greeting next
+/// ("From: Tues call w/ Gina" is the rep's own heading).
+pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for line in note.split_inclusive('\n') {
+        let raw = line.trim();
+        lines.push((at, raw, raw.trim_start_matches(['>', ' ', '\t'])));
+        at += line.len();
+    }
+    let opens = |i: usize| {
+        let line = lines[i].2;
+        let Some(sender) = from_header_sender(line) else {
+            return false;
+        };
+        let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
+        sender.contains(['@', '(', ',', '<'])
+            || next.is_some_and(|l| is_header(l) || is_greeting(l))
+    };
+    let mut out = Vec::new();
+    let mut open: Option<Email> = None;
+    for (i, &(start, raw, line)) in lines.iter().enumerate() {
+        if let Some(email) = &mut open {
+            let body = !line.is_empty() && !is_header(line);
+            if email.quoted.is_none() && body {
+                email.quoted = Some(raw.starts_with('>'));
+            }
+            // A rule of dashes under the email's body, then words that are no signature: the
+            // rep's comment below what was pasted ("---\nSent the quote 10 min later").
+            let ruled_off = || {
+                (email.body || email.greeted)
+                    && line.chars().count() >= 2
+                    && line
+                        .chars()
+                        .all(|c| matches!(c, '-' | '_' | '—' | '–' | '='))
+                    && lines[i + 1..]
+                        .iter()
+                        .map(|l| l.2)
+                        .find(|l| !l.is_empty())
+                        .is_some_and(|l| !is_signature(l) && from_header_sender(l).is_none())
+            };
+            // An email whose body is not quoted ends where quoted lines start, the earlier
+            // message it answers below it; not where the sender goes on writing after the
+            // quote (an inline reply: "> Can you commit to 40 doors?\nWe can't until Q3").
+            let quote_below = || {
+                raw.starts_with('>')
+                    && lines[i..]
+                        .iter()
+                        .find(|l| !l.1.starts_with('>'))
+                        .is_none_or(|l| l.1.is_empty())
+            };
+            let ends = opens(i)
+                || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
+                || (email.quoted == Some(false) && quote_below())
+                || ruled_off()
+                || rep_takes_over(line, markers)
+                || (email.greeted && is_greeting(line))
+                || (email.signed && !line.is_empty() && !is_signature(line))
+                || (line.is_empty() && email.body && !email.greeted && email.quoted != Some(true));
+            if ends {
+                out.push(email.start..start);
+                open = None;
+            } else {
+                let name_alone = email.blank_before
+                    && !line.is_empty()
+                    && line.split_whitespace().count() <= 3
+                    && is_signature(line);
+                // "Thanks Pieter." before any body opens the email, as "Hi Pieter," does: a
+                // thanks to someone who is not its sender ("Thanks,\nGina" from Gina, or
+                // "Thanks for the call, we'll take 40 doors", stay what they were).
+                let opening = !email.body && !email.greeted && thanks_someone(line, &email.sender);
+                email.signed |= !opening && (is_sign_off(line) || (email.greeted && name_alone));
+                email.greeted |= opening || is_greeting(line);
+                email.body |= body && !is_greeting(line);
+                email.blank_before = line.is_empty();
+                continue;
+            }
+        }
+        if opens(i) {
+            let sender = first_name_of(from_header_sender(line));
+            open = Some(Email {
+                sender,
+                start,
+                greeted: false,
+                signed: false,
+                blank_before: false,
+                quoted: None,
+                body: false,
+            });
+        }
+    }
+    if let Some(email) = open {
+        out.push(email.start..note.len());
+    }
+    out
+}
+
+/// The first word of the sender a pasted email's header line names, lower case ("gail").
+pub(super) fn sender_of(note: &str, email: &Range<usize>) -> String {
+    first_name_of(header_sender(note, email))
+}
+
+/// Whether a pasted email's header line names the rep as its sender: "From: me", "from: Me
+/// (sent 9:14)" (not "From: me.chen@acme.com", "From: ME Foods").
+pub(super) fn sent_by_me(note: &str, email: &Range<usize>) -> bool {
+    header_sender(note, email).is_some_and(|s| {
+        let word = s
+            .trim()
+            .split([' ', '(', ',', '→', '-'])
+            .next()
+            .unwrap_or("");
+        word.eq_ignore_ascii_case("me")
+    })
+}
+
+/// The sender the header line of a pasted email (its first line) names.
+fn header_sender<'a>(note: &'a str, email: &Range<usize>) -> Option<&'a str> {
+    let first = note[email.clone()].lines().next().unwrap_or("");
+    from_header_sender(first.trim().trim_start_matches(['>', ' ', '\t']))
+}
+
+/// The first word of a sender, lower case ("Gina Park (Buyer)" → "gina"); empty for none.
+fn first_name_of(sender: Option<&str>) -> String {
+    sender
+        .and_then(|s| {
+            s.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+        })
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// The sender a message's header line names: "From: Gina Park (Category Manager)", "from:
+/// purchasing@…", or a line of its own such as "FW from Linda (HR Director):" or "Email from
+/// Dana:"; `None` for any other line.
+pub(super) fn from_header_sender(line: &str) -> Option<&str> {
+    let starts = |head: &str| {
+        line.get(..head.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(head))
+    };
+    if starts("from:") {
+        return line.get(5..);
+    }
+    // "FW from Linda (HR Director):", "fwd from Dr. Nguyen's office mgr:", "Email from Dana:":
+    // a line of its own that names who wrote what follows.
+    FORWARD_HEADS
+        .iter()
+        .find(|head| starts(head))
+        .filter(|_| line.ends_with(':'))
+        .and_then(|head| line.get(head.len()..line.len() - 1))
+}
+
+/// How a forwarded or pasted message's header line may start, before the sender's name.
+const FORWARD_HEADS: [&str; 10] = [
+    "fw from ",
+    "fwd from ",
+    "fw: from ",
+    "fwd: from ",
+    "forwarded from ",
+    "email from ",
+    "e-mail from ",
+    "message from ",
+    "msg from ",
+    "reply from ",
+];
+
+/// An email header line: "To: …", "Sent: …", "Subject: …".
+fn is_header(line: &str) -> bool {
+    let name = line.split(':').next().unwrap_or("");
+    line.contains(':')
+        && ["from", "to", "sent", "date", "subject", "cc", "re"]
+            .iter()
+            .any(|h| name.trim().eq_ignore_ascii_case(h))
+}
+
+/// A line where the rep's own words start again: one led by a rep marker ("My reply: …",
+/// "my note: …", "---- my reply ----") or an arrow ("-> told him…", "→ done").
+fn rep_takes_over(line: &str, markers: &[String]) -> bool {
+    if ["->", "→", "=>", "—>", "-->"]
+        .iter()
+        .any(|a| line.starts_with(a))
+    {
+        return true;
+    }
+    // A marker between rules of signs ("---- my reply ----"); not after a bullet ("- I sent
+    // the PO to finance" in the client's list goes on being theirs).
+    let signs = ['-', '—', '–', '=', '*', '_'];
+    let rule = line.chars().take_while(|c| signs.contains(c)).count();
+    let line = if rule >= 2 {
+        line.trim_start_matches(signs).trim_start()
+    } else {
+        line
+    };
+    let head: String = line.chars().take(24).collect::<String>().to_lowercase();
+    markers
+        .iter()
+        .any(|m| head.starts_with(m.as_str()) && text::holds_phrase(&head, m))
+}
+
+/// "Hi Paul,", "Hello team", "Dear Ms Ruiz", "Hi, can you…" (a greeting opening a message:
+/// the greeting word, and the words before the first comma few).
+pub(super) fn is_greeting(line: &str) -> bool {
+    let first = line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([',', '!', ':'])
+        .to_lowercase();
+    let head = line.split(',').next().unwrap_or("");
+    let short = line.split_whitespace().count() <= 4 || head.split_whitespace().count() <= 3;
+    (["hi", "hello", "dear", "hey", "hiya"].contains(&first.as_str()) && short)
+        // "Morning Dave," but not "Afternoon slot works".
+        || (["morning", "afternoon", "evening"].contains(&first.as_str())
+            && line.contains(',')
+            && head.split_whitespace().count() <= 2)
+}
+
+/// A line that only thanks someone by name ("Thanks Pieter.", "Thank you, Pieter!"), someone
+/// who is not `sender` (the first word of the sender's name, lower case).
+fn thanks_someone(line: &str, sender: &str) -> bool {
+    let words: Vec<String> = line
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let name = match words.as_slice() {
+        [thanks, name] if ["thanks", "thx", "ta"].contains(&thanks.as_str()) => name,
+        [a, b, name] if (a == "thank" && b == "you") || (a == "many" && b == "thanks") => name,
+        _ => return false,
+    };
+    let capitalised = line
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.starts_with(char::is_uppercase));
+    capitalised && name != sender
+}
+
+/// A closing ("Thanks,", "Kind regards, James", "— Ben", "Sent from my iPhone"), alone on its
+/// line or ending it ("…at the lobby desk. Thanks, Gary"): the closing word, then at most a
+/// name. "Thanks for the time today" is no closing.
+fn is_sign_off(line: &str) -> bool {
+    if ["— ", "-- ", "– "].iter().any(|d| line.starts_with(d))
+        || line.to_lowercase().starts_with("sent from my")
+    {
+        return true;
+    }
+    let last = line
+        .rsplit(['.', '!', '?'])
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    [
+        "many thanks",
+        "thank you",
+        "thanks",
+        "thx",
+        "kind regards",
+        "best regards",
+        "warm regards",
+        "regards",
+        "best",
+        "cheers",
+        "sincerely",
+        "rgds",
+    ]
+    .iter()
+    .find_map(|c| {
+        let head = last.get(..c.len())?;
+        head.eq_ignore_ascii_case(c).then(|| &last[c.len()..])
+    })
+    .is_some_and(|rest| {
+        let rest = rest.trim_start_matches([',', ' ', '!']);
+        (rest.is_empty() || rest.starts_with(char::is_uppercase))
+            && rest.split_whitespace().count() <= 3
+            && is_signature(rest)
+    })
+}
+
+/// A line of a signature: a name, a title, a company, a phone number; short, no sentence end,
+/// every word capitalised or not a word ("Gail Ostrander", "COO, Heartland Ag Mutual").
+fn is_signature(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.len() <= 6
+        && !line.ends_with(['.', '!', '?'])
+        && words.iter().all(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_none_or(char::is_uppercase)
+        })
+}
