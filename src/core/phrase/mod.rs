@@ -20,7 +20,8 @@
 //! | `^` / `$` | the start / end of a sentence, clause, line or bullet (`$` also last in a group: `(again \| $)`; a dollar sign is `"$"`) |
 //! | `"."` `";"` `"!"` `"?"` | a clause's end, as `$` (no phrase runs across one); `"."` also a dot that ends none ("Mr. Kulkarni") |
 //!
-//! Words are compared after the lexicon's spelling table ("tmrw" reads "tomorrow").
+//! Words are compared after the lexicon's spelling table ("tmrw" reads "tomorrow"). An
+//! article between two fixed slots may be missing in the note ("she owns decision").
 //!
 //! **How it runs.** Each token of a note becomes one symbol: a known word's symbol says which
 //! slots it can fill (words that fill exactly the same slots share one); an unknown word's
@@ -258,7 +259,14 @@ impl<'a> PhraseCompiler<'a> {
         text: &str,
     ) -> Result<Node, RuleError> {
         let mut seq = Vec::new();
+        // Where an article stands in the sequence (see below).
+        let mut articles = Vec::new();
         while let Some(item) = items.get(*pos) {
+            if matches!(item, Item::Word { text, exact: false } if is_article(text))
+                && items.get(*pos + 1) != Some(&Item::Optional)
+            {
+                articles.push(seq.len());
+            }
             let node = match item {
                 Item::Bar | Item::Close => break,
                 Item::Open => {
@@ -323,6 +331,26 @@ impl<'a> PhraseCompiler<'a> {
                 node
             };
             seq.push(node);
+        }
+        // Reps writing in a second language drop articles ("went through new capper", "she
+        // owns decision"): an article between two fixed slots of a phrase may be left out. Not
+        // one that opens or closes it, where it is the phrase's only hold on its neighbour
+        // ("the board", "provided the"), nor one next to a slot that may take any word or
+        // none (in `met {word} ,? the {leader}` it keeps "met the owner" out).
+        for i in articles {
+            let fixed = |j: usize| {
+                seq.get(j).is_some_and(|n| match n {
+                    Node::Gap(_) | Node::Edge { .. } | Node::Optional(_) | Node::Who { .. } => {
+                        false
+                    }
+                    Node::Atom(a) => !matches!(self.atoms[*a], Atom::Word | Atom::Name),
+                    _ => true,
+                })
+            };
+            if i > 0 && fixed(i - 1) && fixed(i + 1) {
+                let article = std::mem::replace(&mut seq[i], Node::Seq(Vec::new()));
+                seq[i] = Node::Optional(Box::new(article));
+            }
         }
         Ok(if seq.len() == 1 {
             seq.pop().unwrap_or(Node::Seq(Vec::new()))
@@ -579,6 +607,13 @@ impl<'a> PhraseCompiler<'a> {
 pub(crate) const NAME_TITLES: [&str; 6] = ["mr", "mrs", "ms", "dr", "prof", "mx"];
 
 /// Whether `word` is a title before a name, in any case, with its dot or not ("Dr", "mrs.").
+/// "the", "a", "an", as written in a phrase.
+fn is_article(word: &str) -> bool {
+    ["the", "a", "an"]
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(word))
+}
+
 pub(crate) fn is_title(word: &str) -> bool {
     let word = word.trim_end_matches('.');
     NAME_TITLES.iter().any(|t| word.eq_ignore_ascii_case(t))

@@ -124,6 +124,36 @@ fn a_held_letter_reads_as_the_word() {
 }
 
 #[test]
+fn an_article_between_fixed_words_may_be_left_out() {
+    // "went through new capper", "she owns decision": a second-language rep's phrasing.
+    assert_eq!(
+        find("went through the new {doc}", "went through new brochure"),
+        ["went through new brochure"]
+    );
+    assert_eq!(
+        find("owns the decision", "she owns decision"),
+        ["owns decision"]
+    );
+    assert_eq!(
+        find("owns the decision", "she owns the decision"),
+        ["owns the decision"]
+    );
+    // Not one that opens or closes the phrase: "the board" is not "board", "provided the" not
+    // "provided".
+    assert!(find("the board", "on board with it").is_empty());
+    assert!(find("if provided the", "if provided data").is_empty());
+    // Not one beside a slot that takes any word: `met {word} the owner` is "met Dana, the
+    // owner", and "met the owner" is no such thing.
+    assert!(find("met {word} the owner", "met the owner").is_empty());
+    assert_eq!(
+        find("met {word} the owner", "met dana the owner"),
+        ["met dana the owner"]
+    );
+    // Quoted, it must be there.
+    assert!(find("owns \"the\" decision", "she owns decision").is_empty());
+}
+
+#[test]
 fn gaps_never_cross_a_sentence_end() {
     assert!(find("send … tomorrow", "send it. tomorrow").is_empty());
     assert!(find("send … tomorrow", "send it\n- tomorrow").is_empty());
