@@ -20,8 +20,10 @@ use std::ops::Range;
 mod contraction;
 mod currency;
 mod dots;
+mod homophone;
 mod spoken;
 pub use contraction::{bare_contraction, bare_ending, bare_ending_form};
+pub use homophone::there_may_be_their;
 pub use spoken::{is_spelled_number, NUMBER_WORDS};
 
 /// What a token is.

@@ -131,7 +131,7 @@ pub(super) fn party_of(
     let words = &rules.words;
     let mut after_determiner = false;
     let mut word = String::new();
-    let mut raws = text::raw_words(owner);
+    let mut raws = text::raw_words(owner).peekable();
     let speaker = || {
         let voices = voices.get_or_init(|| Voices::of(&rules.words.rep_quote_markers, note));
         if voices.client_speaks_at(start) {
@@ -169,7 +169,9 @@ pub(super) fn party_of(
                 Party::Unknown
             };
         }
-        if words.determiners.contains(base) {
+        // A dictated "there" for "their" ("there legal team is drafting"): the encoder read
+        // it as either (`token/homophone.rs`), and a subject of more words than it is theirs.
+        if words.determiners.contains(base) || (base == "there" && raws.peek().is_some()) {
             after_determiner = true;
             continue;
         }

@@ -2,6 +2,7 @@
 //! match over those symbols mapped back to bytes of the note.
 
 use super::kind_index;
+use super::symbols::THERE_OR_THEIR;
 use super::word_map::WordMap;
 use crate::core::token::{self, Token, TokenKind};
 use rustc_hash::FxHashMap as HashMap;
@@ -61,6 +62,11 @@ impl Encoder {
             let symbol = match token::bare_ending(note, before, t) {
                 // The ending of "youll", "didnt": read as "'ll", "n't".
                 Some(ending) => self.symbol_of_form(ending),
+                // "there ops manager": "there" or "their".
+                None if token::there_may_be_their(note, tokens, i) => self
+                    .written
+                    .get(THERE_OR_THEIR)
+                    .unwrap_or_else(|| self.symbol(note, t, &mut word, after_title)),
                 None => self.symbol(note, t, &mut word, after_title),
             };
             after_title = match t.kind {

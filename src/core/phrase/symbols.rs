@@ -16,6 +16,9 @@ use crate::core::token::{self, TokenKind};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The form a "there" that may be "their" is looked up by (no note's word is written so).
+pub(super) const THERE_OR_THEIR: &str = "there|their";
+
 /// The first symbol's character; every symbol is a CJK ideograph (no case, 3 bytes).
 const SYMBOL_BASE: u32 = 0x4E00;
 /// How many symbols fit in the block.
@@ -132,6 +135,25 @@ pub(super) fn build(
         }
         weights[symbol as usize] += known_weight(&form);
         known.insert(form, symbol);
+    }
+    // A dictated "there" that may be "their" ("there ops manager"; see
+    // `token/homophone.rs`): a form that fills the slots of both.
+    if let Some(&their) = known.get("their") {
+        let mut ids = symbols[their as usize].atoms.clone();
+        if let Some(&there) = known.get("there") {
+            ids.extend(&symbols[there as usize].atoms);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut key = ids.clone();
+        key.push(usize::MAX - kind_index(TokenKind::Word));
+        let next = symbols.len() as u32;
+        let symbol = *by_key.entry(key).or_insert(next);
+        if symbol == next {
+            symbols.push(Symbol { atoms: ids });
+            weights.push(0);
+        }
+        known.insert(THERE_OR_THEIR.to_string(), symbol);
     }
     // Unknown tokens: kind × capitalised × regex mask.
     let masks = 1usize << regexes.len();
