@@ -129,13 +129,14 @@
 //!   reminders to self, agenda lines, hedges): written in the ninth session after round 39 was
 //!   read, 0.835 (precision 0.93, recall 0.76), unchanged until read by two helpers in the
 //!   tenth (0.835 -> 0.952 on it).
-//! - `tests/eval/next/round-43.jsonl` (120 notes, two writers, 16 new industries; payroll, HR
-//!   and scheduling software sold to owners of restaurants, clinics and trades, service
-//!   contracts for imaging and lab equipment sold to hospital biomed and lab directors, solar,
-//!   batteries and energy services sold to farms, co-ops and cold stores, fleet telematics,
-//!   tyres and bus leasing; brand-new reps who over-explain, two calls in one note, timestamped
-//!   call logs, sarcasm, emoji and capitals): written at the start of the tenth session, before
-//!   any of its changes, never read: 0.800 (precision 0.91, recall 0.71).
+//!   Round 43 (120 notes, two writers, 16 new industries; payroll, HR and scheduling software
+//!   sold to owners of restaurants, clinics and trades, service contracts for imaging and lab
+//!   equipment sold to hospital biomed and lab directors, solar, batteries and energy services
+//!   sold to farms, co-ops and cold stores, fleet telematics, tyres and bus leasing; brand-new
+//!   reps who over-explain, two calls in one note, timestamped call logs, sarcasm, emoji and
+//!   capitals): written at the start of the tenth session, before any of its changes, 0.800
+//!   (precision 0.91, recall 0.71), 0.809 at its end; read by two helpers in the eleventh
+//!   (0.809 -> 0.936 on it).
 //! - `tests/eval/next/round-44.jsonl` (120 notes, two writers, 16 new industries; estimating
 //!   and document software sold to contractors, clinical-trial and lab services sold to small
 //!   biotechs, office coffee, plants and reception services, job boards and employer
@@ -143,6 +144,13 @@
 //!   manager writing about a rep's call, little tables of figures): written in the tenth session
 //!   after round 41 was read and the blind banks were covered, never read: 0.846 (precision
 //!   0.89, recall 0.80; 0.841 with the session's first build).
+//! - `tests/eval/next/round-45.jsonl` (120 notes, two writers, 16 new industries; irrigation,
+//!   seed and crop inputs sold to growers and co-ops, managed IT and security sold to
+//!   accounting and law firms, packaging, labels and print sold to consumer brands, fleet
+//!   telematics, fuel and charging sold to transport and utility fleets; one long line with no
+//!   capitals, a client's forwarded chat, dictation with "period" said aloud, a first-month rep
+//!   over-explaining): written at the start of the eleventh session, before any of its
+//!   changes, never read: 0.826 (precision 0.94, recall 0.74).
 //! - `tests/eval/banks/*.jsonl` (720 short notes, four blind banks of one to three categories
 //!   each, written in the tenth session from design.md alone, then covered): scored on their
 //!   own categories only; fails below 0.95.
@@ -369,6 +377,7 @@ fn fresh_rounds_micro_f1() {
         ("round 40", include_str!("eval/fresh/round-40.jsonl")),
         ("round 41", include_str!("eval/fresh/round-41.jsonl")),
         ("round 42", include_str!("eval/fresh/round-42.jsonl")),
+        ("round 43", include_str!("eval/fresh/round-43.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -387,8 +396,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 43", include_str!("eval/next/round-43.jsonl"), 0.77),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 44", include_str!("eval/next/round-44.jsonl"), 0.81),
     ("round 45", include_str!("eval/next/round-45.jsonl"), 0.79),
 ];
