@@ -2,10 +2,12 @@
 //! pasted or quoted into it:
 //!
 //! - a quotation ("she said \"we'll sign Friday\"");
-//! - a pasted email that has a `From:` line, or a forwarded message's own header line ("FW from
-//!   Linda (HR Director):", "Email from Dana:"): from that line to the end of its signature, or to
-//!   where the rep's own words take over (a line that starts with "My reply", "->", a second
-//!   greeting: the rep's answer; a rule of dashes followed by words that are no signature);
+//! - a pasted email that has a `From:` line (or "De:", "Von:", … in the client's language), a
+//!   forwarded message's own header line ("FW from Linda (HR Director):", "Email from Dana:"),
+//!   or a line of the rep's that hands over to it ("Their reply, pasted:", "Rick wrote back:"):
+//!   from that line to the end of its signature, or to where the rep's own words take over (a
+//!   line that starts with "My reply", "->", a second greeting: the rep's answer; a rule of
+//!   dashes followed by words that are no signature);
 //! - reply lines quoted with `>` ("> can you send the price list"), unless they are signed by
 //!   the one the client's pasted email greets ("Hi Mark," … "> Mark": the rep's own reply),
 //!   or stand right under a client's pasted email (the message it answers, or the rep's answer
@@ -327,6 +329,43 @@ mod tests {
             "email from Dana: she'll sign, so I'll send the order form",
             "I'll send"
         ));
+    }
+
+    #[test]
+    fn a_header_in_another_language_opens_an_email() {
+        let note = "fwd from Sofia\n\n---------- Forwarded message ----------\nDe: Dra. Sofía \
+                    Méndez\nAsunto: RE: Demo\n\nHi Carlos,\nThe team liked it. We will get \
+                    back to you.\nRegards,\nSofía\n\nI'll call her Monday.";
+        assert!(client_at(note, "We will get back"));
+        assert!(!client_at(note, "I'll call her"));
+        let note = "Von: Jan Weber <jan@weber.de>\nBetreff: Angebot\n\nWir nehmen 40. I'll \
+                    send the PO.\nJan";
+        assert!(client_at(note, "I'll send the PO"));
+    }
+
+    #[test]
+    fn a_line_that_hands_over_to_the_client_s_message_opens_it() {
+        let note = "Their reply, pasted:\n\nHi Jess - the drivers liked the pilot. We'll go \
+                    ahead with the rollout and I'll load the logins by the 1st.\n- Rick \
+                    Hallstrom, Owner\n\nI'll send the kickoff invite.";
+        assert!(client_at(note, "We'll go ahead"));
+        assert!(!client_at(note, "I'll send the kickoff"));
+        for lead in [
+            "Rick's email below:",
+            "She wrote back:",
+            "Client's response:",
+        ] {
+            let note = format!("{lead}\nWe'll sign Friday.\n\nI'll send the order form.");
+            assert!(client_at(&note, "We'll sign"), "{lead}");
+            assert!(!client_at(&note, "I'll send the order"), "{lead}");
+        }
+        // The rep's own message, and a lead-in in the rep's sentence, are not the client's.
+        for note in [
+            "My reply:\nWe'll hold the price to Friday.",
+            "I wrote back:\nWe'll hold the price to Friday.",
+        ] {
+            assert!(!client_at(note, "hold the price"), "{note}");
+        }
     }
 
     #[test]

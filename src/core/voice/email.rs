@@ -1,7 +1,8 @@
 //! Pasted emails: where a message pasted into a note starts (a `From:` line that looks like a
-//! header, or a forwarded message's own header line) and where it ends (its signature, a
-//! line where the rep's words take over, a second greeting, a quote below it, a rule of
-//! dashes); and the lines that make one up: headers, greetings, sign-offs, signatures.
+//! header, in English or in the client's language, a forwarded message's own header line, or
+//! a line of the rep's that hands over to it: "Their reply, pasted:") and where it ends (its
+//! signature, a line where the rep's words take over, a second greeting, a quote below it, a
+//! rule of dashes); and the lines that make one up: headers, greetings, sign-offs, signatures.
 //!
 //! **Invariant:** pure and total: any text gives ranges on line starts, in order, that do not
 //! overlap.
@@ -48,6 +49,7 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
         };
         let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
         sender.contains(['@', '(', ',', '<'])
+            || client_lead_in(line).is_some()
             || next.is_some_and(|l| is_header(l) || is_greeting(l))
     };
     let mut out = Vec::new();
@@ -174,6 +176,13 @@ pub(super) fn from_header_sender(line: &str) -> Option<&str> {
     if starts("from:") {
         return line.get(5..);
     }
+    // The same header in the languages a client may write in: "De: Dra. Sofía Méndez".
+    if let Some(head) = FOREIGN_FROM.iter().find(|h| starts(h)) {
+        return line.get(head.len()..);
+    }
+    if let Some(sender) = client_lead_in(line) {
+        return Some(sender);
+    }
     // "FW from Linda (HR Director):", "fwd from Dr. Nguyen's office mgr:", "Email from Dana:":
     // a line of its own that names who wrote what follows.
     FORWARD_HEADS
@@ -197,13 +206,95 @@ const FORWARD_HEADS: [&str; 10] = [
     "reply from ",
 ];
 
-/// An email header line: "To: …", "Sent: …", "Subject: …".
+/// "From:" in the languages clients write in: Spanish, French and Portuguese, German, Dutch,
+/// Italian, Swedish, Polish, Danish and Norwegian, Turkish.
+const FOREIGN_FROM: [&str; 9] = [
+    "de:",
+    "von:",
+    "van:",
+    "da:",
+    "från:",
+    "od:",
+    "fra:",
+    "kimden:",
+    "remetente:",
+];
+
+/// An email header line: "To: …", "Sent: …", "Subject: …", or the same in another language
+/// ("Asunto: …", "Betreff: …", "Objet : …").
 fn is_header(line: &str) -> bool {
-    let name = line.split(':').next().unwrap_or("");
+    let name = line.split(':').next().unwrap_or("").trim();
     line.contains(':')
-        && ["from", "to", "sent", "date", "subject", "cc", "re"]
+        && ["from", "to", "sent", "date", "subject", "cc", "bcc", "re"]
             .iter()
-            .any(|h| name.trim().eq_ignore_ascii_case(h))
+            .chain(&FOREIGN_HEADERS)
+            .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// Header names other than "From" in the languages of [`FOREIGN_FROM`].
+#[rustfmt::skip]
+const FOREIGN_HEADERS: [&str; 31] = [
+    "de", "para", "asunto", "enviado", "fecha", "cco", "à", "objet", "envoyé", "von", "an",
+    "betreff", "gesendet", "datum", "van", "aan", "onderwerp", "verzonden", "oggetto", "inviato",
+    "data", "till", "ämne", "skickat", "temat", "wysłano", "emne", "sendt", "kime", "konu",
+    "assunto",
+];
+
+/// A line of the rep's that hands over to the client's message below it: "Their reply,
+/// pasted:", "Rick's email below:", "Client's response:", "She wrote back:" (not "My reply:",
+/// "I wrote:"). Returns who wrote it as the line names them ("Rick"; "" for a pronoun).
+fn client_lead_in(line: &str) -> Option<&str> {
+    const MESSAGES: [&str; 11] = [
+        "reply", "email", "e-mail", "response", "answer", "message", "mail", "text", "msg", "note",
+        "words",
+    ];
+    const WROTE: [&str; 6] = [
+        "replied",
+        "wrote",
+        "responded",
+        "answered",
+        "writes",
+        "replies",
+    ];
+    const PRONOUNS: [&str; 6] = ["their", "his", "her", "they", "she", "he"];
+    let head = line.strip_suffix(':')?.trim_end();
+    let mut words: Vec<&str> = head
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    while words.last().is_some_and(|w| {
+        [
+            "pasted", "below", "back", "in", "here", "verbatim", "attached",
+        ]
+        .iter()
+        .any(|t| w.eq_ignore_ascii_case(t))
+    }) {
+        words.pop();
+    }
+    let (&first, &last) = (words.first()?, words.last()?);
+    let is = |list: &[&str], w: &str| list.iter().any(|l| l.eq_ignore_ascii_case(w));
+    let named = first
+        .strip_suffix("'s")
+        .or_else(|| first.strip_suffix("’s"))
+        .filter(|name| name.chars().next().is_some_and(char::is_uppercase));
+    let possessor = is(&["their", "his", "her"], first)
+        || named.is_some()
+        || is(
+            &["client's", "customer's", "buyer's", "client", "customer"],
+            first,
+        );
+    let speaker = is(&["they", "she", "he"], first)
+        || (first.chars().next().is_some_and(char::is_uppercase) && !is(&["i", "we"], first));
+    let fits = (2..=4).contains(&words.len())
+        && ((possessor && is(&MESSAGES, last)) || (speaker && is(&WROTE, last)));
+    if !fits {
+        return None;
+    }
+    Some(match named {
+        Some(name) => name,
+        None if is(&PRONOUNS, first) => "",
+        None => first,
+    })
 }
 
 /// A line where the rep's own words start again: one led by a rep marker ("My reply: …",
