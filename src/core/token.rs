@@ -233,19 +233,22 @@ fn word_end(note: &str, start: usize) -> usize {
 }
 
 /// Whether a slash between `left` (the word so far) and `right` (the rest of the note) joins
-/// two words, each read on its own ("breakdowns/wk", "buyer/owner"), rather than making one
-/// ("w/o", "f/u", "km/h", "24/7", "go/no-go", and names in capitals, "CIPS/DCVG"): at least
-/// three lower-case letters before it, since the last slash or hyphen, and two after.
+/// two words, each read on its own ("breakdowns/wk", "buyer/owner", "TCO/km"), rather than
+/// making one ("w/o", "f/u", "km/h", "24/7", "go/no-go", and names in capitals, "CIPS/DCVG"):
+/// at least three lower-case letters before it, since the last slash or hyphen, or an
+/// acronym of two or more capitals that is no currency code, and two lower-case letters after.
 fn joins_two_words(left: &str, right: &str) -> bool {
     let before = left.rsplit(['/', '-']).next().unwrap_or(left);
     let after = right
         .split(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or_default();
-    before.len() >= 3
-        && before.bytes().all(|b| b.is_ascii_lowercase())
-        && after.len() >= 2
-        && after.bytes().all(|b| b.is_ascii_lowercase())
+    let word = before.len() >= 3 && before.bytes().all(|b| b.is_ascii_lowercase());
+    // Not a currency's code: "EUR/yr" is an amount's unit, read with its amount.
+    let acronym = before.len() >= 2
+        && before.bytes().all(|b| b.is_ascii_uppercase())
+        && !currency::is_code(before);
+    (word || acronym) && after.len() >= 2 && after.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// Pushes a word, number or amount, splitting off a contraction's ending.
@@ -615,9 +618,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            words("w/o f/u km/h 24/7 go/no-go CIPS/DCVG"),
-            ["w/o", "f/u", "km/h", "24/7", "go/no-go", "CIPS/DCVG"]
+            words("w/o f/u km/h 24/7 go/no-go CIPS/DCVG I/O"),
+            ["w/o", "f/u", "km/h", "24/7", "go/no-go", "CIPS/DCVG", "I/O"]
         );
+        // So does one between an acronym and a lower-case word: a figure per unit.
+        assert_eq!(words("TCO/km EUR/yr"), ["TCO", "/", "km", "EUR/yr"]);
         assert_eq!(
             show("rework eat ~₩8M/month, ₹2,00,000"),
             vec![

@@ -106,7 +106,7 @@ const SCALES: [&str; 9] = [
 
 /// Whether `word` names a currency before or after an amount. Asked of every short word of a
 /// note: a length and a first byte, then a binary search of three letters.
-fn is_code(word: &str) -> bool {
+pub(super) fn is_code(word: &str) -> bool {
     let b = word.as_bytes();
     if matches!(b.first(), Some(b'R' | b'K')) && LETTER_SIGNS.contains(&word) {
         return true;

@@ -32,7 +32,8 @@ const PLACE_BEFORE: [&str; 26] = [
 
 /// Whether the `i`th of `tokens` is a "there" that may be "their": a word follows it at once,
 /// in lower case or in capitals ("there ops guy", "there CFO"; not a name, "there Dana said"),
-/// that is no verb, article, pronoun or small word, and no word before it makes it a place.
+/// that is no verb, article, pronoun or small word, nor a word in "-ing" ("there doing now" is
+/// "they're"), and no word before it makes it a place.
 pub fn there_may_be_their(note: &str, tokens: &[Token], i: usize) -> bool {
     let word = |t: &Token| (t.kind == TokenKind::Word).then(|| t.text(note));
     let Some(this) = tokens.get(i).and_then(word) else {
@@ -47,7 +48,9 @@ pub fn there_may_be_their(note: &str, tokens: &[Token], i: usize) -> bool {
     let title_case = next.chars().next().is_some_and(char::is_uppercase)
         && next.chars().skip(1).any(char::is_lowercase);
     let is_in = |list: &[&str], w: &str| list.iter().any(|l| l.eq_ignore_ascii_case(w));
-    if title_case || is_in(&NOT_A_NOUN_AFTER, next) {
+    // "there doing", "there going to": "they're", far more often than "their pricing".
+    let gerund = next.len() > 4 && next.to_ascii_lowercase().ends_with("ing");
+    if title_case || gerund || is_in(&NOT_A_NOUN_AFTER, next) {
         return false;
     }
     let before = i.checked_sub(1).and_then(|b| tokens.get(b)).and_then(word);
@@ -84,5 +87,6 @@ mod tests {
         assert!(!reads("there Dana said no"));
         assert!(!reads("it was there."));
         assert!(!reads("there a lot of scrap"));
+        assert!(!reads("way better then what there doing now"));
     }
 }
