@@ -1,7 +1,10 @@
 //! The labelled evaluation sets: realistic notes with the categories a sales coach would tag
 //! (labelled by the conventions in `docs/labelling.md`). Prints per-category precision
 //! and recall, and for the sets whose notes carry a `style`, per-style figures (shorthand,
-//! bullets, full sentences, pasted email, voice-to-text, non-native English, CRM task subjects).
+//! bullets, full sentences, pasted email, voice-to-text, non-native English, CRM task subjects),
+//! and why the missed labels were missed: no candidate of the category anywhere in the note
+//! (missing vocabulary or shapes), or a candidate dropped by an exception, by who owns the
+//! step, by a negation, as a question, or settled away.
 //!
 //! - `tests/eval/notes.jsonl` (785 notes): the rules were tuned on it; fails below micro-F1 0.95.
 //! - `tests/eval/holdout.jsonl` (50 notes): written before the last round of rule work and never
@@ -506,6 +509,66 @@ fn held_out_styles_micro_f1() {
     );
 }
 
+/// Why the engine missed the labels it missed: for each, the best that became of a candidate
+/// of that category in the note (none at all means no phrase of it matched: vocabulary and
+/// shapes are missing, not the engine's reading of who, negation or exceptions).
+#[derive(Default)]
+struct WhyMissed {
+    no_candidate: u32,
+    excepted: u32,
+    owner: u32,
+    negated: u32,
+    question: u32,
+    settled: u32,
+}
+
+impl WhyMissed {
+    fn add(
+        &mut self,
+        rules: &callnudge::core::RuleSet,
+        note: &str,
+        expected: &BTreeSet<Category>,
+        found: &BTreeSet<Category>,
+    ) {
+        use callnudge::core::analyze::Dropped;
+        use callnudge::core::explain::Verdict;
+        let candidates = callnudge::core::explain::explain(rules, note).candidates;
+        for c in expected.difference(found) {
+            // The candidate that came nearest to a finding decides.
+            let rank = |v: &Verdict| match v {
+                Verdict::Found | Verdict::Settled => 0,
+                Verdict::Dropped(Dropped::Excepted { .. }) => 1,
+                Verdict::Dropped(Dropped::Owner { .. }) => 2,
+                Verdict::Dropped(Dropped::Negated) => 3,
+                Verdict::Dropped(Dropped::Question) => 4,
+            };
+            let fate = candidates
+                .iter()
+                .filter(|k| k.category == *c)
+                .map(|k| k.verdict)
+                .min_by_key(rank);
+            let counter = match fate {
+                None => &mut self.no_candidate,
+                Some(Verdict::Found | Verdict::Settled) => &mut self.settled,
+                Some(Verdict::Dropped(Dropped::Excepted { .. })) => &mut self.excepted,
+                Some(Verdict::Dropped(Dropped::Owner { .. })) => &mut self.owner,
+                Some(Verdict::Dropped(Dropped::Negated)) => &mut self.negated,
+                Some(Verdict::Dropped(Dropped::Question)) => &mut self.question,
+            };
+            *counter += 1;
+        }
+    }
+
+    fn print(&self) {
+        println!(
+            "labels missed: {} with no candidate of the category in the note; of the rest, dropped \
+             by an exception {}, by who owns the step {}, by a negation {}, as a question {}, \
+             settled away {}",
+            self.no_candidate, self.excepted, self.owner, self.negated, self.question, self.settled
+        );
+    }
+}
+
 /// Counts of true positives, false positives and false negatives.
 #[derive(Clone, Copy, Default)]
 struct Counts {
@@ -553,6 +616,7 @@ fn evaluate(name: &str, set: &[Labelled], show_notes: bool) -> f64 {
     let mut counts = std::collections::BTreeMap::<Category, (u32, u32, u32)>::new();
     let mut misses = Vec::new();
     let mut styles = std::collections::BTreeMap::<String, Counts>::new();
+    let mut why_missed = WhyMissed::default();
     for item in set {
         let found: BTreeSet<Category> = analyze(&prompts.rules, &item.note)
             .categories()
@@ -573,6 +637,9 @@ fn evaluate(name: &str, set: &[Labelled], show_notes: bool) -> f64 {
                 (true, false) => e.2 += 1,
                 (false, false) => {}
             }
+        }
+        if !expected.is_subset(&found) {
+            why_missed.add(&prompts.rules, &item.note, &expected, &found);
         }
         if found != expected {
             misses.push(format!(
@@ -629,6 +696,7 @@ fn evaluate(name: &str, set: &[Labelled], show_notes: bool) -> f64 {
             }
         }
     }
+    why_missed.print();
     if show_notes {
         println!(
             "notes where the analysis differs from the labels:\n{}",
