@@ -67,18 +67,19 @@ pub fn explain(rules: &RuleSet, note: &str) -> Explanation {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let form = if t.kind == TokenKind::Boundary {
-                        String::new()
+                    let forms = if t.kind == TokenKind::Boundary {
+                        vec![String::new()]
                     } else {
-                        p.encoder.form_at(note, &tokens, i)
+                        p.encoder.forms_at(note, &tokens, i)
                     };
                     let classes = p
                         .class_forms
                         .get()
                         .iter()
-                        .filter(|(_, words)| words.binary_search(&form).is_ok())
+                        .filter(|(_, words)| forms.iter().any(|f| words.binary_search(f).is_ok()))
                         .map(|(name, _)| name.clone())
                         .collect();
+                    let form = forms.join(" | ");
                     TokenInfo {
                         text: t.text(note).to_string(),
                         kind: t.kind,

@@ -244,10 +244,12 @@ fn joins_two_words(left: &str, right: &str) -> bool {
         .next()
         .unwrap_or_default();
     let word = before.len() >= 3 && before.bytes().all(|b| b.is_ascii_lowercase());
-    // Not a currency's code: "EUR/yr" is an amount's unit, read with its amount.
+    // Not a currency's code or a scale: "EUR/yr", "$2 MM/yr" are an amount's unit, read with
+    // its amount.
     let acronym = before.len() >= 2
         && before.bytes().all(|b| b.is_ascii_uppercase())
-        && !currency::is_code(before);
+        && !currency::is_code(before)
+        && !["MM", "BN", "MN", "MIO", "MLN"].contains(&before);
     (word || acronym) && after.len() >= 2 && after.bytes().all(|b| b.is_ascii_lowercase())
 }
 
@@ -622,7 +624,10 @@ mod tests {
             ["w/o", "f/u", "km/h", "24/7", "go/no-go", "CIPS/DCVG", "I/O"]
         );
         // So does one between an acronym and a lower-case word: a figure per unit.
-        assert_eq!(words("TCO/km EUR/yr"), ["TCO", "/", "km", "EUR/yr"]);
+        assert_eq!(
+            words("TCO/km EUR/yr MM/yr"),
+            ["TCO", "/", "km", "EUR/yr", "MM/yr"]
+        );
         assert_eq!(
             show("rework eat ~₩8M/month, ₹2,00,000"),
             vec![

@@ -341,6 +341,20 @@ mod tests {
         let note = "Von: Jan Weber <jan@weber.de>\nBetreff: Angebot\n\nWir nehmen 40. I'll \
                     send the PO.\nJan";
         assert!(client_at(note, "I'll send the PO"));
+        // A space before the colon, a label in capitals or with a letter ASCII does not fold.
+        let note = "De : Sofía <s@x.es>\nObjet : Démo\n\nWe will send the plan.";
+        assert!(client_at(note, "We will send"));
+        let note = "FRÅN: Eva Lind\nÄMNE: Offert\n\nWe will send the plan.";
+        assert!(client_at(note, "We will send"));
+    }
+
+    #[test]
+    fn greetings_and_sign_offs_in_the_client_s_language() {
+        let note = "From: Dr. Katrin Hoffmann\nSubject: AW: next steps\n\nHallo Herr Wagner,\n\n\
+                    danke für das Gespräch heute.\n\nI will present the recommendation myself.\n\n\
+                    Viele Grüße\nKatrin Hoffmann\n\nI'll send the AVV Friday.";
+        assert!(client_at(note, "I will present"));
+        assert!(!client_at(note, "I'll send the AVV"));
     }
 
     #[test]
@@ -359,10 +373,16 @@ mod tests {
             assert!(client_at(&note, "We'll sign"), "{lead}");
             assert!(!client_at(&note, "I'll send the order"), "{lead}");
         }
-        // The rep's own message, and a lead-in in the rep's sentence, are not the client's.
+        // The rep's own message, a note's or a day's heading, are not the client's.
         for note in [
             "My reply:\nWe'll hold the price to Friday.",
             "I wrote back:\nWe'll hold the price to Friday.",
+            "So I replied:\nWe'll hold the price to Friday.",
+            "Our team replied:\nWe'll hold the price to Friday.",
+            "Client note:\nWe'll hold the price to Friday.",
+            "Monday's email:\nWe'll hold the price to Friday.",
+            "Today's note:\nWe'll hold the price to Friday.",
+            "DE: 3 plants (Berlin, Köln)\nWe'll hold the price to Friday.",
         ] {
             assert!(!client_at(note, "hold the price"), "{note}");
         }

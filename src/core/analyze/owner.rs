@@ -171,6 +171,8 @@ pub(super) fn party_of(
         }
         // A dictated "there" for "their" ("there legal team is drafting"): the encoder read
         // it as either (`token/homophone.rs`), and a subject of more words than it is theirs.
+        // A `{who}` span starts on "there" and goes on only through the determiner slot that
+        // "their" fills, so the weaker test here agrees with `there_may_be_their`.
         if words.determiners.contains(base) || (base == "there" && raws.peek().is_some()) {
             after_determiner = true;
             continue;

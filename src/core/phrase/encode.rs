@@ -99,18 +99,23 @@ impl Encoder {
             .fold(0, |mask, (i, _)| mask | 1 << i)
     }
 
-    /// The form the `i`th of `tokens` is looked up by, as [`Encoder::encode`] reads it: the
-    /// ending of a bare contraction ("youll") as written with its apostrophe, else
-    /// [`Encoder::form`].
-    pub fn form_at(&self, note: &str, tokens: &[Token], i: usize) -> String {
+    /// The forms the `i`th of `tokens` is looked up by, as [`Encoder::encode`] reads it: the
+    /// ending of a bare contraction ("youll") as written with its apostrophe, "there" and
+    /// "their" for a dictated "there" that may be either, else [`Encoder::form`].
+    pub fn forms_at(&self, note: &str, tokens: &[Token], i: usize) -> Vec<String> {
         let before = i.checked_sub(1).map(|b| &tokens[b]);
         match token::bare_ending(note, before, &tokens[i]) {
-            Some(ending) => self
+            Some(ending) => vec![self
                 .spellings
                 .get(ending)
                 .map_or(ending, String::as_str)
-                .to_string(),
-            None => self.form(note, &tokens[i]),
+                .to_string()],
+            None if token::there_may_be_their(note, tokens, i)
+                && self.written.get(THERE_OR_THEIR).is_some() =>
+            {
+                vec!["there".to_string(), "their".to_string()]
+            }
+            None => vec![self.form(note, &tokens[i])],
         }
     }
 

@@ -338,16 +338,11 @@ impl<'a> PhraseCompiler<'a> {
         // ("the board", "provided the"), nor one next to a slot that may take any word or
         // none (in `met {word} ,? the {leader}` it keeps "met the owner" out).
         for i in articles {
-            let fixed = |j: usize| {
-                seq.get(j).is_some_and(|n| match n {
-                    Node::Gap(_) | Node::Edge { .. } | Node::Optional(_) | Node::Who { .. } => {
-                        false
-                    }
-                    Node::Atom(a) => !matches!(self.atoms[*a], Atom::Word | Atom::Name),
-                    _ => true,
-                })
-            };
-            if i > 0 && fixed(i - 1) && fixed(i + 1) {
+            let before = i.checked_sub(1).and_then(|j| seq.get(j));
+            let after = seq.get(i + 1);
+            if before.is_some_and(|n| self.fixed_edge(n, false))
+                && after.is_some_and(|n| self.fixed_edge(n, true))
+            {
                 let article = std::mem::replace(&mut seq[i], Node::Seq(Vec::new()));
                 seq[i] = Node::Optional(Box::new(article));
             }
@@ -357,6 +352,27 @@ impl<'a> PhraseCompiler<'a> {
         } else {
             Node::Seq(seq)
         })
+    }
+
+    /// Whether the token of `node` next to an article (its first when `first`, else its last)
+    /// is always a given word or a name: not `{word}`, `{who}`, a gap, an edge or an optional
+    /// slot, in any branch of a group or entry of a class (`(it | our {word}?) the best` keeps
+    /// its article: "calls our best rep" is no praise; `give (her | {name}) a shout` does not).
+    fn fixed_edge(&self, node: &Node, first: bool) -> bool {
+        match node {
+            Node::Atom(a) => !matches!(self.atoms[*a], Atom::Word),
+            Node::Seq(items) => {
+                let edge = if first { items.first() } else { items.last() };
+                edge.is_some_and(|n| self.fixed_edge(n, first))
+            }
+            Node::Alt(branches) => branches.iter().all(|n| self.fixed_edge(n, first)),
+            Node::Class(inner) => self.fixed_edge(inner, first),
+            Node::Optional(_)
+            | Node::Gap(_)
+            | Node::Who { .. }
+            | Node::WhoOf(_)
+            | Node::Edge { .. } => false,
+        }
     }
 
     /// A written word: the tokens it is made of ("they'll" is two), each with its
@@ -606,7 +622,6 @@ impl<'a> PhraseCompiler<'a> {
 /// Titles before a name, read as `{name}` in any case, as an unknown capitalised word is.
 pub(crate) const NAME_TITLES: [&str; 6] = ["mr", "mrs", "ms", "dr", "prof", "mx"];
 
-/// Whether `word` is a title before a name, in any case, with its dot or not ("Dr", "mrs.").
 /// "the", "a", "an", as written in a phrase.
 fn is_article(word: &str) -> bool {
     ["the", "a", "an"]
@@ -614,6 +629,7 @@ fn is_article(word: &str) -> bool {
         .any(|a| a.eq_ignore_ascii_case(word))
 }
 
+/// Whether `word` is a title before a name, in any case, with its dot or not ("Dr", "mrs.").
 pub(crate) fn is_title(word: &str) -> bool {
     let word = word.trim_end_matches('.');
     NAME_TITLES.iter().any(|t| word.eq_ignore_ascii_case(t))

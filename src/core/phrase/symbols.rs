@@ -137,12 +137,12 @@ pub(super) fn build(
         known.insert(form, symbol);
     }
     // A dictated "there" that may be "their" ("there ops manager"; see
-    // `token/homophone.rs`): a form that fills the slots of both.
-    if let Some(&their) = known.get("their") {
+    // `token/homophone.rs`): a form that fills the slots of both. Only when both are known
+    // words (rules that name neither need no such form; one that named only "their" would
+    // lose the slots an unknown "There" fills).
+    if let (Some(&their), Some(&there)) = (known.get("their"), known.get("there")) {
         let mut ids = symbols[their as usize].atoms.clone();
-        if let Some(&there) = known.get("there") {
-            ids.extend(&symbols[there as usize].atoms);
-        }
+        ids.extend(&symbols[there as usize].atoms);
         ids.sort_unstable();
         ids.dedup();
         let mut key = ids.clone();

@@ -124,6 +124,26 @@ fn a_held_letter_reads_as_the_word() {
 }
 
 #[test]
+fn a_dictated_there_before_a_noun_fills_their_slots_too() {
+    let both = ["there is"];
+    assert_eq!(
+        find_beside(
+            "their {word} manager",
+            &both,
+            "so there ops manager said yes"
+        ),
+        ["there ops manager"]
+    );
+    // "there is" and "over there" keep their own reading, and "there" alone is no "their".
+    assert_eq!(
+        find_beside("there is", &["their {word} manager"], "there is a gap"),
+        ["there is"]
+    );
+    assert!(find_beside("their {word}", &both, "it is over there now").is_empty());
+    assert!(find_beside("their {word}", &both, "there are two bids").is_empty());
+}
+
+#[test]
 fn an_article_between_fixed_words_may_be_left_out() {
     // "went through new capper", "she owns decision": a second-language rep's phrasing.
     assert_eq!(
@@ -148,6 +168,16 @@ fn an_article_between_fixed_words_may_be_left_out() {
     assert_eq!(
         find("met {word} the owner", "met dana the owner"),
         ["met dana the owner"]
+    );
+    // Nor one beside a group whose near edge may take any word or none.
+    assert!(find("calls (it | our {word}?) the best", "calls our best rep").is_empty());
+    assert!(find("calls (it | our {word}?) the best", "calls it best").is_empty());
+    assert_eq!(
+        find(
+            "(went | ran) through the new {doc}",
+            "ran through new brochure"
+        ),
+        ["ran through new brochure"]
     );
     // Quoted, it must be there.
     assert!(find("owns \"the\" decision", "she owns decision").is_empty());
@@ -330,9 +360,10 @@ fn ends(
         if t.kind == TokenKind::Boundary {
             return false;
         }
-        let form = enc.form_at(note, tokens, at);
+        let read = enc.forms_at(note, tokens, at);
+        let form = read[0].clone();
         match &atoms[atom] {
-            Atom::Forms(forms) => forms.contains(&form),
+            Atom::Forms(forms) => read.iter().any(|f| forms.contains(f)),
             Atom::Kind(KindAtom::Number) => {
                 t.kind == TokenKind::Number
                     || (t.kind == TokenKind::Word && crate::core::token::is_spelled_number(&form))

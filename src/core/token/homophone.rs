@@ -22,12 +22,12 @@ const NOT_A_NOUN_AFTER: [&str; 96] = [
     "all", "soon", "later", "around", "about", "though", "like", "um", "uh", "ever",
 ];
 
-/// Words before "there" that make it a place: "over there", "get there", "been there".
+/// Words before "there" that make it a place: "over there", "get there", "been there" (not
+/// "in" or "from": "in there budget", "from there CFO").
 #[rustfmt::skip]
-const PLACE_BEFORE: [&str; 26] = [
-    "over", "out", "in", "up", "down", "back", "get", "gets", "got", "getting", "go", "goes",
-    "went", "gone", "going", "be", "been", "being", "from", "here", "hi", "hey", "stay", "stayed",
-    "live", "there",
+const PLACE_BEFORE: [&str; 24] = [
+    "over", "out", "up", "down", "back", "get", "gets", "got", "getting", "go", "goes", "went",
+    "gone", "going", "be", "been", "being", "here", "hi", "hey", "stay", "stayed", "live", "there",
 ];
 
 /// Whether the `i`th of `tokens` is a "there" that may be "their": a word follows it at once,
@@ -76,6 +76,7 @@ mod tests {
         assert!(reads("so there ops manager is pulling the logs"));
         assert!(reads("um there CFO joined for the last ten minutes"));
         assert!(reads("there scrap rate doubled"));
+        assert!(reads("it is not in there budget"));
     }
 
     #[test]

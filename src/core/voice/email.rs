@@ -27,13 +27,15 @@ struct Email {
     sender: String,
 }
 
-/// The pasted emails of `note` that have a `From:` line, each from that line to the end of its
-/// signature, to a line where the rep's words take over (one led by a rep marker or an arrow),
-/// to a second greeting (the rep's answer below it), to a quote below its unquoted body, or,
-/// for an email with no greeting, to its first blank line after some body. Another `From:` line starts another. A `From:` line opens
-/// an email only when it looks like a header: an address, a name with a title or company
-/// ("Gina Park (Category Manager)", "QA, Northfield Creamery"), or a header or greeting next
-/// ("From: Tues call w/ Gina" is the rep's own heading).
+/// The pasted emails of `note` that have a `From:` line (or one of the other lines of
+/// [`header_line`]), each from that line to the end of its signature, to a line where the
+/// rep's words take over (one led by a rep marker or an arrow), to a second greeting (the
+/// rep's answer below it), to a quote below its unquoted body, or, for an email with no
+/// greeting, to its first blank line after some body. Another `From:` line starts another. A
+/// `From:` line opens an email only when it looks like a header: an address, a name with a
+/// title or company ("Gina Park (Category Manager)", "QA, Northfield Creamery"), or a header or
+/// greeting next ("From: Tues call w/ Gina" is the rep's own heading); one in another language
+/// only with an address or a header next; a lead-in line always.
 pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut at = 0;
@@ -44,13 +46,19 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
     }
     let opens = |i: usize| {
         let line = lines[i].2;
-        let Some(sender) = from_header_sender(line) else {
+        let Some((head, sender)) = header_line(line) else {
             return false;
         };
         let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
-        sender.contains(['@', '(', ',', '<'])
-            || client_lead_in(line).is_some()
-            || next.is_some_and(|l| is_header(l) || is_greeting(l))
+        match head {
+            Head::LeadIn => true,
+            // "DE: 3 plants (Berlin, Köln)" is the rep's own line.
+            Head::Foreign => sender.contains(['@', '<']) || next.is_some_and(is_header),
+            Head::From | Head::Forward => {
+                sender.contains(['@', '(', ',', '<'])
+                    || next.is_some_and(|l| is_header(l) || is_greeting(l))
+            }
+        }
     };
     let mut out = Vec::new();
     let mut open: Option<Email> = None;
@@ -165,31 +173,53 @@ fn first_name_of(sender: Option<&str>) -> String {
         .to_lowercase()
 }
 
-/// The sender a message's header line names: "From: Gina Park (Category Manager)", "from:
-/// purchasing@…", or a line of its own such as "FW from Linda (HR Director):" or "Email from
-/// Dana:"; `None` for any other line.
+/// What kind of line opens a pasted message (see [`header_line`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Head {
+    /// "From: Gina Park (Category Manager)".
+    From,
+    /// The same in another language: "De: Dra. Sofía Méndez", "Von: jan@weber.de".
+    Foreign,
+    /// A forwarded message's own line: "FW from Linda (HR Director):", "Email from Dana:".
+    Forward,
+    /// A line of the rep's that hands over to the client's message: "Their reply, pasted:".
+    LeadIn,
+}
+
+/// The sender a message's header line names (see [`header_line`]); `None` for any other line.
 pub(super) fn from_header_sender(line: &str) -> Option<&str> {
+    header_line(line).map(|(_, sender)| sender)
+}
+
+/// A line that opens a pasted message, and the sender it names: "From: Gina Park (Category
+/// Manager)", "from: purchasing@…", "De : Sofía <s@x.es>", a line of its own such as "FW from
+/// Linda (HR Director):" or "Email from Dana:", or a lead-in ("Their reply, pasted:", "Rick
+/// wrote back:"; the sender "" for a pronoun).
+fn header_line(line: &str) -> Option<(Head, &str)> {
     let starts = |head: &str| {
         line.get(..head.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(head))
     };
     if starts("from:") {
-        return line.get(5..);
+        return line.get(5..).map(|s| (Head::From, s));
     }
-    // The same header in the languages a client may write in: "De: Dra. Sofía Méndez".
-    if let Some(head) = FOREIGN_FROM.iter().find(|h| starts(h)) {
-        return line.get(head.len()..);
+    // The same header in the languages a client may write in, the label in any case and with
+    // or without a space before its colon ("De : …", "VON: …").
+    if let Some((label, sender)) = line.split_once(':') {
+        let label = label.trim_end().to_lowercase();
+        if label.len() <= 12 && FOREIGN_FROM.contains(&label.as_str()) {
+            return Some((Head::Foreign, sender));
+        }
     }
     if let Some(sender) = client_lead_in(line) {
-        return Some(sender);
+        return Some((Head::LeadIn, sender));
     }
-    // "FW from Linda (HR Director):", "fwd from Dr. Nguyen's office mgr:", "Email from Dana:":
-    // a line of its own that names who wrote what follows.
     FORWARD_HEADS
         .iter()
         .find(|head| starts(head))
         .filter(|_| line.ends_with(':'))
         .and_then(|head| line.get(head.len()..line.len() - 1))
+        .map(|s| (Head::Forward, s))
 }
 
 /// How a forwarded or pasted message's header line may start, before the sender's name.
@@ -206,47 +236,56 @@ const FORWARD_HEADS: [&str; 10] = [
     "reply from ",
 ];
 
-/// "From:" in the languages clients write in: Spanish, French and Portuguese, German, Dutch,
-/// Italian, Swedish, Polish, Danish and Norwegian, Turkish.
+/// "From" in the languages clients write in: Spanish, French and Portuguese, German, Dutch,
+/// Italian, Swedish, Polish, Danish and Norwegian, Turkish, Portuguese. Short and common
+/// ("DE: 3 plants", "Van: Ford Transit"): such a line opens an email only with an address or
+/// a header line after it.
 const FOREIGN_FROM: [&str; 9] = [
-    "de:",
-    "von:",
-    "van:",
-    "da:",
-    "från:",
-    "od:",
-    "fra:",
-    "kimden:",
-    "remetente:",
+    "de",
+    "von",
+    "van",
+    "da",
+    "från",
+    "od",
+    "fra",
+    "kimden",
+    "remetente",
 ];
 
 /// An email header line: "To: …", "Sent: …", "Subject: …", or the same in another language
 /// ("Asunto: …", "Betreff: …", "Objet : …").
 fn is_header(line: &str) -> bool {
-    let name = line.split(':').next().unwrap_or("").trim();
-    line.contains(':')
-        && ["from", "to", "sent", "date", "subject", "cc", "bcc", "re"]
-            .iter()
-            .chain(&FOREIGN_HEADERS)
-            .any(|h| name.eq_ignore_ascii_case(h))
+    let Some((name, _)) = line.split_once(':') else {
+        return false;
+    };
+    let name = name.trim();
+    if name.len() > 12 {
+        return false;
+    }
+    let name = name.to_lowercase();
+    ["from", "to", "sent", "date", "subject", "cc", "bcc", "re"]
+        .iter()
+        .chain(&FOREIGN_HEADERS)
+        .any(|h| name == *h)
 }
 
-/// Header names other than "From" in the languages of [`FOREIGN_FROM`].
+/// Header names other than "From" in the languages of [`FOREIGN_FROM`] (not the ones that are
+/// common English words or labels: "data", "an", "till", "para").
 #[rustfmt::skip]
-const FOREIGN_HEADERS: [&str; 31] = [
-    "de", "para", "asunto", "enviado", "fecha", "cco", "à", "objet", "envoyé", "von", "an",
-    "betreff", "gesendet", "datum", "van", "aan", "onderwerp", "verzonden", "oggetto", "inviato",
-    "data", "till", "ämne", "skickat", "temat", "wysłano", "emne", "sendt", "kime", "konu",
-    "assunto",
+const FOREIGN_HEADERS: [&str; 26] = [
+    "asunto", "enviado", "fecha", "cco", "à", "objet", "envoyé", "betreff", "gesendet", "datum",
+    "aan", "onderwerp", "verzonden", "oggetto", "inviato", "ämne", "skickat", "temat", "wysłano",
+    "emne", "sendt", "kime", "konu", "tarih", "assunto", "enviada",
 ];
 
-/// A line of the rep's that hands over to the client's message below it: "Their reply,
-/// pasted:", "Rick's email below:", "Client's response:", "She wrote back:" (not "My reply:",
-/// "I wrote:"). Returns who wrote it as the line names them ("Rick"; "" for a pronoun).
+/// A line of the rep's that hands over to the client's message below it: a message of
+/// theirs ("Their reply, pasted:", "Rick's email below:", "Client email:") or one of them
+/// writing ("She wrote back:", "Dana replied:"). Not the rep's own ("My reply:", "So I
+/// replied:", "Our team replied:"), not a day's or a note's ("Monday's email:", "Client
+/// note:"). Returns who wrote it as the line names them ("Rick"; "" for a pronoun).
 fn client_lead_in(line: &str) -> Option<&str> {
-    const MESSAGES: [&str; 11] = [
-        "reply", "email", "e-mail", "response", "answer", "message", "mail", "text", "msg", "note",
-        "words",
+    const MESSAGES: [&str; 10] = [
+        "reply", "email", "e-mail", "response", "answer", "message", "mail", "text", "msg", "words",
     ];
     const WROTE: [&str; 6] = [
         "replied",
@@ -256,7 +295,14 @@ fn client_lead_in(line: &str) -> Option<&str> {
         "writes",
         "replies",
     ];
-    const PRONOUNS: [&str; 6] = ["their", "his", "her", "they", "she", "he"];
+    // Possessives that name no client: days, times, and the rep's own side.
+    #[rustfmt::skip]
+    const NOT_A_CLIENT: [&str; 27] = [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+        "yesterday", "tonight", "tomorrow", "week", "morning", "afternoon", "evening", "rep",
+        "manager", "boss", "team", "company", "everyone", "nobody", "someone", "my", "our", "i",
+        "we",
+    ];
     let head = line.strip_suffix(':')?.trim_end();
     let mut words: Vec<&str> = head
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
@@ -271,30 +317,52 @@ fn client_lead_in(line: &str) -> Option<&str> {
     }) {
         words.pop();
     }
-    let (&first, &last) = (words.first()?, words.last()?);
     let is = |list: &[&str], w: &str| list.iter().any(|l| l.eq_ignore_ascii_case(w));
-    let named = first
-        .strip_suffix("'s")
-        .or_else(|| first.strip_suffix("’s"))
-        .filter(|name| name.chars().next().is_some_and(char::is_uppercase));
-    let possessor = is(&["their", "his", "her"], first)
-        || named.is_some()
-        || is(
-            &["client's", "customer's", "buyer's", "client", "customer"],
-            first,
-        );
-    let speaker = is(&["they", "she", "he"], first)
-        || (first.chars().next().is_some_and(char::is_uppercase) && !is(&["i", "we"], first));
-    let fits = (2..=4).contains(&words.len())
-        && ((possessor && is(&MESSAGES, last)) || (speaker && is(&WROTE, last)));
-    if !fits {
+    if !(2..=4).contains(&words.len())
+        || words
+            .iter()
+            .any(|w| is(&["i", "we", "my", "our", "me", "us"], w))
+    {
         return None;
     }
-    Some(match named {
-        Some(name) => name,
-        None if is(&PRONOUNS, first) => "",
-        None => first,
-    })
+    let (first, last) = (words[0], words[words.len() - 1]);
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    if is(&MESSAGES, last) {
+        // "Their reply", "Rick's email", "the client's latest response".
+        let first = if is(&["the"], first) { words[1] } else { first };
+        if is(&["their", "his", "her"], first) {
+            return Some("");
+        }
+        if is(
+            &[
+                "client's",
+                "customer's",
+                "buyer's",
+                "client’s",
+                "customer’s",
+                "buyer’s",
+            ],
+            first,
+        ) {
+            return Some("");
+        }
+        // "Client email:", "Customer reply:" (not "Client note:", "Client meeting notes:").
+        if words.len() == 2 && is(&["client", "customer"], first) {
+            return Some("");
+        }
+        let name = first
+            .strip_suffix("'s")
+            .or_else(|| first.strip_suffix("’s"))?;
+        return (capitalised(name) && !is(&NOT_A_CLIENT, name)).then_some(name);
+    }
+    // "She wrote", "Dana replied": the writer right before the verb, and nothing before them.
+    if words.len() == 2 && is(&WROTE, last) {
+        if is(&["they", "she", "he"], first) {
+            return Some("");
+        }
+        return (capitalised(first) && !is(&NOT_A_CLIENT, first)).then_some(first);
+    }
+    None
 }
 
 /// A line where the rep's own words start again: one led by a rep marker ("My reply: …",
@@ -323,6 +391,15 @@ fn rep_takes_over(line: &str, markers: &[String]) -> bool {
 
 /// "Hi Paul,", "Hello team", "Dear Ms Ruiz", "Hi, can you…" (a greeting opening a message:
 /// the greeting word, and the words before the first comma few).
+/// The first word of a greeting, in English and in the languages clients write in ("Hallo
+/// Herr Wagner,", "Estimado Carlos:", "Sehr geehrte Frau Dr. Hoffmann,").
+#[rustfmt::skip]
+const GREETINGS: [&str; 27] = [
+    "hi", "hello", "dear", "hey", "hiya", "hallo", "hola", "bonjour", "salut", "ciao", "olá", "ola",
+    "hej", "hei", "merhaba", "estimado", "estimada", "caro", "cara", "cher", "chère", "liebe",
+    "lieber", "sehr", "geachte", "szanowny", "szanowna",
+];
+
 pub(super) fn is_greeting(line: &str) -> bool {
     let first = line
         .split_whitespace()
@@ -332,7 +409,7 @@ pub(super) fn is_greeting(line: &str) -> bool {
         .to_lowercase();
     let head = line.split(',').next().unwrap_or("");
     let short = line.split_whitespace().count() <= 4 || head.split_whitespace().count() <= 3;
-    (["hi", "hello", "dear", "hey", "hiya"].contains(&first.as_str()) && short)
+    (GREETINGS.contains(&first.as_str()) && short)
         // "Morning Dave," but not "Afternoon slot works".
         || (["morning", "afternoon", "evening"].contains(&first.as_str())
             && line.contains(',')
@@ -386,6 +463,25 @@ fn is_sign_off(line: &str) -> bool {
         "cheers",
         "sincerely",
         "rgds",
+        // The same in the languages clients write in.
+        "mit freundlichen grüßen",
+        "viele grüße",
+        "beste grüße",
+        "liebe grüße",
+        "grüße",
+        "un saludo",
+        "saludos",
+        "atentamente",
+        "bien cordialement",
+        "cordialement",
+        "cordiali saluti",
+        "saluti",
+        "atenciosamente",
+        "met vriendelijke groet",
+        "groeten",
+        "pozdrawiam",
+        "saygılarımla",
+        "med vänlig hälsning",
     ]
     .iter()
     .find_map(|c| {
