@@ -140,13 +140,14 @@
 //!   capitals): written at the start of the tenth session, before any of its changes, 0.800
 //!   (precision 0.91, recall 0.71), 0.809 at its end; read by two helpers in the eleventh
 //!   (0.809 -> 0.936 on it).
-//! - `tests/eval/next/round-44.jsonl` (120 notes, two writers, 16 new industries; estimating
-//!   and document software sold to contractors, clinical-trial and lab services sold to small
-//!   biotechs, office coffee, plants and reception services, job boards and employer
-//!   branding; autocorrect slips on a phone, notes mostly in the client's own quoted words, a
-//!   manager writing about a rep's call, little tables of figures): written in the tenth session
-//!   after round 41 was read and the blind banks were covered, never read: 0.846 (precision
-//!   0.89, recall 0.80; 0.841 with the session's first build).
+//!   Round 44 (120 notes, two writers, 16 new industries; estimating and document software
+//!   sold to contractors, clinical-trial and lab services sold to small biotechs, office
+//!   coffee, plants and reception services, job boards and employer branding; autocorrect
+//!   slips on a phone, notes mostly in the client's own quoted words, a manager writing about a
+//!   rep's call, little tables of figures): written in the tenth session after round 41 was
+//!   read and the blind banks were covered, 0.846 (precision 0.89, recall 0.80; 0.841 with the
+//!   session's first build), 0.845 at the eleventh's middle; read by two helpers in the
+//!   eleventh (0.845 -> 0.965 on it).
 //! - `tests/eval/next/round-45.jsonl` (120 notes, two writers, 16 new industries; irrigation,
 //!   seed and crop inputs sold to growers and co-ops, managed IT and security sold to
 //!   accounting and law firms, packaging, labels and print sold to consumer brands, fleet
@@ -389,6 +390,7 @@ fn fresh_rounds_micro_f1() {
         ("round 41", include_str!("eval/fresh/round-41.jsonl")),
         ("round 42", include_str!("eval/fresh/round-42.jsonl")),
         ("round 43", include_str!("eval/fresh/round-43.jsonl")),
+        ("round 44", include_str!("eval/fresh/round-44.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -407,8 +409,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
-    ("round 44", include_str!("eval/next/round-44.jsonl"), 0.81),
+const UNREAD_ROUNDS: [(&str, &str, f64); 2] = [
     ("round 45", include_str!("eval/next/round-45.jsonl"), 0.79),
     ("round 46", include_str!("eval/next/round-46.jsonl"), 0.79),
 ];
