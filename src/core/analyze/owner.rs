@@ -271,15 +271,28 @@ fn is_acronym(word: &str) -> bool {
 fn earlier_subject(rules: &RuleSet, note: &str, at: usize) -> Party {
     let sentence = text::sentence_around(note, at..at);
     let mut word = String::new();
-    for raw in text::raw_words(&note[sentence.start..at]).rev() {
+    let mut words = text::raw_words(&note[sentence.start..at]).rev().peekable();
+    while let Some(raw) = words.next() {
         text::normalize_into(raw, &mut word);
         let base = base(&word);
         if rules.words.rep_subjects.contains(base) {
             return Party::Rep;
         }
-        if rules.words.client_subjects.contains(base) {
+        // "both", "all" after a verb are what it takes, not who acts: "I'll send both tonight
+        // and set up a call" is the rep's; "both will review it, and ..." is theirs.
+        let object = QUANTIFIERS.contains(&base)
+            && words.peek().is_some_and(|before| {
+                let mut before_word = String::new();
+                text::normalize_into(before, &mut before_word);
+                !rules.words.coordinators.contains(&before_word)
+            });
+        if rules.words.client_subjects.contains(base) && !object {
             return Party::Client;
         }
     }
     Party::Rep
 }
+
+/// Words that name a group of people as a subject ("both will review it") and, after a verb,
+/// what it takes ("send both").
+const QUANTIFIERS: [&str; 4] = ["both", "all", "everyone", "everybody"];
