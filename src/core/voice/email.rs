@@ -236,8 +236,9 @@ const FORWARD_HEADS: [&str; 10] = [
     "reply from ",
 ];
 
-/// "From" in the languages clients write in: Spanish, French and Portuguese, German, Dutch,
-/// Italian, Swedish, Polish, Danish and Norwegian, Turkish, Portuguese. Short and common
+/// "From" in the languages clients write in: Spanish, French and Portuguese ("de"), German,
+/// Dutch, Italian, Swedish, Polish, Danish and Norwegian, Turkish, Portuguese ("remetente").
+/// Short and common
 /// ("DE: 3 plants", "Van: Ford Transit"): such a line opens an email only with an address or
 /// a header line after it.
 const FOREIGN_FROM: [&str; 9] = [
