@@ -75,11 +75,14 @@ pub(super) fn is_amount_unit(unit: &str) -> bool {
 /// ISO codes, as written in capitals ("CAD 500,000"); in lower case only those of
 /// [`ANY_CASE`] ("usd 500", but not "cad", "try", "pen", "php"). Sorted, as both are.
 #[rustfmt::skip]
-const CODES: [&str; 46] = [
-    "AED", "ARS", "AUD", "BDT", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP",
-    "EUR", "GBP", "GHS", "HKD", "HUF", "IDR", "ILS", "INR", "JPY", "KES", "KRW", "KWD", "LKR",
-    "MXN", "MYR", "NGN", "NOK", "NZD", "PEN", "PHP", "PKR", "PLN", "QAR", "RMB", "RON", "SAR",
-    "SEK", "SGD", "THB", "TRY", "USD", "VND", "ZAR",
+const CODES: [&str; 87] = [
+    "AED", "AOA", "ARS", "AUD", "AZN", "BDT", "BGN", "BHD", "BRL", "BWP", "CAD", "CHF", "CLP",
+    "CNY", "COP", "CRC", "CZK", "DKK", "DOP", "DZD", "EGP", "ETB", "EUR", "FJD", "GBP", "GHS",
+    "GTQ", "HKD", "HUF", "IDR", "ILS", "INR", "IQD", "ISK", "JMD", "JOD", "JPY", "KES", "KHR",
+    "KRW", "KWD", "KZT", "LBP", "LKR", "MMK", "MUR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN",
+    "NOK", "NPR", "NZD", "OMR", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RMB", "RON",
+    "RSD", "RUB", "RWF", "SAR", "SEK", "SGD", "THB", "TND", "TRY", "TTD", "TWD", "TZS", "UAH",
+    "UGX", "USD", "UYU", "UZS", "VND", "XAF", "XOF", "ZAR", "ZMW",
 ];
 
 /// Codes read in any case: none of them is a word a note would write before a number.
@@ -99,9 +102,11 @@ const DOLLAR_PREFIXES: [&str; 7] = ["R", "US", "A", "C", "NZ", "S", "HK"];
 /// beside an amount that looks like one (see [`looks_like_amount`]).
 const ALSO_WORDS: [&str; 7] = ["CAD", "PHP", "TRY", "PEN", "COP", "RM", "Rp"];
 
-/// Words that scale the number before them: "KES 14 million".
-const SCALES: [&str; 9] = [
-    "thousand", "million", "mil", "mn", "billion", "bn", "lakh", "lakhs", "crore",
+/// Words that scale the number before them: "KES 14 million", "Rp 1.5 juta" (Indonesian and
+/// Malay), "PLN 8 mln", "EUR 2 Mio".
+const SCALES: [&str; 14] = [
+    "thousand", "million", "mil", "mn", "billion", "bn", "lakh", "lakhs", "crore", "juta", "ribu",
+    "miliar", "mln", "mio",
 ];
 
 /// Whether `word` names a currency before or after an amount. Asked of every short word of a
@@ -297,6 +302,15 @@ mod tests {
         );
         assert_eq!(money("R$ 3M/yr and US$40k"), ["R$ 3M/yr", "US$40k"]);
         assert_eq!(money("$ 400 off"), ["$ 400"]);
+        // Codes of the regions reps write from, and scales in their languages.
+        assert_eq!(
+            money("TZS 9 million lost, UAH 40,000 a month, OMR 95,000 a year"),
+            ["TZS 9", "UAH 40,000", "OMR 95,000"]
+        );
+        assert_eq!(
+            money("Rp 1.5 juta per bulan, PLN 8 mln"),
+            ["Rp 1.5", "PLN 8"]
+        );
     }
 
     #[test]
