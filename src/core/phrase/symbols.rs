@@ -123,16 +123,7 @@ pub(super) fn build(
                 ids.extend(atom_of(&Atom::Name));
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        let mut key = ids.clone();
-        key.push(usize::MAX - kind_index(kind));
-        let next = symbols.len() as u32;
-        let symbol = *by_key.entry(key).or_insert(next);
-        if symbol == next {
-            symbols.push(Symbol { atoms: ids });
-            weights.push(0);
-        }
+        let symbol = intern(ids, kind, &mut by_key, &mut symbols, &mut weights);
         weights[symbol as usize] += known_weight(&form);
         known.insert(form, symbol);
     }
@@ -143,16 +134,13 @@ pub(super) fn build(
     if let (Some(&their), Some(&there)) = (known.get("their"), known.get("there")) {
         let mut ids = symbols[their as usize].atoms.clone();
         ids.extend(&symbols[there as usize].atoms);
-        ids.sort_unstable();
-        ids.dedup();
-        let mut key = ids.clone();
-        key.push(usize::MAX - kind_index(TokenKind::Word));
-        let next = symbols.len() as u32;
-        let symbol = *by_key.entry(key).or_insert(next);
-        if symbol == next {
-            symbols.push(Symbol { atoms: ids });
-            weights.push(0);
-        }
+        let symbol = intern(
+            ids,
+            TokenKind::Word,
+            &mut by_key,
+            &mut symbols,
+            &mut weights,
+        );
         known.insert(THERE_OR_THEIR.to_string(), symbol);
     }
     // Unknown tokens: kind × capitalised × regex mask.
@@ -230,6 +218,28 @@ fn kind_atom(kind: TokenKind) -> Option<KindAtom> {
         TokenKind::Percent => Some(KindAtom::Percent),
         _ => None,
     }
+}
+
+/// The symbol of a known form of `kind` that fills the atoms `ids`: the one that fills
+/// exactly those already, else a new one (with no weight yet).
+fn intern(
+    mut ids: Vec<usize>,
+    kind: TokenKind,
+    by_key: &mut HashMap<Vec<usize>, u32>,
+    symbols: &mut Vec<Symbol>,
+    weights: &mut Vec<u32>,
+) -> u32 {
+    ids.sort_unstable();
+    ids.dedup();
+    let mut key = ids.clone();
+    key.push(usize::MAX - kind_index(kind));
+    let next = symbols.len() as u32;
+    let symbol = *by_key.entry(key).or_insert(next);
+    if symbol == next {
+        symbols.push(Symbol { atoms: ids });
+        weights.push(0);
+    }
+    symbol
 }
 
 fn kind_of_form(form: &str) -> TokenKind {
