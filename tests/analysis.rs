@@ -28,6 +28,21 @@ fn ownership_decides_whose_step_it_is() {
 }
 
 #[test]
+fn a_role_of_something_is_who_acts() {
+    // The subject slot takes the word after "of"; the role before it says whose step it is.
+    for note in [
+        "CEO agreed. head of tox sends current study list thurs, we return revised gantt mon",
+        "their vp of ops will pull the downtime logs by friday",
+    ] {
+        let c = cats(note);
+        assert!(c.contains(&Category::ClientCommitment), "{note}: {c:?}");
+    }
+    let ours = cats("our head of legal will send the redlines by friday");
+    assert!(!ours.contains(&Category::ClientCommitment), "{ours:?}");
+    assert!(ours.contains(&Category::OneSidedFollowUp), "{ours:?}");
+}
+
+#[test]
 fn first_person_in_quotes_is_the_client_speaking() {
     let c = cats("She said \"we'll send the data over by Friday\".");
     assert!(c.contains(&Category::ClientCommitment), "{c:?}");

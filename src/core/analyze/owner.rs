@@ -80,6 +80,9 @@ pub(super) fn party_of(
     // clauses is not followed).
     let span =
         span.map(|(start, end)| relative_antecedent(note, start, end).unwrap_or((start, end)));
+    // A role of something is who acts, not the something: "head of tox sends the list", "our
+    // head of legal will draft it" (the subject slot took only the word after "of").
+    let span = span.map(|(start, end)| (role_before_of(rules, note, start).unwrap_or(start), end));
     let Some((start, end)) = span else {
         // No subject: the rep's own to-do in the rep's words; in the client's words ("Please
         // send the price list", "Will circle back soon") a request of the rep, or the client's
@@ -234,6 +237,54 @@ fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, u
     }
     Some(span_of(noun))
 }
+
+/// Where the role a subject word belongs to starts, when the word follows "of" and a client
+/// role ("head of tox", "VP of ops", "our head of legal"): with the determiner or possessive
+/// before the role, if any, so that "our" still reads as the rep's.
+fn role_before_of(rules: &RuleSet, note: &str, at: usize) -> Option<usize> {
+    let from = text::floor_boundary(note, at.saturating_sub(40));
+    let window = &note[from..at];
+    // Each word before `at` with its span, nearest first.
+    let mut before = text::raw_words(window).rev().map(|w| {
+        let start = from + (w.as_ptr() as usize - window.as_ptr() as usize);
+        (w, start, start + w.len())
+    });
+    // Only spaces between the words: a comma or a line break ends the subject.
+    let spaced = |end: usize, start: usize| note[end..start].bytes().all(|b| b == b' ');
+    let (of, of_start, of_end) = before.next()?;
+    let (role, role_start, role_end) = before.next()?;
+    let mut word = String::new();
+    text::normalize_into(role, &mut word);
+    if !of.eq_ignore_ascii_case("of")
+        || !spaced(of_end, at)
+        || !spaced(role_end, of_start)
+        || !ROLES_OF.contains(&word.as_str())
+        || !rules.words.client_subjects.contains(word.as_str())
+    {
+        return None;
+    }
+    let words = &rules.words;
+    let owner = before.next().filter(|&(det, _, det_end)| {
+        text::normalize_into(det, &mut word);
+        spaced(det_end, role_start)
+            && (words.determiners.contains(word.as_str())
+                || words.rep_subjects.contains(word.as_str()))
+    });
+    Some(owner.map_or(role_start, |(_, start, _)| start))
+}
+
+/// Roles named by what they are over: "head of", "VP of", "director of".
+const ROLES_OF: [&str; 9] = [
+    "head",
+    "vp",
+    "svp",
+    "evp",
+    "director",
+    "chief",
+    "dean",
+    "president",
+    "manager",
+];
 
 /// Whether the word at `at` follows a title, with or without its dot ("dr alvi", "Mrs. patel").
 fn after_title(note: &str, at: usize) -> bool {
