@@ -142,6 +142,10 @@ const SENTENCE_OPENERS: [&str; 22] = [
 /// lower-case word it begins one even with no full stop before it (see
 /// [`crate::core::token`]).
 pub fn is_sentence_opener(word: &str) -> bool {
+    // Most words are not capitalised: turned away before any contraction is cut.
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
     // "He'll", "They're", "Theyll" open one as "He" and "They" do.
     let word = word.split(['\'', '’']).next().unwrap_or(word);
     let word = match super::token::bare_contraction(word) {
