@@ -373,6 +373,24 @@ mod tests {
             assert!(client_at(&note, "We'll sign"), "{lead}");
             assert!(!client_at(&note, "I'll send the order"), "{lead}");
         }
+        // With no colon, when their message starts below it ("Re: …", "Hi Lauren,").
+        let note = "their reply after I sent the benchmark, good sign\n\nRe: benchmark\n\nHi \
+                    Lauren,\n\nI'll bring the numbers by the 19th.\n\nThanks,\nDerek\n\nI'll \
+                    send the invite.";
+        assert!(client_at(note, "I'll bring the numbers"));
+        assert!(!client_at(note, "I'll send the invite"));
+        // What the rep says on that line stays the rep's.
+        let note = "her email below, sent the samples today\n\n> From: Claire Botham\n> Hi Tom, \
+                    could you send samples? Claire\n\nmy reply: couriered them";
+        assert!(!client_at(note, "sent the samples"));
+        assert!(client_at(note, "could you send"));
+        for note in [
+            "My email after the call\n\nHi Derek,\n\nWe'll hold the price to Friday.",
+            "Monday's email, resent\n\nHi Derek,\n\nWe'll hold the price to Friday.",
+            "their reply was slow so I wrote again\n\nWe'll hold the price to Friday.",
+        ] {
+            assert!(!client_at(note, "hold the price"), "{note}");
+        }
         // The rep's own message, a note's or a day's heading, are not the client's.
         for note in [
             "My reply:\nWe'll hold the price to Friday.",

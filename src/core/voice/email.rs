@@ -44,13 +44,20 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
         lines.push((at, raw, raw.trim_start_matches(['>', ' ', '\t'])));
         at += line.len();
     }
-    let opens = |i: usize| {
+    // Where an email that line `i` opens starts: on that line, or on the next one after a
+    // line of the rep's that names their message and says more ("her email below, sent the
+    // samples today": the samples are the rep's).
+    let opens = |i: usize| -> Option<usize> {
         let line = lines[i].2;
-        let Some((head, sender)) = header_line(line) else {
-            return false;
-        };
         let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
-        match head {
+        let Some((head, sender)) = header_line(line) else {
+            // "their reply after I sent the benchmark, good sign", then "Re: …" or "Hi Lauren,":
+            // a line that names their message, with no colon, when a message starts below it.
+            let below =
+                names_their_message(line) && next.is_some_and(|l| is_header(l) || is_greeting(l));
+            return below.then(|| lines.get(i + 1).map_or(note.len(), |l| l.0));
+        };
+        let opens = match head {
             Head::LeadIn => true,
             // "DE: 3 plants (Berlin, Köln)" is the rep's own line.
             Head::Foreign => sender.contains(['@', '<']) || next.is_some_and(is_header),
@@ -58,7 +65,8 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
                 sender.contains(['@', '(', ',', '<'])
                     || next.is_some_and(|l| is_header(l) || is_greeting(l))
             }
-        }
+        };
+        opens.then_some(lines[i].0)
     };
     let mut out = Vec::new();
     let mut open: Option<Email> = None;
@@ -92,7 +100,7 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
                         .find(|l| !l.1.starts_with('>'))
                         .is_none_or(|l| l.1.is_empty())
             };
-            let ends = opens(i)
+            let ends = opens(i).is_some()
                 || (email.quoted == Some(true) && !raw.is_empty() && !raw.starts_with('>'))
                 || (email.quoted == Some(false) && quote_below())
                 || ruled_off()
@@ -101,7 +109,9 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
                 || (email.signed && !line.is_empty() && !is_signature(line))
                 || (line.is_empty() && email.body && !email.greeted && email.quoted != Some(true));
             if ends {
-                out.push(email.start..start);
+                if email.start < start {
+                    out.push(email.start..start);
+                }
                 open = None;
             } else {
                 let name_alone = email.blank_before
@@ -119,7 +129,7 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
                 continue;
             }
         }
-        if opens(i) {
+        if let Some(start) = opens(i) {
             let sender = first_name_of(from_header_sender(line));
             open = Some(Email {
                 sender,
@@ -132,7 +142,7 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
             });
         }
     }
-    if let Some(email) = open {
+    if let Some(email) = open.filter(|e| e.start < note.len()) {
         out.push(email.start..note.len());
     }
     out
@@ -364,6 +374,27 @@ fn client_lead_in(line: &str) -> Option<&str> {
         return (capitalised(first) && !is(&NOT_A_CLIENT, first)).then_some(first);
     }
     None
+}
+
+/// A line that opens on a message of theirs ("their reply after I sent the benchmark",
+/// "Rick's email this morning"), as a lead-in names one ([`client_lead_in`]) but with more
+/// words after it and no colon.
+fn names_their_message(line: &str) -> bool {
+    let mut words = line
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty());
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let mut head = first.to_string();
+    if first.eq_ignore_ascii_case("the") {
+        head.push(' ');
+        head.push_str(words.next().unwrap_or_default());
+    }
+    let Some(message) = words.next() else {
+        return false;
+    };
+    client_lead_in(&format!("{head} {message}:")).is_some()
 }
 
 /// A line where the rep's own words start again: one led by a rep marker ("My reply: …",
