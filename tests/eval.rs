@@ -149,13 +149,14 @@
 //!   read and the blind banks were covered, 0.846 (precision 0.89, recall 0.80; 0.841 with the
 //!   session's first build), 0.845 at the eleventh's middle; read by two helpers in the
 //!   eleventh (0.845 -> 0.965 on it).
-//! - `tests/eval/next/round-45.jsonl` (120 notes, two writers, 16 new industries; irrigation,
+//! - `tests/eval/fresh/round-45.jsonl` (120 notes, two writers, 16 new industries; irrigation,
 //!   seed and crop inputs sold to growers and co-ops, managed IT and security sold to
 //!   accounting and law firms, packaging, labels and print sold to consumer brands, fleet
 //!   telematics, fuel and charging sold to transport and utility fleets; one long line with no
 //!   capitals, a client's forwarded chat, dictation with "period" said aloud, a first-month rep
 //!   over-explaining): written at the start of the eleventh session, before any of its
-//!   changes, never read: 0.826 (precision 0.94, recall 0.74).
+//!   changes: 0.826 (precision 0.94, recall 0.74), 0.831 at the eleventh's end; read by two
+//!   helpers in the twelfth (0.831 -> 0.934 on it).
 //! - `tests/eval/next/round-46.jsonl` (120 notes, two writers, 16 new industries; kitchen
 //!   equipment, refrigeration service and food-safety monitoring sold to restaurant groups and
 //!   hotels, simulation and CAD software sold to manufacturers, physiotherapy and
@@ -393,6 +394,7 @@ fn fresh_rounds_micro_f1() {
         ("round 42", include_str!("eval/fresh/round-42.jsonl")),
         ("round 43", include_str!("eval/fresh/round-43.jsonl")),
         ("round 44", include_str!("eval/fresh/round-44.jsonl")),
+        ("round 45", include_str!("eval/fresh/round-45.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -411,8 +413,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 4] = [
-    ("round 45", include_str!("eval/next/round-45.jsonl"), 0.79),
+const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
     ("round 46", include_str!("eval/next/round-46.jsonl"), 0.79),
     ("round 47", include_str!("eval/next/round-47.jsonl"), 0.82),
     ("round 48", include_str!("eval/next/round-48.jsonl"), 0.78),
