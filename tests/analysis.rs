@@ -70,6 +70,12 @@ fn negation_suppresses_a_phrase() {
     );
     let c = cats("No discount. Instead I showed him what other clinics did");
     assert!(c.contains(&Category::Insight), "{c:?}");
+    // A step that opens on its own subject is a clause of its own: the negation before it
+    // stays behind, unless a verb of thinking carries it on.
+    let c = cats("we give sixty day credit no interest and I'll bring the samples next week");
+    assert!(c.contains(&Category::OneSidedFollowUp), "{c:?}");
+    let c = cats("not sure I'll bring the samples next week");
+    assert!(!c.contains(&Category::OneSidedFollowUp), "{c:?}");
 }
 
 /// Asserts that `note` shows every category of `has` and none of `lacks`.

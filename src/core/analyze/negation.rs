@@ -46,15 +46,19 @@ pub(super) fn negated(
     // won't happen again we'll cover the freight"), unless what comes before it thinks or
     // says it ("don't think we'll need to", "not sure they'll send", "no way we give 10%").
     let mut before = text::words_before(note, at).peekable();
+    // So does the match's own first word ("no interest and I'll bring the samples").
+    let thinks = |w: &&str| THINKING.iter().any(|t| w.eq_ignore_ascii_case(t));
+    let own_subject = text::raw_words(&note[at..])
+        .next()
+        .is_some_and(|w| note[at..].starts_with(w) && is_personal_subject(w));
+    if own_subject && !before.peek().is_some_and(thinks) {
+        return owner_negated(rules, note, owner);
+    }
     while let Some(raw) = before.next() {
         if negates(raw) {
             return true;
         }
-        if is_personal_subject(raw)
-            && !before
-                .peek()
-                .is_some_and(|w| THINKING.iter().any(|t| w.eq_ignore_ascii_case(t)))
-        {
+        if is_personal_subject(raw) && !before.peek().is_some_and(thinks) {
             break;
         }
     }
