@@ -4,8 +4,10 @@
 //! - a quotation ("she said \"we'll sign Friday\"");
 //! - a pasted email that has a `From:` line (or "De:", "Von:", … in the client's language), a
 //!   forwarded message's own header line ("FW from Linda (HR Director):", "Email from Dana:"),
-//!   or a line of the rep's that hands over to it ("Their reply, pasted:", "Rick wrote back:"):
-//!   from that line to the end of its signature, or to where the rep's own words take over (a
+//!   or a line of the rep's that hands over to it ("Their reply, pasted:", "Rick wrote back:";
+//!   "their reply after I sent the benchmark, good sign" with a header or greeting below, the
+//!   message then starting below it): from that line to the end of its signature, or to where
+//!   the rep's own words take over (a
 //!   line that starts with "My reply", "->", a second greeting: the rep's answer; a rule of
 //!   dashes followed by words that are no signature);
 //! - reply lines quoted with `>` ("> can you send the price list"), unless they are signed by
@@ -385,6 +387,8 @@ mod tests {
         assert!(!client_at(note, "sent the samples"));
         assert!(client_at(note, "could you send"));
         for note in [
+            "their reply was a flat no so I wrote back\n\nHi Dana,\n\nWe'll hold the price to Friday.",
+            "She replied and I answered\n\nHi Dana,\n\nWe'll hold the price to Friday.",
             "My email after the call\n\nHi Derek,\n\nWe'll hold the price to Friday.",
             "Monday's email, resent\n\nHi Derek,\n\nWe'll hold the price to Friday.",
             "their reply was slow so I wrote again\n\nWe'll hold the price to Friday.",

@@ -13,8 +13,10 @@ fn is_negator(rules: &RuleSet, word: &str) -> bool {
     rules.words.negators.contains(word) || (word.ends_with("n't") && word != "n't")
 }
 
-/// A negator among the few words before the match, or as the match's own subject
-/// ("not send the quote" after "we did").
+/// A negator among the few words before the match in its clause, or as the match's own
+/// subject ("not send the quote" after "we did"). A subject of its own between them, the
+/// match's first word included ("no interest and I'll bring"), ends the clause, unless a word
+/// of thinking or asking comes right before that subject ("not sure if I'll bring").
 ///
 /// "No" before an idiom's noun ("at no charge", "no problem") negates only that idiom.
 pub(super) fn negated(
@@ -65,10 +67,13 @@ pub(super) fn negated(
     owner_negated(rules, note, owner)
 }
 
-/// Words before a subject through which a negation reaches into its clause.
-const THINKING: [&str; 16] = [
+/// Words before a subject through which a negation reaches into its clause: thinking,
+/// saying, or asking whether ("not sure if I'll bring", "no chance we'll drop the price").
+#[rustfmt::skip]
+const THINKING: [&str; 28] = [
     "think", "thinks", "thought", "sure", "way", "say", "says", "said", "expect", "believe",
-    "guess", "reckon", "suppose", "hope", "mean", "that",
+    "guess", "reckon", "suppose", "hope", "mean", "that", "if", "whether", "when", "know",
+    "knows", "certain", "confident", "convinced", "clear", "likely", "chance", "guarantee",
 ];
 
 /// "I", "we", "he", "she", "they", "you", with a contraction or not ("we'll", "theyre").

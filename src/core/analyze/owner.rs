@@ -1,8 +1,9 @@
 //! Whose step a match describes: the rep's, the client's, or nobody's. Read from the match's
 //! `{who}` (or the "our"/"my" it opens on): a name or a client word is the client, "I"/"we"
 //! the rep, and the other way round in the client's own quoted or pasted words
-//! ([`crate::core::voice`]); no subject is the rep's to-do, except in the client's words; a
-//! request, a condition or a question is nobody's step yet.
+//! ([`crate::core::voice`]); a role of something is who acts ("head of tox sends"); no subject
+//! is the rep's to-do, except in the client's words; a request, a condition or a question is
+//! nobody's step yet.
 //!
 //! **Invariant:** pure and total; each reading looks at a bounded window around the match.
 
@@ -263,27 +264,20 @@ fn role_before_of(rules: &RuleSet, note: &str, at: usize) -> Option<usize> {
     {
         return None;
     }
-    let words = &rules.words;
+    // The determiner or possessive before the role: "their head of", "our head of" (the rep's).
     let owner = before.next().filter(|&(det, _, det_end)| {
         text::normalize_into(det, &mut word);
         spaced(det_end, role_start)
-            && (words.determiners.contains(word.as_str())
-                || words.rep_subjects.contains(word.as_str()))
+            && (rules.words.determiners.contains(word.as_str())
+                || ["our", "my"].contains(&word.as_str()))
     });
     Some(owner.map_or(role_start, |(_, start, _)| start))
 }
 
-/// Roles named by what they are over: "head of", "VP of", "director of".
-const ROLES_OF: [&str; 9] = [
-    "head",
-    "vp",
-    "svp",
-    "evp",
-    "director",
-    "chief",
-    "dean",
-    "president",
-    "manager",
+/// Roles named by what they are over: "head of", "VP of", "director of", "dir of".
+#[rustfmt::skip]
+const ROLES_OF: [&str; 11] = [
+    "head", "vp", "svp", "evp", "director", "dir", "chief", "dean", "president", "manager", "mgr",
 ];
 
 /// Whether the word at `at` follows a title, with or without its dot ("dr alvi", "Mrs. patel").

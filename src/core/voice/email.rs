@@ -1,6 +1,8 @@
 //! Pasted emails: where a message pasted into a note starts (a `From:` line that looks like a
 //! header, in English or in the client's language, a forwarded message's own header line, or
-//! a line of the rep's that hands over to it: "Their reply, pasted:") and where it ends (its
+//! a line of the rep's that hands over to it: "Their reply, pasted:", or that names their
+//! message and says more, with a header or greeting below: the message starts below it) and
+//! where it ends (its
 //! signature, a line where the rep's words take over, a second greeting, a quote below it, a
 //! rule of dashes); and the lines that make one up: headers, greetings, sign-offs, signatures.
 //!
@@ -35,7 +37,9 @@ struct Email {
 /// `From:` line opens an email only when it looks like a header: an address, a name with a
 /// title or company ("Gina Park (Category Manager)", "QA, Northfield Creamery"), or a header or
 /// greeting next ("From: Tues call w/ Gina" is the rep's own heading); one in another language
-/// only with an address or a header next; a lead-in line always.
+/// only with an address or a header next; a lead-in line always; a line that names their
+/// message with more words and no colon ("their reply after I sent the benchmark, good sign")
+/// when a header or a greeting comes next, the email then starting on that next line.
 pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut at = 0;
@@ -44,18 +48,18 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
         lines.push((at, raw, raw.trim_start_matches(['>', ' ', '\t'])));
         at += line.len();
     }
-    // Where an email that line `i` opens starts: on that line, or on the next one after a
+    // Where an email that line `i` opens starts: on that line, or on the first line below a
     // line of the rep's that names their message and says more ("her email below, sent the
     // samples today": the samples are the rep's).
     let opens = |i: usize| -> Option<usize> {
         let line = lines[i].2;
-        let next = lines[i + 1..].iter().map(|l| l.2).find(|l| !l.is_empty());
+        let mut below = lines[i + 1..].iter().filter(|l| !l.2.is_empty());
+        let next = below.clone().next().map(|l| l.2);
         let Some((head, sender)) = header_line(line) else {
-            // "their reply after I sent the benchmark, good sign", then "Re: …" or "Hi Lauren,":
-            // a line that names their message, with no colon, when a message starts below it.
-            let below =
-                names_their_message(line) && next.is_some_and(|l| is_header(l) || is_greeting(l));
-            return below.then(|| lines.get(i + 1).map_or(note.len(), |l| l.0));
+            // "their reply after I sent the benchmark, good sign", then "Re: …" or "Hi Lauren,".
+            let starts_below =
+                next.is_some_and(|l| is_header(l) || is_greeting(l)) && names_their_message(line);
+            return below.next().filter(|_| starts_below).map(|l| l.0);
         };
         let opens = match head {
             Head::LeadIn => true,
@@ -142,7 +146,7 @@ pub(super) fn pasted_emails(note: &str, markers: &[String]) -> Vec<Range<usize>>
             });
         }
     }
-    if let Some(email) = open.filter(|e| e.start < note.len()) {
+    if let Some(email) = open {
         out.push(email.start..note.len());
     }
     out
@@ -378,8 +382,23 @@ fn client_lead_in(line: &str) -> Option<&str> {
 
 /// A line that opens on a message of theirs ("their reply after I sent the benchmark",
 /// "Rick's email this morning"), as a lead-in names one ([`client_lead_in`]) but with more
-/// words after it and no colon.
+/// words after it and no colon; not one where the rep then writes back ("their reply was a
+/// flat no so I wrote back", "She replied and I answered"; "after I sent" is when it came).
 fn names_their_message(line: &str) -> bool {
+    const REP_WRITES: [&str; 8] = [
+        "i wrote",
+        "wrote back",
+        "i replied",
+        "i answered",
+        "i responded",
+        "my reply",
+        "my answer",
+        "i emailed",
+    ];
+    let lower = line.to_lowercase();
+    if line.ends_with(':') || REP_WRITES.iter().any(|w| text::holds_phrase(&lower, w)) {
+        return false;
+    }
     let mut words = line
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty());
