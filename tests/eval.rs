@@ -157,14 +157,15 @@
 //!   over-explaining): written at the start of the eleventh session, before any of its
 //!   changes: 0.826 (precision 0.94, recall 0.74), 0.831 at the eleventh's end; read by two
 //!   helpers in the twelfth (0.831 -> 0.934 on it).
-//! - `tests/eval/next/round-46.jsonl` (120 notes, two writers, 16 new industries; kitchen
+//! - `tests/eval/fresh/round-46.jsonl` (120 notes, two writers, 16 new industries; kitchen
 //!   equipment, refrigeration service and food-safety monitoring sold to restaurant groups and
 //!   hotels, simulation and CAD software sold to manufacturers, physiotherapy and
 //!   occupational-health programmes sold to plant and HR managers, water treatment and
 //!   wastewater services sold to plants and towns; a rep's message to their manager in a team
 //!   chat, a table of options pasted from a spreadsheet, open questions, a client's voicemail
 //!   word for word): written in the eleventh session after round 43 was read, never read:
-//!   0.820 with the session's first build (precision 0.89, recall 0.76).
+//!   0.820 with the session's first build (precision 0.89, recall 0.76), 0.825 at the
+//!   twelfth's middle; read by two helpers in the twelfth (0.825 -> 0.945 on it).
 //! - `tests/eval/next/round-47.jsonl` (120 notes, two writers, 16 new industries; door,
 //!   shutter and barrier maintenance sold to property managers, e-learning sold to HR and L&D
 //!   teams in banks and hospitals, pay-at-table, loyalty and shop tills sold to cafes and
@@ -327,12 +328,12 @@ use std::collections::BTreeSet;
 // rounds 01-44 0.961; unread round 45 (written at the start) 0.826 -> 0.831, round 46 (after
 // the first changes) 0.820 -> 0.825, round 47 (near the end) 0.854 -> 0.861 (each first figure
 // with the session's first build).
-// Thirty-sixth (round 45 read by two helpers: 0.831 -> 0.934; a role of something acts; a step
-// opening on its own subject is a clause of its own; a line naming their message opens it on
-// the next line; vocabulary lists of many trades tried and dropped, no effect): tuned 0.988,
-// held-out 0.865 -> 0.873, styled 0.926, fresh rounds 01-45 0.960; unread round 48 (written at
-// the start) 0.812 -> 0.812, round 49 (after round 45's reading) 0.871 -> 0.873, rounds 46
-// and 47 0.825 -> 0.825, 0.861 -> 0.862; rounds 46-49 together 0.843.
+// Thirty-sixth (rounds 45 and 46 read by two helpers each: 0.831 -> 0.934, 0.825 -> 0.945; a
+// role of something acts; a step opening on its own subject is a clause of its own; a line
+// naming their message opens it on the next line; vocabulary lists of many trades tried and
+// dropped, no effect): tuned 0.988, held-out 0.865 -> 0.873, styled 0.926, fresh rounds 01-46
+// 0.961; unread round 48 (written at the start) 0.812 -> 0.817, round 49 (after round 45's
+// reading) 0.871 -> 0.874, round 47 0.861 -> 0.866; rounds 47-49 together 0.852.
 const MIN_MICRO_F1: f64 = 0.95;
 const MIN_HOLDOUT_F1: f64 = 0.80;
 const MIN_FRESH_F1: f64 = 0.95;
@@ -408,6 +409,7 @@ fn fresh_rounds_micro_f1() {
         ("round 43", include_str!("eval/fresh/round-43.jsonl")),
         ("round 44", include_str!("eval/fresh/round-44.jsonl")),
         ("round 45", include_str!("eval/fresh/round-45.jsonl")),
+        ("round 46", include_str!("eval/fresh/round-46.jsonl")),
     ];
     let mut set = Vec::new();
     for (name, text) in rounds {
@@ -426,8 +428,7 @@ fn fresh_rounds_micro_f1() {
 }
 
 /// The unread blind rounds, each with a floor a little under its figure when it was written.
-const UNREAD_ROUNDS: [(&str, &str, f64); 4] = [
-    ("round 46", include_str!("eval/next/round-46.jsonl"), 0.79),
+const UNREAD_ROUNDS: [(&str, &str, f64); 3] = [
     ("round 47", include_str!("eval/next/round-47.jsonl"), 0.82),
     ("round 48", include_str!("eval/next/round-48.jsonl"), 0.78),
     ("round 49", include_str!("eval/next/round-49.jsonl"), 0.84),
