@@ -2,9 +2,9 @@
 //! header, in English or in the client's language, a forwarded message's own header line, or
 //! a line of the rep's that hands over to it: "Their reply, pasted:", or that names their
 //! message and says more, with a header or greeting below: the message starts below it) and
-//! where it ends (its
-//! signature, a line where the rep's words take over, a second greeting, a quote below it, a
-//! rule of dashes); and the lines that make one up: headers, greetings, sign-offs, signatures.
+//! where it ends (its signature, a line where the rep's words take over, a second greeting, a
+//! quote below it, a rule of dashes); and the lines that make one up: headers, greetings,
+//! sign-offs, signatures.
 //!
 //! **Invariant:** pure and total: any text gives ranges on line starts, in order, that do not
 //! overlap.
