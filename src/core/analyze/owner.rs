@@ -208,13 +208,11 @@ pub(super) fn party_of(
 /// "who" ("Dana, who runs ops, will send") or follows "who" and its verb ("Camila who makes
 /// the purchases will send"): its span.
 fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-    let from = text::floor_boundary(note, start.saturating_sub(80));
-    let window = &note[from..start];
+    let mut before = words_back(note, start, 80).map(|(w, _, _)| w);
     let span_of = |w: &str| {
-        let at = from + (w.as_ptr() as usize - window.as_ptr() as usize);
+        let at = w.as_ptr() as usize - note.as_ptr() as usize;
         (at, at + w.len())
     };
-    let mut before = text::raw_words(window).rev();
     let is_who = |w: &str| w.eq_ignore_ascii_case("who");
     let own_first = text::raw_words(&note[start..end]).next()?;
     let noun = if is_who(own_first) {
@@ -243,13 +241,7 @@ fn relative_antecedent(note: &str, start: usize, end: usize) -> Option<(usize, u
 /// role ("head of tox", "VP of ops", "our head of legal"): with the determiner or possessive
 /// before the role, if any, so that "our" still reads as the rep's.
 fn role_before_of(rules: &RuleSet, note: &str, at: usize) -> Option<usize> {
-    let from = text::floor_boundary(note, at.saturating_sub(40));
-    let window = &note[from..at];
-    // Each word before `at` with its span, nearest first.
-    let mut before = text::raw_words(window).rev().map(|w| {
-        let start = from + (w.as_ptr() as usize - window.as_ptr() as usize);
-        (w, start, start + w.len())
-    });
+    let mut before = words_back(note, at, 40);
     // Only spaces between the words: a comma or a line break ends the subject.
     let spaced = |end: usize, start: usize| note[end..start].bytes().all(|b| b == b' ');
     let (of, of_start, of_end) = before.next()?;
@@ -272,6 +264,16 @@ fn role_before_of(rules: &RuleSet, note: &str, at: usize) -> Option<usize> {
                 || ["our", "my"].contains(&word.as_str()))
     });
     Some(owner.map_or(role_start, |(_, start, _)| start))
+}
+
+/// The words of the `reach` bytes of `note` before `at`, nearest first, each with where it
+/// starts and ends in `note`.
+fn words_back(note: &str, at: usize, reach: usize) -> impl Iterator<Item = (&str, usize, usize)> {
+    let from = text::floor_boundary(note, at.saturating_sub(reach));
+    text::raw_words(&note[from..at]).rev().map(move |w| {
+        let start = w.as_ptr() as usize - note.as_ptr() as usize;
+        (w, start, start + w.len())
+    })
 }
 
 /// Roles named by what they are over: "head of", "VP of", "director of", "dir of".
